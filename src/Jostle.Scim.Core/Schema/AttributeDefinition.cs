@@ -1,0 +1,80 @@
+namespace Jostle.Scim.Schema;
+
+/// <summary>
+/// One attribute of a SCIM schema with every characteristic of RFC 7643 §2.2 and §7.
+/// Instances are immutable; build them with object initialisers.
+/// </summary>
+public sealed class AttributeDefinition
+{
+    private readonly IReadOnlyList<AttributeDefinition> _subAttributes = [];
+
+    /// <summary>Creates an attribute definition.</summary>
+    /// <param name="name">The attribute name, e.g. <c>userName</c>.</param>
+    /// <param name="type">The attribute's data type.</param>
+    public AttributeDefinition(string name, AttributeType type)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        Name = name;
+        Type = type;
+    }
+
+    /// <summary>The attribute name as the schema spells it (matching is case-insensitive).</summary>
+    public string Name { get; }
+
+    /// <summary>The attribute's data type.</summary>
+    public AttributeType Type { get; }
+
+    /// <summary>Whether the attribute holds an array of values.</summary>
+    public bool MultiValued { get; init; }
+
+    /// <summary>A human-readable description.</summary>
+    public string Description { get; init; } = "";
+
+    /// <summary>Whether the attribute is required.</summary>
+    public bool Required { get; init; }
+
+    /// <summary>Whether string comparisons are case-sensitive.</summary>
+    public bool CaseExact { get; init; }
+
+    /// <summary>Whether and how the attribute may be modified.</summary>
+    public Mutability Mutability { get; init; } = Mutability.ReadWrite;
+
+    /// <summary>When the attribute is returned.</summary>
+    public Returned Returned { get; init; } = Returned.Default;
+
+    /// <summary>How uniqueness of the value is enforced.</summary>
+    public Uniqueness Uniqueness { get; init; } = Uniqueness.None;
+
+    /// <summary>Suggested values (e.g. <c>work</c>, <c>home</c>); empty when none are defined.</summary>
+    public IReadOnlyList<string> CanonicalValues { get; init; } = [];
+
+    /// <summary>For <see cref="AttributeType.Reference"/> attributes, the resource types that may be referenced
+    /// (e.g. <c>User</c>, <c>Group</c>, <c>external</c>, <c>uri</c>).</summary>
+    public IReadOnlyList<string> ReferenceTypes { get; init; } = [];
+
+    /// <summary>The sub-attributes of a <see cref="AttributeType.Complex"/> attribute; empty otherwise.</summary>
+    public IReadOnlyList<AttributeDefinition> SubAttributes
+    {
+        get => _subAttributes;
+        init => _subAttributes = value ?? [];
+    }
+
+    /// <summary>Finds a sub-attribute by name, case-insensitively.</summary>
+    /// <param name="name">The sub-attribute name.</param>
+    /// <returns>The sub-attribute, or <see langword="null"/> when there is none by that name.</returns>
+    public AttributeDefinition? FindSubAttribute(string name)
+    {
+        foreach (var sub in _subAttributes)
+        {
+            if (string.Equals(sub.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return sub;
+            }
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => MultiValued ? $"{Name}: {Type}[]" : $"{Name}: {Type}";
+}
