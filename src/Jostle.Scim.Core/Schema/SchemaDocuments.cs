@@ -9,8 +9,8 @@ namespace Jostle.Scim.Schema;
 /// </summary>
 /// <remarks>
 /// Following the representation of RFC 7643 §8.7.1, <c>caseExact</c> is written only for the types where case can
-/// matter (<c>string</c>, <c>reference</c>, <c>binary</c>), <c>uniqueness</c> is left out for <c>boolean</c>,
-/// <c>canonicalValues</c> only when there are some, <c>referenceTypes</c> only for <c>reference</c> attributes and
+/// matter (<c>string</c>, <c>reference</c>, <c>binary</c>), <c>uniqueness</c> is left out for <c>boolean</c> and
+/// <c>complex</c> attributes unless it differs from the default <c>none</c>, <c>canonicalValues</c> only when there are some, <c>referenceTypes</c> only for <c>reference</c> attributes and
 /// <c>subAttributes</c> only for <c>complex</c> attributes. Each call builds a new, independent tree.
 /// </remarks>
 public static class SchemaDocuments
@@ -110,7 +110,7 @@ public static class SchemaDocuments
 
         document["mutability"] = ToRfc(attribute.Mutability);
         document["returned"] = ToRfc(attribute.Returned);
-        if (attribute.Type != AttributeType.Boolean)
+        if (attribute.Type is not (AttributeType.Boolean or AttributeType.Complex) || attribute.Uniqueness != Uniqueness.None)
         {
             document["uniqueness"] = ToRfc(attribute.Uniqueness);
         }
