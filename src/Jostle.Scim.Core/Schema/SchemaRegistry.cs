@@ -5,8 +5,10 @@ namespace Jostle.Scim.Schema;
 /// <summary>
 /// The schemas and resource types a service provider knows. <see cref="CreateDefault"/> gives the
 /// built-in User (with the Enterprise and Jostle extensions) and Group resource types; hosts add
-/// their own extension schemas and attributes in code. The discovery documents (<c>/Schemas</c>,
-/// <c>/ResourceTypes</c>) are generated from it.
+/// their own extension schemas and attributes in code. Every change is checked when it is made (schema ids
+/// unique, an extension never a core schema, no redefinition of <c>id</c>, <c>externalId</c>, <c>meta</c> or
+/// <c>schemas</c>, attribute rules of <see cref="SchemaDefinition"/>) and a failed call changes nothing. The
+/// discovery documents (<c>/Schemas</c>, <c>/ResourceTypes</c>) are generated from it by <see cref="SchemaDocuments"/>.
 /// </summary>
 public sealed class SchemaRegistry
 {
