@@ -7,7 +7,8 @@
 #   benchmarks/run-filter-bench.sh
 #
 # Env: PEERS_SRC   the peers folder (default: ../shared/peers beside the repository; read-only is fine)
-#      PEERS_DIR   an installed copy to use as is (default: /tmp/scim-peers when it is installed and current)
+#      PEERS_DIR   an installed copy to use as is (default: /tmp/scim-peers when it is installed and its
+#                  package-lock.json matches PEERS_SRC's, or PEERS_SRC is absent)
 #      PEER_SECONDS the peer's timed loop (default 2)
 #      BDN_JOB     BenchmarkDotNet job (default short; `default` for figures worth writing down)
 # Needs node >= 20 and npm (to install the peers once), and the .NET SDK.
@@ -24,7 +25,7 @@ installed() { [ -f "$1/node_modules/scim2-parse-filter/package.json" ]; }
 # ---- the peers: copy (../shared is read-only on CI), npm ci there, reuse /tmp/scim-peers when current ----------
 if [ -n "${PEERS_DIR:-}" ]; then
   peers="$PEERS_DIR"
-elif installed "$cache" && cmp -s "$cache/package-lock.json" "$src/package-lock.json"; then
+elif installed "$cache" && { [ ! -f "$src/package-lock.json" ] || cmp -s "$cache/package-lock.json" "$src/package-lock.json"; }; then
   peers="$cache"
 else
   [ -f "$src/package-lock.json" ] || { echo "error: no peers at $src (set PEERS_SRC)" >&2; exit 1; }
@@ -59,7 +60,8 @@ node - "$report" "$peer_json" "$work/bdn.log" <<'JS'
 const fs = require("node:fs");
 const [report, peerJson, log] = process.argv.slice(2);
 const peer = JSON.parse(peerJson);
-const bench = report ? JSON.parse(fs.readFileSync(report, "utf8")).Benchmarks.find((b) => b.Method === "ParseMix") : null;
+const doc = report ? JSON.parse(fs.readFileSync(report, "utf8")) : null;
+const bench = doc ? doc.Benchmarks.find((b) => b.Method === "ParseMix") : null;
 const meanNs = bench && bench.Statistics ? bench.Statistics.Mean : NaN;   // per operation = per filter
 if (!(meanNs > 0)) {
     process.stderr.write(fs.readFileSync(log, "utf8").split("\n").filter((l) => /Exception|error/i.test(l)).slice(0, 10).join("\n") + "\n");
@@ -67,6 +69,6 @@ if (!(meanNs > 0)) {
     process.exit(1);
 }
 const ours = Math.round(1e9 / meanNs);
-console.log(JSON.stringify({ engine: "Jostle.Scim.Core", runtime: bench.Runtime ?? null, filters: peer.filters, nsPerFilter: Math.round(meanNs), filtersPerSecond: ours }));
+console.log(JSON.stringify({ engine: "Jostle.Scim.Core", runtime: doc.HostEnvironmentInfo?.RuntimeVersion ?? null, filters: peer.filters, nsPerFilter: Math.round(meanNs), filtersPerSecond: ours }));
 console.log(JSON.stringify({ ratio: "ours/peer", value: Math.round((ours / peer.filtersPerSecond) * 100) / 100 }));
 JS
