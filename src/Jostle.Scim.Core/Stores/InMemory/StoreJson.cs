@@ -83,17 +83,45 @@ internal static class StoreJson
     /// <summary>A copy of a document whose <c>meta.version</c> and <c>meta.lastModified</c> are replaced.</summary>
     public static JsonElement WithNewVersion(JsonElement document, string version, DateTimeOffset lastModified)
     {
-        var node = JsonObject.Create(document)!;
-        var meta = FindProperty(node, "meta") as JsonObject;
-        if (meta is null)
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            meta = [];
-            node["meta"] = meta;
+            writer.WriteStartObject();
+            var metaWritten = false;
+            foreach (var property in document.EnumerateObject())
+            {
+                if (!string.Equals(property.Name, "meta", StringComparison.OrdinalIgnoreCase) || property.Value.ValueKind != JsonValueKind.Object)
+                {
+                    property.WriteTo(writer);
+                    continue;
+                }
+
+                writer.WriteStartObject(property.Name);
+                foreach (var metaProperty in property.Value.EnumerateObject())
+                {
+                    if (!string.Equals(metaProperty.Name, "version", StringComparison.OrdinalIgnoreCase)
+                        && !string.Equals(metaProperty.Name, "lastModified", StringComparison.OrdinalIgnoreCase))
+                    {
+                        metaProperty.WriteTo(writer);
+                    }
+                }
+
+                WriteVersion(writer, version, lastModified);
+                writer.WriteEndObject();
+                metaWritten = true;
+            }
+
+            if (!metaWritten)
+            {
+                writer.WriteStartObject("meta");
+                WriteVersion(writer, version, lastModified);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
         }
 
-        SetProperty(meta, "version", JsonValue.Create(version));
-        SetProperty(meta, "lastModified", JsonValue.Create(lastModified));
-        return ToElement(node);
+        return Parse(buffer);
     }
 
     /// <summary>A top-level attribute of a node, matched case-insensitively as SCIM attribute names are.</summary>
@@ -143,18 +171,10 @@ internal static class StoreJson
         return result;
     }
 
-    private static void SetProperty(JsonObject node, string name, JsonNode? value)
+    private static void WriteVersion(Utf8JsonWriter writer, string version, DateTimeOffset lastModified)
     {
-        foreach (var (key, _) in node)
-        {
-            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
-            {
-                node[key] = value;
-                return;
-            }
-        }
-
-        node[name] = value;
+        writer.WriteString("lastModified", lastModified);
+        writer.WriteString("version", version);
     }
 
     private static JsonElement Parse(ArrayBufferWriter<byte> buffer)
