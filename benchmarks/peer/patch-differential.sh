@@ -19,7 +19,8 @@ cat "$root"/tests/Jostle.Scim.Core.Tests/Cases/patch/*.jsonl | node -e '
 ' > "$work/cases.jsonl"
 
 (cd "$peers" && node patch-oracle.js < "$work/cases.jsonl") > "$work/oracle.jsonl"
-dotnet run -c Release --project "$root/benchmarks/Jostle.Scim.Benchmarks" -- patch-diff "$work/cases.jsonl" > "$work/ours.jsonl"
+dotnet build -c Release "$root/benchmarks/Jostle.Scim.Benchmarks" > "$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+dotnet run -c Release --no-build --project "$root/benchmarks/Jostle.Scim.Benchmarks" -- patch-diff "$work/cases.jsonl" > "$work/ours.jsonl"
 
 node -e '
   const fs = require("fs");
