@@ -130,7 +130,7 @@ internal static class FilterGrammar<TRules>
             return End(new PatchPath(path.Value, valuePath.Value.Filter), input, remainder, ["`.`", "end of path"]);
         }
 
-        var sub = AttrName(dot.Remainder);
+        var sub = NameAfter(dot.Value, dot.Remainder);
         return sub.HasValue
             ? End(new PatchPath(path.Value, valuePath.Value.Filter, sub.Value), input, sub.Remainder, ["end of path"])
             : TokenListParserResult.CastEmpty<ScimToken, string, PatchPath>(sub);
@@ -248,7 +248,7 @@ internal static class FilterGrammar<TRules>
             return TokenListParserResult.Value<ScimToken, FilterExpression>(valuePath, input, remainder);
         }
 
-        var sub = AttrName(dot.Remainder);
+        var sub = NameAfter(dot.Value, dot.Remainder);
         if (!sub.HasValue)
         {
             return TokenListParserResult.CastEmpty<ScimToken, string, FilterExpression>(sub);
