@@ -36,29 +36,30 @@ internal static class FilterGrammar
         }
 
         string? schemaUri = null;
-        var remainder = input;
+        TokenListParserResult<ScimToken, string> name;
         if (next.Value.Kind == ScimToken.Urn)
         {
             schemaUri = next.Value.ToStringValue();
             var colon = next.Remainder.ConsumeToken(); // the tokenizer always emits ':' after a URN
-            var name = NameAfter(colon.Value, colon.Remainder);
+            name = NameAfter(colon.Value, colon.Remainder);
             if (!name.HasValue)
             {
                 return TokenListParserResult.CastEmpty<ScimToken, string, AttributePath>(name);
             }
-
-            remainder = colon.Remainder;
         }
-        else if (next.Value.Kind != ScimToken.Identifier || !IsAttrName(next.Value.Span))
+        else
         {
-            return TokenListParserResult.Empty<ScimToken, AttributePath>(input, ["attribute path"]);
+            name = AttrName(input);
+            if (!name.HasValue)
+            {
+                return TokenListParserResult.Empty<ScimToken, AttributePath>(input, ["attribute path"]);
+            }
         }
 
-        var attrName = AttrName(remainder);
-        remainder = attrName.Remainder;
+        var remainder = name.Remainder;
         string? subAttribute = null;
         var dot = remainder.ConsumeToken();
-        if (dot.HasValue && dot.Value.Kind == ScimToken.Dot && Adjacent(attrName.Location.First(), dot.Value))
+        if (dot.HasValue && dot.Value.Kind == ScimToken.Dot && Adjacent(name.Location.First(), dot.Value))
         {
             var sub = NameAfter(dot.Value, dot.Remainder);
             if (!sub.HasValue)
@@ -70,7 +71,7 @@ internal static class FilterGrammar
             remainder = sub.Remainder;
         }
 
-        return TokenListParserResult.Value(new AttributePath(schemaUri, attrName.Value, subAttribute), input, remainder);
+        return TokenListParserResult.Value(new AttributePath(schemaUri, name.Value, subAttribute), input, remainder);
     };
 
     /// <summary>An attribute name written right after <paramref name="separator"/> (a <c>.</c> or <c>:</c>), with no space between.</summary>
