@@ -138,7 +138,7 @@ internal static class FilterParser
         var previous = ScimToken.None;
         foreach (var token in tokens)
         {
-            bracketThenDot |= previous == ScimToken.RBracket && token.Kind == ScimToken.Dot;
+            bracketThenDot |= previous == ScimToken.RBracket && token.Kind == ScimToken.Dot && text[token.Position.Absolute - 1] == ']';
             previous = token.Kind;
             if (token.Kind is ScimToken.LParen or ScimToken.LBracket)
             {
