@@ -145,15 +145,8 @@ public sealed class ResourceComparer : IComparer<JsonObject>
             case AttributeType.Boolean when value.GetValueKind() is JsonValueKind.True or JsonValueKind.False:
                 key = value.GetValueKind() == JsonValueKind.True;
                 return true;
-            case AttributeType.Integer or AttributeType.Decimal when value.GetValueKind() == JsonValueKind.Number:
-                if (value.TryGetValue(out decimal number))
-                {
-                    key = number;
-                    return true;
-                }
-
-                // Beyond decimal's range: clamp, so the order is still numeric.
-                key = (decimal)Math.Clamp(value.GetValue<double>(), (double)decimal.MinValue, (double)decimal.MaxValue);
+            case AttributeType.Integer or AttributeType.Decimal when JsonHelpers.TryGetDecimal(value, out var number):
+                key = number;
                 return true;
             case AttributeType.DateTime when JsonHelpers.IsString(value, out var text)
                 && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant):

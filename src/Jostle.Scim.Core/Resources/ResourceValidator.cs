@@ -386,7 +386,7 @@ internal sealed partial class ResourceValidator
                 case AttributeType.Boolean when kind is JsonValueKind.True or JsonValueKind.False:
                 case AttributeType.Decimal when kind == JsonValueKind.Number:
                     return value.DeepClone();
-                case AttributeType.Integer when kind == JsonValueKind.Number && value.AsValue().TryGetValue(out long _):
+                case AttributeType.Integer when JsonHelpers.IsInteger(value.AsValue()):
                     return value.DeepClone();
                 case AttributeType.DateTime when JsonHelpers.IsString(value, out var text) && IsDateTime(text):
                     return value.DeepClone();

@@ -232,4 +232,24 @@ public class ResourceEngineTests
         Assert.Equal("Sales", (string)output[ScimSchemaUris.EnterpriseUser]!["department"]!);
         Assert.Equal("https://host/scim/v2/Users/u-1", (string)output["meta"]!["location"]!);
     }
+
+    [Fact]
+    public void DocumentsBuiltInCodeFromClrValuesValidateAndSortLikeParsedOnes()
+    {
+        var engine = TestResourceTypes.Engine("Thing");
+        var body = new JsonObject
+        {
+            ["label"] = "x",
+            ["count"] = 3,
+            ["ratio"] = 1.5m,
+            ["seenAt"] = JsonValue.Create(new DateTimeOffset(2024, 1, 31, 12, 0, 0, TimeSpan.Zero)),
+        };
+
+        var document = engine.ValidateForCreate(body).Document;
+        var comparer = engine.CreateComparer("count");
+
+        Assert.Equal(3, (int)document["count"]!);
+        Assert.True(comparer.Compare(new JsonObject { ["id"] = "a", ["count"] = 2L }, Parse("""{"id":"b","count":10}""")) < 0);
+        Assert.Throws<ScimException>(() => engine.ValidateForCreate(new JsonObject { ["label"] = "x", ["count"] = 2.5 }));
+    }
 }
