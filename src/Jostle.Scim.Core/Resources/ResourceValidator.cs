@@ -53,10 +53,10 @@ internal sealed partial class ResourceValidator
                 continue;
             }
 
-            if (key.StartsWith("urn:", StringComparison.OrdinalIgnoreCase) && FindQualified(key) is var (schema, name))
+            if (key.StartsWith("urn:", StringComparison.OrdinalIgnoreCase) && FindQualified(key) is { } qualified)
             {
                 // An attribute named with its schema URN at the top level, e.g. "urn:…:enterprise:2.0:User:department".
-                run.Accept(values, schema, name, value, key);
+                run.Accept(values, qualified.Schema, qualified.Name, value, key);
                 continue;
             }
 
