@@ -96,6 +96,14 @@ public class FilterCompilerTests
     }
 
     [Fact]
+    public void AnExactlySpelledPropertyWinsOverOneThatDiffersOnlyInCase()
+    {
+        const string doc = """{"USERNAME": "shadow", "userName": "real"}""";
+        Assert.True(Matches(Eq("userName", "real"), doc));
+        Assert.False(Matches(Eq("userName", "shadow"), doc));
+    }
+
+    [Fact]
     public void AttributeNamesInTheFilterAreMatchedCaseInsensitively()
     {
         Assert.True(Matches(Eq("USERNAME", "bjensen@example.com"), Barbara));
@@ -178,6 +186,16 @@ public class FilterCompilerTests
         Assert.True(Matches(Cmp("seenAt", Equal, "2020-01-02T03:04:05Z"), """{"seenAt": "2020-01-02T03:04:05"}""", Device));
         Assert.False(Matches(Cmp("seenAt", LessThan, "2030-01-01T00:00:00Z"), """{"seenAt": "next tuesday"}""", Device));
         Assert.False(Matches(Cmp("seenAt", LessThan, "2030-01-01T00:00:00Z"), """{"seenAt": 20200102}""", Device));
+    }
+
+    [Fact]
+    public void DateTimesWithoutAnOffsetAreReadAsUtc()
+    {
+        Assert.True(Matches(Cmp("seenAt", Equal, "2020-01-02T00:00:00Z"), """{"seenAt": "2020-01-02"}""", Device));
+        Assert.True(Matches(Cmp("seenAt", Equal, "2020-01-02"), """{"seenAt": "2020-01-02T00:00:00+00:00"}""", Device));
+        Assert.True(Matches(Cmp("seenAt", Equal, "2020-01-02T01:30:00Z"), """{"seenAt": "2020-01-01T20:30:00-05:00"}""", Device));
+        Assert.True(Matches(Cmp("seenAt", GreaterThan, "2020-01-02T03:04:05Z"), """{"seenAt": "2020-01-02T03:04:05.0000001"}""", Device));
+        Assert.True(Matches(Cmp("seenAt", Equal, "2020-01-02T03:04:05Z"), """{"seenAt": "2020\u002d01-02T03:04:05Z"}""", Device));
     }
 
     [Fact]

@@ -22,40 +22,56 @@ internal sealed class PropertyKey
     /// <summary>The name as the schema spells it.</summary>
     public string Name { get; }
 
-    /// <summary>Gets the property's value from an object; <see langword="false"/> when the element is not an object or has no such property.</summary>
+    /// <summary>
+    /// Gets the property's value from an object; <see langword="false"/> when the element is not an object or has
+    /// no such property. One forward pass: an exact match returns at once (attributes that clients look up on every
+    /// request, such as <c>id</c>, <c>externalId</c> and <c>userName</c>, come first in SCIM documents); otherwise the
+    /// first case-insensitive match wins.
+    /// </summary>
     public bool TryGet(JsonElement element, out JsonElement value)
     {
+        value = default;
         if (element.ValueKind != JsonValueKind.Object)
         {
-            value = default;
             return false;
         }
 
-        if (element.TryGetProperty(_utf8, out value))
-        {
-            return true;
-        }
-
-        return TryGetIgnoringCase(element, out value);
-    }
-
-    private bool TryGetIgnoringCase(JsonElement element, out JsonElement value)
-    {
+        var found = false;
         foreach (var property in element.EnumerateObject())
         {
             var raw = JsonMarshal.GetRawUtf8PropertyName(property);
-            var matched = raw.IndexOf((byte)'\\') < 0
-                ? raw.Length == _utf8.Length && Ascii.EqualsIgnoreCase(raw, _utf8)
-                : property.Name.Equals(Name, StringComparison.OrdinalIgnoreCase);
-            if (matched)
+            if (raw.Length == _utf8.Length)
             {
-                value = property.Value;
-                return true;
+                if (raw.SequenceEqual(_utf8))
+                {
+                    value = property.Value;
+                    return true;
+                }
+
+                if (!found && Ascii.EqualsIgnoreCase(raw, _utf8))
+                {
+                    value = property.Value;
+                    found = true;
+                }
+            }
+            else if (raw.Length > _utf8.Length && raw.IndexOf((byte)'\\') >= 0)
+            {
+                // An escaped name (rare; always longer than its unescaped form): compare the unescaped text.
+                if (property.NameEquals(_utf8))
+                {
+                    value = property.Value;
+                    return true;
+                }
+
+                if (!found && property.Name.Equals(Name, StringComparison.OrdinalIgnoreCase))
+                {
+                    value = property.Value;
+                    found = true;
+                }
             }
         }
 
-        value = default;
-        return false;
+        return found;
     }
 
     public override string ToString() => Name;

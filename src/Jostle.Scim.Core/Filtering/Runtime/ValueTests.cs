@@ -204,15 +204,31 @@ internal sealed class DateTimeTest(ComparisonOperator op, DateTimeOffset expecte
             return false;
         }
 
+        return TryRead(value, out var when) && Ordering.Holds(op, when.CompareTo(expected));
+    }
+
+    private static bool TryRead(JsonElement value, out DateTimeOffset when)
+    {
         var raw = JsonText.RawString(value, out var escaped);
+        if (!escaped && value.TryGetDateTimeOffset(out when))
+        {
+            // System.Text.Json reads a value without an offset as local time; SCIM documents mean UTC.
+            if (raw.Length <= 10 || (raw[10..].IndexOfAny((byte)'Z', (byte)'z', (byte)'+') < 0 && raw[10..].IndexOf((byte)'-') < 0))
+            {
+                when = new DateTimeOffset(when.DateTime, TimeSpan.Zero);
+            }
+
+            return true;
+        }
+
         if (escaped || raw.Length > StackLimit)
         {
-            return DateTimes.TryParse(value.GetString().AsSpan(), out var slow) && Ordering.Holds(op, slow.CompareTo(expected));
+            return DateTimes.TryParse(value.GetString().AsSpan(), out when);
         }
 
         Span<char> buffer = stackalloc char[StackLimit];
         var length = Encoding.UTF8.GetChars(raw, buffer);
-        return DateTimes.TryParse(buffer[..length], out var parsed) && Ordering.Holds(op, parsed.CompareTo(expected));
+        return DateTimes.TryParse(buffer[..length], out when);
     }
 }
 
