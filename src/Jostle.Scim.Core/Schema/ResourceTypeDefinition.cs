@@ -15,16 +15,36 @@ public sealed class ResourceTypeDefinition
     /// <param name="name">The resource type name, e.g. <c>User</c>; also its id.</param>
     /// <param name="endpoint">The endpoint relative to the base URL, e.g. <c>/Users</c>.</param>
     /// <param name="schema">The core schema.</param>
-    /// <param name="extensions">The schema extensions.</param>
+    /// <param name="extensions">The schema extensions; the list is copied.</param>
+    /// <exception cref="ArgumentException">An extension is listed twice or has the core schema's URN.</exception>
     public ResourceTypeDefinition(string name, string endpoint, SchemaDefinition schema, IReadOnlyList<SchemaExtension>? extensions = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentException.ThrowIfNullOrWhiteSpace(endpoint);
         ArgumentNullException.ThrowIfNull(schema);
+        SchemaExtension[] copy = extensions is null ? [] : [.. extensions];
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { schema.Id };
+        foreach (var extension in copy)
+        {
+            if (extension?.Schema is null)
+            {
+                throw new ArgumentException($"Resource type '{name}' has a null schema extension.", nameof(extensions));
+            }
+
+            if (!seen.Add(extension.Schema.Id))
+            {
+                throw new ArgumentException(
+                    string.Equals(extension.Schema.Id, schema.Id, StringComparison.OrdinalIgnoreCase)
+                        ? $"Resource type '{name}' lists its core schema '{schema.Id}' as an extension; an extension needs its own URN."
+                        : $"Resource type '{name}' lists extension '{extension.Schema.Id}' twice.",
+                    nameof(extensions));
+            }
+        }
+
         Name = name;
         Endpoint = endpoint;
         Schema = schema;
-        Extensions = extensions ?? [];
+        Extensions = copy;
     }
 
     /// <summary>The resource type's name and id, e.g. <c>User</c>.</summary>
@@ -77,6 +97,11 @@ public sealed class ResourceTypeDefinition
     {
         schema = null;
         attribute = null;
+        if (string.IsNullOrEmpty(attributeName))
+        {
+            return false;
+        }
+
         if (schemaUri is not null)
         {
             var qualified = FindSchema(schemaUri);

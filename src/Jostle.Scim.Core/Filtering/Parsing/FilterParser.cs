@@ -1,22 +1,161 @@
 using System.Diagnostics.CodeAnalysis;
+using Superpower;
+using Superpower.Model;
 
 namespace Jostle.Scim.Filtering.Parsing;
 
-/// <summary>STUB — replaced by the Superpower parser.</summary>
+/// <summary>
+/// Entry points of the filter and path parser: limits first (length before tokenizing, depth on the token
+/// stream before any recursive parser runs), then the grammar. The strict RFC grammar is tried first; only when
+/// it fails are the enabled compatibility rules tried, so <c>rulesApplied</c> names the rules a filter needed.
+/// </summary>
 internal static class FilterParser
 {
-    public static bool TryParseFilter(string text, ScimFilterOptions options, [NotNullWhen(true)] out FilterExpression? filter, [NotNullWhen(false)] out ScimFilterError? error, out FilterCompatibility rulesApplied) =>
-        throw new NotImplementedException();
+    public static bool TryParseFilter(string text, ScimFilterOptions options, [NotNullWhen(true)] out FilterExpression? filter, [NotNullWhen(false)] out ScimFilterError? error, out FilterCompatibility rulesApplied)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        filter = null;
+        rulesApplied = FilterCompatibility.None;
+        if (!TryPrepare(text, options, "filter", out var tokens, out error))
+        {
+            return false;
+        }
+
+        var result = FilterGrammar<StrictRules>.Filter(tokens);
+        if (result.HasValue)
+        {
+            filter = result.Value;
+            return true;
+        }
+
+        var allowed = options.Compatibility & FilterCompatibility.All;
+        if (allowed == FilterCompatibility.None)
+        {
+            error = FilterErrors.From(result, text, "filter");
+            return false;
+        }
+
+        var lenient = Grammar(allowed)(tokens);
+        if (!lenient.HasValue)
+        {
+            error = FilterErrors.From(lenient, text, "filter");
+            return false;
+        }
+
+        filter = lenient.Value;
+        rulesApplied = allowed;
+        if (allowed == FilterCompatibility.All)
+        {
+            // Report the smallest set that was needed.
+            if (Grammar(FilterCompatibility.ValuePathSubAttribute)(tokens).HasValue)
+            {
+                rulesApplied = FilterCompatibility.ValuePathSubAttribute;
+            }
+            else if (Grammar(FilterCompatibility.UnquotedValues)(tokens).HasValue)
+            {
+                rulesApplied = FilterCompatibility.UnquotedValues;
+            }
+        }
+
+        return true;
+    }
 
     public static AttributePath ParseAttributePath(string text) =>
         TryParseAttributePath(text, out var path, out var error) ? path : throw new ScimFilterException(error);
 
-    public static bool TryParseAttributePath(string text, [NotNullWhen(true)] out AttributePath? path, [NotNullWhen(false)] out ScimFilterError? error) =>
-        throw new NotImplementedException();
+    public static bool TryParseAttributePath(string text, [NotNullWhen(true)] out AttributePath? path, [NotNullWhen(false)] out ScimFilterError? error)
+    {
+        path = null;
+        if (!TryPrepare(text, ScimFilterOptions.Default, "path", out var tokens, out error))
+        {
+            return false;
+        }
+
+        var result = FilterGrammar.AttrPath(tokens);
+        if (result.HasValue && !result.Remainder.IsAtEnd)
+        {
+            result = TokenListParserResult.Empty<ScimToken, AttributePath>(result.Remainder, ["`.`", "end of path"]);
+        }
+
+        if (!result.HasValue)
+        {
+            error = FilterErrors.From(result, text, "path");
+            return false;
+        }
+
+        path = result.Value;
+        return true;
+    }
 
     public static PatchPath ParsePatchPath(string text) =>
         TryParsePatchPath(text, out var path, out var error) ? path : throw new ScimFilterException(error);
 
-    public static bool TryParsePatchPath(string text, [NotNullWhen(true)] out PatchPath? path, [NotNullWhen(false)] out ScimFilterError? error) =>
-        throw new NotImplementedException();
+    public static bool TryParsePatchPath(string text, [NotNullWhen(true)] out PatchPath? path, [NotNullWhen(false)] out ScimFilterError? error)
+    {
+        path = null;
+        if (!TryPrepare(text, ScimFilterOptions.Default, "path", out var tokens, out error))
+        {
+            return false;
+        }
+
+        var result = FilterGrammar<AllRules>.PatchPath(tokens);
+        if (!result.HasValue)
+        {
+            error = FilterErrors.From(result, text, "path");
+            return false;
+        }
+
+        path = result.Value;
+        return true;
+    }
+
+    private static TokenListParser<ScimToken, FilterExpression> Grammar(FilterCompatibility rules) => rules switch
+    {
+        FilterCompatibility.ValuePathSubAttribute => FilterGrammar<ValuePathSubAttributeRules>.Filter,
+        FilterCompatibility.UnquotedValues => FilterGrammar<UnquotedValuesRules>.Filter,
+        FilterCompatibility.All => FilterGrammar<AllRules>.Filter,
+        _ => FilterGrammar<StrictRules>.Filter,
+    };
+
+    /// <summary>Checks the length, tokenizes, and checks the nesting depth on the flat token stream.</summary>
+    private static bool TryPrepare(string text, ScimFilterOptions options, string subject, out TokenList<ScimToken> tokens, [NotNullWhen(false)] out ScimFilterError? error)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        tokens = default;
+        if (text.Length > options.MaxLength)
+        {
+            error = FilterErrors.At(options.MaxLength, $"the {subject} is {text.Length} characters long, longer than the limit of {options.MaxLength}");
+            return false;
+        }
+
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            error = FilterErrors.At(0, $"the {subject} is empty");
+            return false;
+        }
+
+        if (!FilterTokenizer.TryTokenize(text, out tokens, out error))
+        {
+            return false;
+        }
+
+        var depth = 0;
+        foreach (var token in tokens)
+        {
+            if (token.Kind is ScimToken.LParen or ScimToken.LBracket)
+            {
+                if (++depth > options.MaxDepth)
+                {
+                    error = FilterErrors.At(token.Position.Absolute, $"the {subject} nests deeper than the limit of {options.MaxDepth} levels of parentheses and brackets");
+                    return false;
+                }
+            }
+            else if (token.Kind is ScimToken.RParen or ScimToken.RBracket && depth > 0)
+            {
+                depth--;
+            }
+        }
+
+        return true;
+    }
 }

@@ -1,0 +1,258 @@
+using System.Runtime.CompilerServices;
+using Superpower;
+using Superpower.Model;
+using Superpower.Parsers;
+
+namespace Jostle.Scim.Filtering.Parsing;
+
+/// <summary>
+/// The rules of RFC 7644 §3.4.2.2 and §3.10 that no compatibility rule changes: names, attribute paths,
+/// operators and strict comparison values. A bottom-up ladder named after the ABNF rules.
+/// </summary>
+internal static class FilterGrammar
+{
+    public static readonly TokenListParser<ScimToken, Token<ScimToken>> LParen = Token.EqualTo(ScimToken.LParen);
+
+    public static readonly TokenListParser<ScimToken, Token<ScimToken>> Dot = Token.EqualTo(ScimToken.Dot);
+
+    /// <summary><c>ATTRNAME = ALPHA *(nameChar)</c>, <c>nameChar = "-" / "_" / DIGIT / ALPHA</c>; also <c>$ref</c> (RFC 7643).</summary>
+    public static readonly TokenListParser<ScimToken, string> AttrName = input =>
+    {
+        var next = input.ConsumeToken();
+        return next.HasValue && next.Value.Kind == ScimToken.Identifier && IsAttrName(next.Value.Span)
+            ? TokenListParserResult.Value(next.Value.ToStringValue(), input, next.Remainder)
+            : TokenListParserResult.Empty<ScimToken, string>(input, ["attribute name"]);
+    };
+
+    /// <summary>
+    /// <c>attrPath = [URI ":"] ATTRNAME *1subAttr</c>, <c>subAttr = "." ATTRNAME</c>. The tokenizer has already split
+    /// the URN off (it ends at the last ':' before the attribute name). Written against the token list directly: it is
+    /// the hottest rule.
+    /// </summary>
+    public static readonly TokenListParser<ScimToken, AttributePath> AttrPath = input =>
+    {
+        var next = input.ConsumeToken();
+        if (!next.HasValue)
+        {
+            return TokenListParserResult.Empty<ScimToken, AttributePath>(input, ["attribute path"]);
+        }
+
+        string? schemaUri = null;
+        var remainder = input;
+        if (next.Value.Kind == ScimToken.Urn)
+        {
+            schemaUri = next.Value.ToStringValue();
+            remainder = next.Remainder.ConsumeToken().Remainder; // the ':' that the tokenizer always emits after a URN
+        }
+
+        var name = AttrName(remainder);
+        if (!name.HasValue)
+        {
+            return schemaUri is null
+                ? TokenListParserResult.Empty<ScimToken, AttributePath>(input, ["attribute path"])
+                : TokenListParserResult.CastEmpty<ScimToken, string, AttributePath>(name);
+        }
+
+        remainder = name.Remainder;
+        string? subAttribute = null;
+        var dot = remainder.ConsumeToken();
+        if (dot.HasValue && dot.Value.Kind == ScimToken.Dot)
+        {
+            var sub = AttrName(dot.Remainder);
+            if (!sub.HasValue)
+            {
+                return TokenListParserResult.CastEmpty<ScimToken, string, AttributePath>(sub);
+            }
+
+            subAttribute = sub.Value;
+            remainder = sub.Remainder;
+        }
+
+        return TokenListParserResult.Value(new AttributePath(schemaUri, name.Value, subAttribute), input, remainder);
+    };
+
+    /// <summary><c>compareOp = "eq" / "ne" / "co" / "sw" / "ew" / "gt" / "lt" / "ge" / "le"</c>, case-insensitive.</summary>
+    public static readonly TokenListParser<ScimToken, ComparisonOperator> CompareOp = input =>
+    {
+        var next = input.ConsumeToken();
+        return next.HasValue && next.Value.Kind == ScimToken.Identifier && TryGetOperator(next.Value.Span, out var op)
+            ? TokenListParserResult.Value(op, input, next.Remainder)
+            : TokenListParserResult.Empty<ScimToken, ComparisonOperator>(input, ["comparison operator"]);
+    };
+
+    /// <summary><c>"pr"</c>.</summary>
+    public static readonly TokenListParser<ScimToken, Token<ScimToken>> Present = Keyword("pr");
+
+    /// <summary><c>"not"</c>.</summary>
+    public static readonly TokenListParser<ScimToken, Token<ScimToken>> Not = Keyword("not");
+
+    /// <summary><c>compValue = false / null / true / number / string</c>; literals are case-insensitive like every ABNF literal.</summary>
+    public static readonly TokenListParser<ScimToken, FilterValue> CompValue = input =>
+    {
+        var next = input.ConsumeToken();
+        if (next.HasValue)
+        {
+            var token = next.Value;
+            var value = token.Kind switch
+            {
+                ScimToken.String => FilterValue.FromString(FilterTokenizer.Unescape(token.Span)),
+                ScimToken.Number => FilterValue.FromNumber(token.ToStringValue()),
+                ScimToken.Identifier => token.Span.EqualsValueIgnoreCase("true") ? FilterValue.True
+                    : token.Span.EqualsValueIgnoreCase("false") ? FilterValue.False
+                    : token.Span.EqualsValueIgnoreCase("null") ? FilterValue.Null
+                    : null,
+                _ => null,
+            };
+            if (value is not null)
+            {
+                return TokenListParserResult.Value(value, input, next.Remainder);
+            }
+        }
+
+        return TokenListParserResult.Empty<ScimToken, FilterValue>(input, ["comparison value"]);
+    };
+
+    /// <summary>
+    /// Compatibility (<see cref="FilterCompatibility.UnquotedValues"/>): a bare word such as <c>jyoung</c> or
+    /// <c>jyoung@example.com</c> — adjacent name, word, number, dot and colon tokens with no space between — read as a string.
+    /// </summary>
+    public static readonly TokenListParser<ScimToken, FilterValue> UnquotedValue = input =>
+    {
+        var next = input.ConsumeToken();
+        if (!next.HasValue || next.Value.Kind is not (ScimToken.Identifier or ScimToken.Word or ScimToken.Urn))
+        {
+            return TokenListParserResult.Empty<ScimToken, FilterValue>(input, ["comparison value"]);
+        }
+
+        var first = next.Value;
+        var end = first.Position.Absolute + first.Span.Length;
+        var remainder = next.Remainder;
+        while (true)
+        {
+            var following = remainder.ConsumeToken();
+            if (!following.HasValue || following.Value.Position.Absolute != end
+                || following.Value.Kind is not (ScimToken.Identifier or ScimToken.Word or ScimToken.Number or ScimToken.Urn or ScimToken.Dot or ScimToken.Colon))
+            {
+                break;
+            }
+
+            end += following.Value.Span.Length;
+            remainder = following.Remainder;
+        }
+
+        var text = first.Span.Source!.Substring(first.Position.Absolute, end - first.Position.Absolute);
+        return TokenListParserResult.Value(FilterValue.FromString(text), input, remainder);
+    };
+
+    /// <summary>A keyword: an identifier equal to <paramref name="keyword"/>, ignoring case.</summary>
+    public static TokenListParser<ScimToken, Token<ScimToken>> Keyword(string keyword)
+    {
+        var expectations = new[] { "`" + keyword + "`" };
+        return input =>
+        {
+            var next = input.ConsumeToken();
+            return next.HasValue && next.Value.Kind == ScimToken.Identifier && next.Value.Span.EqualsValueIgnoreCase(keyword)
+                ? next
+                : TokenListParserResult.Empty<ScimToken, Token<ScimToken>>(input, expectations);
+        };
+    }
+
+    /// <summary>A token of one kind; on failure, the given expectations (so a message can list the alternatives).</summary>
+    public static TokenListParser<ScimToken, Token<ScimToken>> Expect(ScimToken kind, params string[] expectations) => input =>
+    {
+        var next = input.ConsumeToken();
+        return next.HasValue && next.Value.Kind == kind
+            ? next
+            : TokenListParserResult.Empty<ScimToken, Token<ScimToken>>(input, expectations);
+    };
+
+    /// <summary>
+    /// <c>operand *(keyword operand)</c> as ONE n-ary node, in a loop: ten thousand <c>or</c> terms do not recurse.
+    /// A single operand is returned as is.
+    /// </summary>
+    public static TokenListParser<ScimToken, FilterExpression> NAry(TokenListParser<ScimToken, FilterExpression> operand, string keyword, LogicalOperator op) => input =>
+    {
+        var first = operand(input);
+        if (!first.HasValue)
+        {
+            return first;
+        }
+
+        var remainder = first.Remainder;
+        List<FilterExpression>? operands = null;
+        while (true)
+        {
+            var next = remainder.ConsumeToken();
+            if (!next.HasValue || next.Value.Kind != ScimToken.Identifier || !next.Value.Span.EqualsValueIgnoreCase(keyword))
+            {
+                break;
+            }
+
+            var item = operand(next.Remainder);
+            if (!item.HasValue)
+            {
+                return item;
+            }
+
+            (operands ??= [first.Value]).Add(item.Value);
+            remainder = item.Remainder;
+        }
+
+        return operands is null
+            ? first
+            : TokenListParserResult.Value<ScimToken, FilterExpression>(new LogicalExpression(op, operands), input, remainder);
+    };
+
+    /// <summary>Fails instead of overflowing the stack when a caller raised <see cref="ScimFilterOptions.MaxDepth"/> very high.</summary>
+    public static TokenListParser<ScimToken, T> StackGuard<T>(TokenListParser<ScimToken, T> parser) => input =>
+        RuntimeHelpers.TryEnsureSufficientExecutionStack()
+            ? parser(input)
+            : TokenListParserResult.Empty<ScimToken, T>(input, "the filter nests too deeply");
+
+    private static bool IsAttrName(TextSpan span)
+    {
+        var source = span.Source!;
+        var start = span.Position.Absolute;
+        if (!char.IsAsciiLetter(source[start]))
+        {
+            return span.EqualsValueIgnoreCase("$ref");
+        }
+
+        for (var i = start + 1; i < start + span.Length; i++)
+        {
+            var c = source[i];
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool TryGetOperator(TextSpan span, out ComparisonOperator op)
+    {
+        op = default;
+        if (span.Length != 2)
+        {
+            return false;
+        }
+
+        var source = span.Source!;
+        var a = (char)(source[span.Position.Absolute] | 0x20);
+        var b = (char)(source[span.Position.Absolute + 1] | 0x20);
+        switch (a, b)
+        {
+            case ('e', 'q'): op = ComparisonOperator.Equal; return true;
+            case ('n', 'e'): op = ComparisonOperator.NotEqual; return true;
+            case ('c', 'o'): op = ComparisonOperator.Contains; return true;
+            case ('s', 'w'): op = ComparisonOperator.StartsWith; return true;
+            case ('e', 'w'): op = ComparisonOperator.EndsWith; return true;
+            case ('g', 't'): op = ComparisonOperator.GreaterThan; return true;
+            case ('g', 'e'): op = ComparisonOperator.GreaterThanOrEqual; return true;
+            case ('l', 't'): op = ComparisonOperator.LessThan; return true;
+            case ('l', 'e'): op = ComparisonOperator.LessThanOrEqual; return true;
+            default: return false;
+        }
+    }
+}
