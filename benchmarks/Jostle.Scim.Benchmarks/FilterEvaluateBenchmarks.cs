@@ -73,13 +73,13 @@ public class FilterEvaluateBenchmarks
             new ValuePathExpression(new AttributePath(null, "emails"), new LogicalExpression(LogicalOperator.And, Eq("type", "work"), Eq("value", "bjensen@example.com"))),
             User);
 
-        // active eq true and (displayName sw "babs" or meta.lastModified gt "2011-01-01T00:00:00Z") and not (emails co "@example.org")
+        // active eq true and (title sw "tour" or meta.lastModified gt "2011-01-01T00:00:00Z") and not (emails co "@example.org")
         _compound = ScimFilter.Compile(
             new LogicalExpression(LogicalOperator.And,
             [
                 new ComparisonExpression(new AttributePath(null, "active"), ComparisonOperator.Equal, FilterValue.True),
                 new LogicalExpression(LogicalOperator.Or,
-                    new ComparisonExpression(new AttributePath(null, "displayName"), ComparisonOperator.StartsWith, FilterValue.FromString("babs")),
+                    new ComparisonExpression(new AttributePath(null, "title"), ComparisonOperator.StartsWith, FilterValue.FromString("tour")),
                     new ComparisonExpression(new AttributePath(null, "meta", "lastModified"), ComparisonOperator.GreaterThan, FilterValue.FromString("2011-01-01T00:00:00Z"))),
                 new NotExpression(new ComparisonExpression(new AttributePath(null, "emails"), ComparisonOperator.Contains, FilterValue.FromString("@example.org"))),
             ]),

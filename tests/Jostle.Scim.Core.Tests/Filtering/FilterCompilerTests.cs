@@ -308,7 +308,7 @@ public class FilterCompilerTests
     [Fact]
     public void AComplexAttributeWithoutAValueSubAttributeCannotBeCompared()
     {
-        Assert.Equal("Complex attribute 'name' cannot be compared with a value; compare one of its sub-attributes, e.g. 'name.givenName'.", CompileError(Eq("name", "x")));
+        Assert.Equal("Complex attribute 'name' cannot be compared with a value; compare one of its sub-attributes, e.g. 'name.formatted'.", CompileError(Eq("name", "x")));
         Assert.Equal("Complex attribute 'tags' cannot be compared with a value; compare one of its sub-attributes, e.g. 'tags.label'.", CompileError(Cmp("tags", Contains, "x"), Device));
     }
 
