@@ -91,7 +91,8 @@ internal abstract class StringTest : ValueTest
 
         if (raw.Length <= StackLimit)
         {
-            Span<char> buffer = stackalloc char[StackLimit];
+            // UTF-8 never decodes to more UTF-16 chars than it has bytes; sizing the buffer to the value keeps zeroing cheap.
+            Span<char> buffer = stackalloc char[raw.Length];
             var length = Encoding.UTF8.GetChars(raw, buffer);
             return TestChars(buffer[..length]);
         }
