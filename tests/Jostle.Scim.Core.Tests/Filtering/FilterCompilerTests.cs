@@ -124,6 +124,17 @@ public class FilterCompilerTests
     }
 
     [Fact]
+    public void EscapesInTheDocumentAreDecodedBeforeComparingIgnoringCase()
+    {
+        Assert.True(Matches(Eq("userName", "abc"), """{"userName": "\u0041BC"}"""));
+        Assert.False(Matches(Eq("userName", "\\u0041bc"), """{"userName": "\u0041BC"}"""));
+        Assert.True(Matches(Eq("userName", "\\U0041bc"), """{"userName": "\\u0041BC"}"""));
+        Assert.False(Matches(Eq("userName", "abc"), """{"userName": "\\u0041BC"}"""));
+        Assert.False(Matches(Eq("userName", "abcd"), """{"userName": "abc"}"""));
+        Assert.False(Matches(Eq("userName", "ab"), """{"userName": "abc"}"""));
+    }
+
+    [Fact]
     public void SubstringOperatorsFollowTheAttributesCaseRule()
     {
         Assert.True(Matches(Cmp("userName", StartsWith, "BJEN"), Barbara));

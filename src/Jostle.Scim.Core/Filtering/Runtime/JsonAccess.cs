@@ -80,15 +80,17 @@ internal sealed class PropertyKey
 /// <summary>Reads JSON string values without allocating in the common (unescaped, short) case.</summary>
 internal static class JsonText
 {
+    /// <summary>The raw UTF-8 bytes of a string element as they appear in the document, without quotes (escapes not decoded).</summary>
+    public static ReadOnlySpan<byte> Raw(JsonElement element)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(element);
+        return raw.Length >= 2 && raw[0] == (byte)'"' ? raw[1..^1] : raw;
+    }
+
     /// <summary>The raw UTF-8 bytes of a string element without quotes; <paramref name="escaped"/> tells whether they hold escapes.</summary>
     public static ReadOnlySpan<byte> RawString(JsonElement element, out bool escaped)
     {
-        var raw = JsonMarshal.GetRawUtf8Value(element);
-        if (raw.Length >= 2 && raw[0] == (byte)'"')
-        {
-            raw = raw[1..^1];
-        }
-
+        var raw = Raw(element);
         escaped = raw.IndexOf((byte)'\\') >= 0;
         return raw;
     }

@@ -24,7 +24,7 @@ internal sealed class PresentTest : ValueTest
         switch (value.ValueKind)
         {
             case JsonValueKind.String:
-                return JsonText.RawString(value, out _).Length > 0;
+                return JsonText.Raw(value).Length > 0;
             case JsonValueKind.Array:
                 foreach (var item in value.EnumerateArray())
                 {
@@ -78,15 +78,15 @@ internal abstract class StringTest : ValueTest
             return false;
         }
 
-        var raw = JsonText.RawString(value, out var escaped);
-        if (escaped)
-        {
-            return TestChars(value.GetString().AsSpan());
-        }
-
-        if (TryTestUtf8(raw, out var result))
+        var raw = JsonText.Raw(value);
+        if (TryTestRaw(raw, out var result))
         {
             return result;
+        }
+
+        if (raw.IndexOf((byte)'\\') >= 0)
+        {
+            return TestChars(value.GetString().AsSpan());
         }
 
         if (raw.Length <= StackLimit)
@@ -109,8 +109,11 @@ internal abstract class StringTest : ValueTest
         }
     }
 
-    /// <summary>A shortcut over the raw (unescaped) UTF-8; returns <see langword="false"/> when it cannot decide.</summary>
-    protected virtual bool TryTestUtf8(ReadOnlySpan<byte> raw, out bool result)
+    /// <summary>
+    /// A shortcut over the raw UTF-8 of the value as it appears in the document (escapes not yet decoded);
+    /// returns <see langword="false"/> when it cannot decide.
+    /// </summary>
+    protected virtual bool TryTestRaw(ReadOnlySpan<byte> raw, out bool result)
     {
         result = false;
         return false;
@@ -124,18 +127,32 @@ internal sealed class IgnoreCaseStringEqualsTest(string value) : StringTest
 {
     private readonly string _value = value;
     private readonly byte[] _utf8 = Encoding.UTF8.GetBytes(value);
-    private readonly bool _ascii = Ascii.IsValid(value);
 
-    protected override bool TryTestUtf8(ReadOnlySpan<byte> raw, out bool result)
+    // An ASCII value without backslashes can be decided on the raw bytes: a raw value that equals it ignoring
+    // case has no escapes either, and escapes or non-ASCII text only ever make the raw form longer.
+    private readonly bool _plainAscii = Ascii.IsValid(value) && !value.Contains('\\', StringComparison.Ordinal);
+
+    protected override bool TryTestRaw(ReadOnlySpan<byte> raw, out bool result)
     {
-        if (_ascii && Ascii.IsValid(raw))
+        result = false;
+        if (!_plainAscii)
         {
-            result = raw.Length == _utf8.Length && Ascii.EqualsIgnoreCase(raw, _utf8);
+            return false;
+        }
+
+        if (raw.Length < _utf8.Length)
+        {
             return true;
         }
 
-        result = false;
-        return false;
+        if (raw.Length == _utf8.Length && Ascii.EqualsIgnoreCase(raw, _utf8))
+        {
+            result = true;
+            return true;
+        }
+
+        // Different: unless escapes or non-ASCII text leave room for a match after decoding.
+        return Ascii.IsValid(raw) && raw.IndexOf((byte)'\\') < 0;
     }
 
     protected override bool TestChars(ReadOnlySpan<char> text) => text.Equals(_value, StringComparison.OrdinalIgnoreCase);
