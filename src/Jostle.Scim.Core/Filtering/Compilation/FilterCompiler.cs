@@ -236,13 +236,15 @@ internal static class FilterCompiler
                 throw new CompileException($"Unknown attribute '{path.WithSubAttribute(null)}' in filter.");
             }
 
+            // Extension objects and meta usually close a SCIM document: look them up from the end.
             var steps = new List<PropertyKey>(3);
-            if (!ReferenceEquals(schema, resourceType.Schema))
+            var extension = !ReferenceEquals(schema, resourceType.Schema);
+            if (extension)
             {
-                steps.Add(new PropertyKey(schema.Id));
+                steps.Add(new PropertyKey(schema.Id, nearEnd: true));
             }
 
-            steps.Add(new PropertyKey(attribute.Name));
+            steps.Add(new PropertyKey(attribute.Name, nearEnd: !extension && ReferenceEquals(attribute, CommonAttributes.Meta)));
             var display = path.WithSubAttribute(null).ToString();
             if (path.SubAttribute is null)
             {
