@@ -244,7 +244,7 @@ internal sealed class InMemoryResourceTable
     /// <param name="query">The query (resource type, filter AST for index planning, sort, page).</param>
     /// <param name="filter">The compiled filter, or <see langword="null"/> for every resource.</param>
     /// <param name="filterNeedsMembers">Whether the filter reads group members, so candidates are composed with them.</param>
-    /// <param name="sort">The sortBy comparer (ascending, missing values last), or <see langword="null"/> for creation order.</param>
+    /// <param name="sort">The sortBy comparer (direction included), or <see langword="null"/> for creation order.</param>
     public StoreQueryResult Query(string tenantId, StoreQuery query, CompiledFilter? filter, bool filterNeedsMembers, IComparer<JsonElement>? sort)
     {
         if (!_tenants.TryGetValue(tenantId, out var tenant))
@@ -275,11 +275,10 @@ internal sealed class InMemoryResourceTable
             }
             else
             {
-                var descending = query.Descending;
                 matches.Sort((a, b) =>
                 {
                     var order = sort.Compare(a.Resource.Document, b.Resource.Document);
-                    return order != 0 ? (descending ? -order : order) : a.Sequence.CompareTo(b.Sequence);
+                    return order != 0 ? order : a.Sequence.CompareTo(b.Sequence);
                 });
             }
 

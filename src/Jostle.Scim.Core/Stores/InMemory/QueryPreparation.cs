@@ -20,8 +20,8 @@ internal static class QueryPreparation
             : throw new ScimException(400, ScimErrorType.InvalidFilter, error.Message);
     }
 
-    public static IComparer<JsonElement>? Sorter(StoreQuery query) =>
-        query.SortBy is null ? null : SortComparer.Create(query.SortBy, query.ResourceType);
+    /// <summary>The sortBy comparer (direction included, missing values last when ascending), or <see langword="null"/> for the default order.</summary>
+    public static IComparer<JsonElement>? Sorter(StoreQuery query) => SortComparer.Create(query);
 
     /// <summary>Whether a filter names the group attribute <c>members</c> anywhere.</summary>
     public static bool MentionsMembers(FilterExpression? filter) => filter switch
