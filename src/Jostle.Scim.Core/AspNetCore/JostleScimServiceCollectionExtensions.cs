@@ -44,7 +44,13 @@ public static class JostleScimServiceCollectionExtensions
         services.TryAddSingleton<ScimResourceService>();
         services.TryAddSingleton<IScimTenantResolver, ClaimTenantResolver>();
         services.AddAuthorization();
-        services.Replace(ServiceDescriptor.Singleton<IAuthorizationMiddlewareResultHandler, ScimAuthorizationResultHandler>());
+
+        // SCIM error bodies for 401/403 on the SCIM endpoints; a host's own result handler is left in place.
+        var resultHandler = services.LastOrDefault(d => d.ServiceType == typeof(IAuthorizationMiddlewareResultHandler));
+        if (resultHandler is null || resultHandler.ImplementationType == typeof(AuthorizationMiddlewareResultHandler))
+        {
+            services.Replace(ServiceDescriptor.Singleton<IAuthorizationMiddlewareResultHandler, ScimAuthorizationResultHandler>());
+        }
         return new JostleScimBuilder(services);
     }
 }

@@ -74,6 +74,8 @@ internal static class ScimEndpoints
 
             return Resource(r, kind, patched, StatusCodes.Status200OK);
         }));
+        group.MapMethods(endpoint, ["PUT", "PATCH", "DELETE"], MethodNotAllowed(prefix, endpoint, "GET, POST"));
+        group.MapMethods(endpoint + "/{id}", ["POST"], MethodNotAllowed(prefix, endpoint + "/{id}", "GET, PUT, PATCH, DELETE"));
         group.MapDelete(endpoint + "/{id}", H(prefix, async r =>
         {
             await r.Service.DeleteAsync(kind, r.Tenant, RouteId(r), r.Header("If-Match"), r.Aborted);
@@ -83,6 +85,12 @@ internal static class ScimEndpoints
 
     private static Delegate H(string prefix, Func<ScimRequestContext, Task<IResult>> handler) =>
         (Func<HttpContext, Task<IResult>>)(http => ScimRequestContext.RunAsync(http, prefix, handler));
+
+    private static Delegate MethodNotAllowed(string prefix, string pattern, string allow) => H(prefix, Task<IResult> (r) =>
+    {
+        r.Http.Response.Headers.Allow = allow;
+        throw new ScimException(405, null, $"{r.Http.Request.Method} is not allowed on {pattern}; allowed: {allow}.");
+    });
 
     private static string RouteId(ScimRequestContext r) => (string)r.Http.Request.RouteValues["id"]!;
 
@@ -137,11 +145,7 @@ internal static class ScimEndpoints
     private static void MapDiscovery(RouteGroupBuilder group, string prefix, string pattern, Func<ScimRequestContext, Task<IResult>> handler)
     {
         group.MapGet(pattern, H(prefix, handler));
-        group.MapMethods(pattern, WriteMethods, H(prefix, Task<IResult> (r) =>
-        {
-            r.Http.Response.Headers.Allow = "GET";
-            throw new ScimException(405, null, $"{pattern} is read-only: only GET is allowed.");
-        }));
+        group.MapMethods(pattern, WriteMethods, MethodNotAllowed(prefix, pattern, "GET"));
     }
 
     public static IResult Resource(ScimRequestContext r, ScimResourceKind kind, StoredResource resource, int status, bool withLocation = false)

@@ -43,6 +43,17 @@ public sealed class HostingAndErrorTests : ScimHostTestBase
         await AssertErrorAsync(response, 404, null);
     }
 
+    [Theory]
+    [InlineData("DELETE", "Users", "GET, POST")]
+    [InlineData("PUT", "Groups", "GET, POST")]
+    [InlineData("POST", "Users/some-id", "GET, PUT, PATCH, DELETE")]
+    public async Task AMethodAResourceEndpointDoesNotSupportIs405WithAllow(string method, string path, string allow)
+    {
+        using var response = await Host.SendAsync(new HttpMethod(method), path, method == "DELETE" ? null : "{}");
+        await AssertErrorAsync(response, 405, null);
+        Assert.Equal(allow, string.Join(", ", response.Content.Headers.Allow));
+    }
+
     [Fact]
     public async Task MeIs501WithoutAResolver()
     {
@@ -113,6 +124,17 @@ public sealed class HostingConfigurationTests
     }
 
     [Fact]
+    public async Task AnUnexpectedExceptionIsLoggedWithItsEventId()
+    {
+        var sink = new CapturingLoggerProvider();
+        await using var host = await ScimTestHost.StartAsync(scim: b => b.AddInMemoryStores().AddUserStore<ThrowingUserStore>(), services: s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(sink));
+        using var response = await host.Client.GetAsync("Users/x");
+        await AssertErrorAsync(response, 500, null);
+        var entry = Assert.Single(sink.Entries, e => e.EventId == 1 && e.Exception is not null);
+        Assert.Equal("secret internals", entry.Exception!.Message);
+    }
+
+    [Fact]
     public async Task MeReturnsTheCallersUserWhenTheHostMapsIt()
     {
         await using var host = await ScimTestHost.StartAsync(services: s => s.AddSingleton<IScimMeResolver, FirstUserMeResolver>());
@@ -134,6 +156,25 @@ public sealed class HostingConfigurationTests
         using var allowed = host.ClientFor("tenant-b");
         using var ok = await allowed.GetAsync("Users");
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+    }
+
+    private sealed class CapturingLoggerProvider : Microsoft.Extensions.Logging.ILoggerProvider, Microsoft.Extensions.Logging.ILogger
+    {
+        public System.Collections.Concurrent.ConcurrentBag<(int EventId, Exception? Exception)> Entries { get; } = [];
+
+        public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Entries.Add((eventId.Id, exception));
+
+        public void Dispose()
+        {
+        }
     }
 
     private sealed class FirstUserMeResolver : IScimMeResolver
