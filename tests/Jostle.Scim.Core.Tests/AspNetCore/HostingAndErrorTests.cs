@@ -135,6 +135,16 @@ public sealed class HostingConfigurationTests
     }
 
     [Fact]
+    public async Task AConcurrentWriteTheStoreDetectsIs412()
+    {
+        await using var host = await ScimTestHost.StartAsync(scim: b => b.AddInMemoryStores().AddUserStore<LosingRaceUserStore>());
+        var user = await host.CreateUserAsync("race");
+        using var response = await host.SendAsync(HttpMethod.Patch, $"Users/{user["id"]}",
+            """{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"active","value":false}]}""");
+        await AssertErrorAsync(response, 412, null);
+    }
+
+    [Fact]
     public async Task MeReturnsTheCallersUserWhenTheHostMapsIt()
     {
         await using var host = await ScimTestHost.StartAsync(services: s => s.AddSingleton<IScimMeResolver, FirstUserMeResolver>());
@@ -175,6 +185,23 @@ public sealed class HostingConfigurationTests
         public void Dispose()
         {
         }
+    }
+
+    /// <summary>A store that always loses the optimistic-concurrency race on replace, as if another instance wrote first.</summary>
+    private sealed class LosingRaceUserStore : Jostle.Scim.Stores.IScimUserStore
+    {
+        private readonly Jostle.Scim.Stores.InMemoryUserStore _inner = new();
+
+        public ValueTask<Jostle.Scim.Stores.StoreResult> CreateAsync(string tenantId, JsonObject document, CancellationToken cancellationToken = default) => _inner.CreateAsync(tenantId, document, cancellationToken);
+
+        public ValueTask<Jostle.Scim.Stores.StoredResource?> GetAsync(string tenantId, string id, CancellationToken cancellationToken = default) => _inner.GetAsync(tenantId, id, cancellationToken);
+
+        public ValueTask<Jostle.Scim.Stores.StoreResult> ReplaceAsync(string tenantId, JsonObject document, string? expectedVersion, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(Jostle.Scim.Stores.StoreResult.VersionMismatch);
+
+        public ValueTask<Jostle.Scim.Stores.StoreResult> DeleteAsync(string tenantId, string id, string? expectedVersion, CancellationToken cancellationToken = default) => _inner.DeleteAsync(tenantId, id, expectedVersion, cancellationToken);
+
+        public ValueTask<Jostle.Scim.Stores.StoreQueryResult> QueryAsync(string tenantId, Jostle.Scim.Stores.StoreQuery query, CancellationToken cancellationToken = default) => _inner.QueryAsync(tenantId, query, cancellationToken);
     }
 
     private sealed class FirstUserMeResolver : IScimMeResolver

@@ -104,6 +104,22 @@ public sealed class QueryEndpointTests : ScimHostTestBase
     }
 
     [Fact]
+    public async Task StartIndexPagesThroughSortedResults()
+    {
+        await SeedAsync(5);
+        using var response = await Client.GetAsync("Users?startIndex=2&count=2&sortBy=userName&sortOrder=descending");
+        var body = await JsonAsync(response);
+        Assert.Equal(["user03", "user02"], body["Resources"]!.AsArray().Select(r => r!["userName"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task SortByAnUnknownAttributeIs400InvalidValue()
+    {
+        using var response = await Client.GetAsync("Users?sortBy=shoeSize");
+        await AssertErrorAsync(response, 400, "invalidValue");
+    }
+
+    [Fact]
     public async Task SortOrderDescendingReversesTheOrder()
     {
         await SeedAsync(3);
