@@ -51,7 +51,7 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
         engine.StampModified(document);
         if (kind == ScimResourceKind.Group)
         {
-            await CheckMembersExistAsync(tenant, MemberIds(document), ct);
+            await CheckMembersExistAsync(tenant, NewMembers(document, ToObject(existing.Document)), ct);
         }
 
         var result = await Store(kind).ReplaceAsync(tenant, document, existing.Version, ct);
@@ -112,7 +112,7 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
 
         if (kind == ScimResourceKind.Group)
         {
-            await CheckMembersExistAsync(tenant, MemberIds(document), ct);
+            await CheckMembersExistAsync(tenant, NewMembers(document, existingDocument), ct);
         }
 
         var written = await Store(kind).ReplaceAsync(tenant, document, existing.Version, ct);
@@ -303,6 +303,13 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
         }
 
         return list;
+    }
+
+    /// <summary>The members of <paramref name="document"/> that <paramref name="existing"/> does not have: only these need checking.</summary>
+    private static List<GroupMember> NewMembers(JsonObject document, JsonObject existing)
+    {
+        var current = MemberIds(existing).Select(m => m.Value).ToHashSet(StringComparer.Ordinal);
+        return [.. MemberIds(document).Where(m => !current.Contains(m.Value))];
     }
 
     /// <summary>Every member must be a User (or, when typed so, a Group) of the tenant: 400 invalidValue names the first that is not.</summary>

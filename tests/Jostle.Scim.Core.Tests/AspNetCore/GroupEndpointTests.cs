@@ -96,6 +96,19 @@ public sealed class GroupEndpointTests : ScimHostTestBase
     }
 
     [Fact]
+    public async Task GroupPatchThatRewritesTheGroupStillRejectsAnUnknownMember()
+    {
+        var a = (await Host.CreateUserAsync("a"))["id"]!.GetValue<string>();
+        var group = await Host.CreateGroupAsync("Keep", a);
+        using var response = await Host.SendAsync(HttpMethod.Patch, $"Groups/{group["id"]}",
+            $$"""{"schemas":["{{PatchOp}}"],"Operations":[{"op":"replace","path":"displayName","value":"Renamed"},{"op":"add","path":"members","value":[{"value":"ghost"}]}]}""");
+        await AssertErrorAsync(response, 400, "invalidValue");
+        using var get = await Client.GetAsync($"Groups/{group["id"]}");
+        Assert.Equal("Keep", (await JsonAsync(get))["displayName"]!.GetValue<string>());
+        Assert.Equal([a], await MemberIdsAsync(group["id"]!));
+    }
+
+    [Fact]
     public async Task GroupPatchMembershipDeltaChangesTheETag()
     {
         var a = (await Host.CreateUserAsync("a"))["id"]!.GetValue<string>();
