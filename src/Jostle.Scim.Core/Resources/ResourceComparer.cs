@@ -11,9 +11,10 @@ namespace Jostle.Scim.Resources;
 /// ignoring case as <c>caseExact</c> says, numbers numerically, <c>dateTime</c> chronologically, booleans
 /// <c>false</c> before <c>true</c>. A multi-valued attribute sorts by its primary value, else its first. A resource
 /// without a value sorts last when ascending and first when descending. Equal keys are ordered by <c>id</c> (ordinal,
-/// ascending) so that paging is stable. Obtain one from <see cref="ScimResourceEngine.CreateComparer"/>.
+/// ascending) so that paging is stable. Obtain one from <see cref="ScimResourceEngine.CreateComparer"/>. It orders
+/// mutable documents (<see cref="JsonObject"/>) and stored, immutable ones (<see cref="JsonElement"/>) alike.
 /// </summary>
-public sealed class ResourceComparer : IComparer<JsonObject>
+public sealed class ResourceComparer : IComparer<JsonObject>, IComparer<JsonElement>
 {
     private readonly string? _extensionUri;
     private readonly AttributeDefinition _attribute;
@@ -48,13 +49,31 @@ public sealed class ResourceComparer : IComparer<JsonObject>
             return x is null ? 1 : -1;
         }
 
-        var order = CompareKeys(KeyOf(x), KeyOf(y));
+        var hasX = TryKey(KeyOf(x), out var kx);
+        var hasY = TryKey(KeyOf(y), out var ky);
+        return Order(hasX, kx, hasY, ky, IdOf(x), IdOf(y));
+    }
+
+    /// <summary>Compares two stored resource documents (JSON objects) the same way as two <see cref="JsonObject"/> documents.</summary>
+    /// <param name="x">The first document.</param>
+    /// <param name="y">The second document.</param>
+    /// <returns>Negative, zero or positive as <paramref name="x"/> sorts before, with or after <paramref name="y"/>.</returns>
+    public int Compare(JsonElement x, JsonElement y)
+    {
+        var hasX = TryKey(KeyOf(x), out var kx);
+        var hasY = TryKey(KeyOf(y), out var ky);
+        return Order(hasX, kx, hasY, ky, IdOf(x), IdOf(y));
+    }
+
+    private int Order(bool hasX, object kx, bool hasY, object ky, string? idX, string? idY)
+    {
+        var order = CompareKeys(hasX, kx, hasY, ky);
         if (Descending)
         {
             order = -order;
         }
 
-        return order != 0 ? order : string.CompareOrdinal(IdOf(x), IdOf(y));
+        return order != 0 ? order : string.CompareOrdinal(idX, idY);
     }
 
     internal static ResourceComparer Create(ResourceTypeDefinition resourceType, string sortBy, string? sortOrder)
@@ -112,10 +131,8 @@ public sealed class ResourceComparer : IComparer<JsonObject>
     private static string? IdOf(JsonObject resource) =>
         JsonHelpers.Get(resource, "id") is { } id && JsonHelpers.IsString(id, out var text) ? text : null;
 
-    private int CompareKeys(JsonNode? x, JsonNode? y)
+    private int CompareKeys(bool hasX, object kx, bool hasY, object ky)
     {
-        var hasX = TryKey(x, out var kx);
-        var hasY = TryKey(y, out var ky);
         if (!hasX || !hasY)
         {
             // Missing values sort last when ascending; the caller's reversal puts them first when descending.
@@ -175,6 +192,93 @@ public sealed class ResourceComparer : IComparer<JsonObject>
         }
 
         return value;
+    }
+
+    private static string? IdOf(JsonElement resource) =>
+        Property(resource, "id") is { ValueKind: JsonValueKind.String } id ? id.GetString() : null;
+
+    private bool TryKey(JsonElement? element, out object key)
+    {
+        key = "";
+        if (element is not { } value)
+        {
+            return false;
+        }
+
+        switch (_keyAttribute.Type)
+        {
+            case AttributeType.Boolean when value.ValueKind is JsonValueKind.True or JsonValueKind.False:
+                key = value.ValueKind == JsonValueKind.True;
+                return true;
+            case AttributeType.Integer or AttributeType.Decimal when value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var number):
+                key = number;
+                return true;
+            case AttributeType.DateTime when value.ValueKind == JsonValueKind.String
+                && DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant):
+                key = instant;
+                return true;
+            case AttributeType.String or AttributeType.Reference when value.ValueKind == JsonValueKind.String:
+                key = value.GetString()!;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private JsonElement? KeyOf(JsonElement resource)
+    {
+        var container = _extensionUri is null ? resource : Property(resource, _extensionUri);
+        var value = Property(container, _attribute.Name);
+        if (value is { ValueKind: JsonValueKind.Array } array)
+        {
+            value = PrimaryOrFirst(array);
+        }
+
+        return _subAttribute is null ? value : Property(value, _subAttribute.Name);
+    }
+
+    /// <summary>A property of a JSON object, matched case-insensitively as SCIM attribute names are.</summary>
+    private static JsonElement? Property(JsonElement? element, string name)
+    {
+        if (element is not { ValueKind: JsonValueKind.Object } obj)
+        {
+            return null;
+        }
+
+        if (obj.TryGetProperty(name, out var exact))
+        {
+            return exact;
+        }
+
+        foreach (var property in obj.EnumerateObject())
+        {
+            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return property.Value;
+            }
+        }
+
+        return null;
+    }
+
+    private static JsonElement? PrimaryOrFirst(JsonElement array)
+    {
+        JsonElement? first = null;
+        foreach (var item in array.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.Null)
+            {
+                continue;
+            }
+
+            first ??= item;
+            if (Property(item, "primary") is { ValueKind: JsonValueKind.True })
+            {
+                return item;
+            }
+        }
+
+        return first;
     }
 
     private static JsonNode? PrimaryOrFirst(JsonArray array)
