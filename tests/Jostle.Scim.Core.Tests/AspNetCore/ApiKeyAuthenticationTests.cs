@@ -167,6 +167,32 @@ public sealed class ApiKeyAuthenticationTests
     }
 
     [Fact]
+    public async Task AnAuthenticatedRequestRecordsWhenTheKeyWasLastUsed()
+    {
+        await using var host = await ApiKeyTestHost.StartAsync();
+        var (key, plaintext) = await host.CreateKeyAsync("tenant-a");
+        var manager = host.Services.GetRequiredService<ScimApiKeyManager>();
+        Assert.Null(Assert.Single(await manager.ListAsync("tenant-a")).LastUsedAt);
+        using var client = host.ClientFor(plaintext);
+        using var response = await client.GetAsync("ServiceProviderConfig");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var used = Assert.Single(await manager.ListAsync("tenant-a"));
+        Assert.Equal(key.KeyId, used.KeyId);
+        Assert.NotNull(used.LastUsedAt);
+        Assert.True(used.LastUsedAt >= key.CreatedAt);
+    }
+
+    [Fact]
+    public async Task CallingAddApiKeysTwiceRegistersTheSchemeOnce()
+    {
+        await using var host = await ApiKeyTestHost.StartAsync(scim: b => b.AddApiKeys());
+        var (_, plaintext) = await host.CreateKeyAsync("tenant-a");
+        using var client = host.ClientFor(plaintext);
+        using var response = await client.GetAsync("Users");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
     public async Task AHostsOwnKeyStoreIsUsed()
     {
         await using var host = await ApiKeyTestHost.StartAsync(scim: b => b.AddApiKeyStore<RecordingKeyStore>());
