@@ -1,0 +1,53 @@
+using System.Globalization;
+
+namespace Jostle.Scim.LoadHost;
+
+/// <summary>
+/// Command line of the load host (anything else, such as <c>--urls</c>, goes to ASP.NET Core):
+/// <c>--trivial</c> answers <c>GET /scim/v2/Users</c> with a fixed small ListResponse (the ceiling);
+/// <c>--seed N</c> creates N users before the host reports that it is ready; <c>--token</c>, <c>--tenant</c>.
+/// </summary>
+internal sealed record LoadHostOptions(bool Trivial, int Seed, string Token, string Tenant, string BasePath)
+{
+    public const string TenantClaimType = "tenant";
+
+    public static LoadHostOptions Parse(string[] args)
+    {
+        string? Value(string name)
+        {
+            var i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        }
+
+        return new LoadHostOptions(
+            Trivial: args.Contains("--trivial"),
+            Seed: int.Parse(Value("--seed") ?? "0", CultureInfo.InvariantCulture),
+            Token: Value("--token") ?? "secret",
+            Tenant: Value("--tenant") ?? "load",
+            BasePath: Value("--base-path") ?? "/scim/v2");
+    }
+
+    /// <summary>The arguments left for ASP.NET Core's configuration.</summary>
+    public static string[] HostArguments(string[] args)
+    {
+        var own = new HashSet<string> { "--seed", "--token", "--tenant", "--base-path" };
+        var rest = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--trivial")
+            {
+                continue;
+            }
+
+            if (own.Contains(args[i]))
+            {
+                i++;
+                continue;
+            }
+
+            rest.Add(args[i]);
+        }
+
+        return [.. rest];
+    }
+}
