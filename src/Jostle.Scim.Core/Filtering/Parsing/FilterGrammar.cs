@@ -13,8 +13,6 @@ internal static class FilterGrammar
 {
     public static readonly TokenListParser<ScimToken, Token<ScimToken>> LParen = Token.EqualTo(ScimToken.LParen);
 
-    public static readonly TokenListParser<ScimToken, Token<ScimToken>> Dot = Token.EqualTo(ScimToken.Dot);
-
     /// <summary><c>ATTRNAME = ALPHA *(nameChar)</c>, <c>nameChar = "-" / "_" / DIGIT / ALPHA</c>; also <c>$ref</c> (RFC 7643).</summary>
     public static readonly TokenListParser<ScimToken, string> AttrName = input =>
     {
@@ -38,27 +36,32 @@ internal static class FilterGrammar
         }
 
         string? schemaUri = null;
-        var remainder = input;
+        TokenListParserResult<ScimToken, string> name;
         if (next.Value.Kind == ScimToken.Urn)
         {
             schemaUri = next.Value.ToStringValue();
-            remainder = next.Remainder.ConsumeToken().Remainder; // the ':' that the tokenizer always emits after a URN
+            var colon = next.Remainder.ConsumeToken(); // the tokenizer always emits ':' after a URN
+            name = NameAfter(colon.Value, colon.Remainder);
+            if (!name.HasValue)
+            {
+                return TokenListParserResult.CastEmpty<ScimToken, string, AttributePath>(name);
+            }
         }
-
-        var name = AttrName(remainder);
-        if (!name.HasValue)
+        else
         {
-            return schemaUri is null
-                ? TokenListParserResult.Empty<ScimToken, AttributePath>(input, ["attribute path"])
-                : TokenListParserResult.CastEmpty<ScimToken, string, AttributePath>(name);
+            name = AttrName(input);
+            if (!name.HasValue)
+            {
+                return TokenListParserResult.Empty<ScimToken, AttributePath>(input, ["attribute path"]);
+            }
         }
 
-        remainder = name.Remainder;
+        var remainder = name.Remainder;
         string? subAttribute = null;
         var dot = remainder.ConsumeToken();
-        if (dot.HasValue && dot.Value.Kind == ScimToken.Dot)
+        if (dot.HasValue && dot.Value.Kind == ScimToken.Dot && Adjacent(name.Location.First(), dot.Value))
         {
-            var sub = AttrName(dot.Remainder);
+            var sub = NameAfter(dot.Value, dot.Remainder);
             if (!sub.HasValue)
             {
                 return TokenListParserResult.CastEmpty<ScimToken, string, AttributePath>(sub);
@@ -70,6 +73,23 @@ internal static class FilterGrammar
 
         return TokenListParserResult.Value(new AttributePath(schemaUri, name.Value, subAttribute), input, remainder);
     };
+
+    /// <summary>An attribute name written right after <paramref name="separator"/> (a <c>.</c> or <c>:</c>), with no space between.</summary>
+    public static TokenListParserResult<ScimToken, string> NameAfter(Token<ScimToken> separator, TokenList<ScimToken> input)
+    {
+        var next = input.ConsumeToken();
+        if (next.HasValue && !Adjacent(separator, next.Value))
+        {
+            var end = separator.Position.Absolute + separator.Span.Length;
+            return TokenListParserResult.Empty<ScimToken, string>(input, new Position(end, 1, end + 1), "unexpected space in attribute path, expected attribute name");
+        }
+
+        return AttrName(input);
+    }
+
+    /// <summary>Whether <paramref name="second"/> starts right where <paramref name="first"/> ends.</summary>
+    public static bool Adjacent(Token<ScimToken> first, Token<ScimToken> second) =>
+        first.Position.Absolute + first.Span.Length == second.Position.Absolute;
 
     /// <summary><c>compareOp = "eq" / "ne" / "co" / "sw" / "ew" / "gt" / "lt" / "ge" / "le"</c>, case-insensitive.</summary>
     public static readonly TokenListParser<ScimToken, ComparisonOperator> CompareOp = input =>

@@ -130,11 +130,27 @@ internal static class FilterGrammar<TRules>
             return End(new PatchPath(path.Value, valuePath.Value.Filter), input, remainder, ["`.`", "end of path"]);
         }
 
-        var sub = AttrName(dot.Remainder);
+        if (!FollowsCloseBracket(dot.Value))
+        {
+            var source = dot.Value.Span.Source!;
+            var space = dot.Value.Position.Absolute;
+            while (space > 0 && char.IsWhiteSpace(source[space - 1]))
+            {
+                space--;
+            }
+
+            return TokenListParserResult.Empty<ScimToken, PatchPath>(remainder, new Position(space, 1, space + 1), "unexpected space in attribute path, expected `.` right after `]`");
+        }
+
+        var sub = NameAfter(dot.Value, dot.Remainder);
         return sub.HasValue
             ? End(new PatchPath(path.Value, valuePath.Value.Filter, sub.Value), input, sub.Remainder, ["end of path"])
             : TokenListParserResult.CastEmpty<ScimToken, string, PatchPath>(sub);
     };
+
+    /// <summary>Whether <paramref name="dot"/> is written right after the closing <c>]</c> of a value path, with no space between.</summary>
+    private static bool FollowsCloseBracket(Token<ScimToken> dot) =>
+        dot.Position.Absolute > 0 && dot.Span.Source![dot.Position.Absolute - 1] == ']';
 
     private static TokenListParserResult<ScimToken, PatchPath> End(PatchPath value, TokenList<ScimToken> input, TokenList<ScimToken> remainder, string[] expectations) =>
         remainder.IsAtEnd
@@ -243,12 +259,12 @@ internal static class FilterGrammar<TRules>
     private static TokenListParserResult<ScimToken, FilterExpression> ValuePathSubAttributeTail(ValuePathExpression valuePath, TokenList<ScimToken> input, TokenList<ScimToken> remainder)
     {
         var dot = remainder.ConsumeToken();
-        if (!dot.HasValue || dot.Value.Kind != ScimToken.Dot)
+        if (!dot.HasValue || dot.Value.Kind != ScimToken.Dot || !FollowsCloseBracket(dot.Value))
         {
             return TokenListParserResult.Value<ScimToken, FilterExpression>(valuePath, input, remainder);
         }
 
-        var sub = AttrName(dot.Remainder);
+        var sub = NameAfter(dot.Value, dot.Remainder);
         if (!sub.HasValue)
         {
             return TokenListParserResult.CastEmpty<ScimToken, string, FilterExpression>(sub);

@@ -11,53 +11,47 @@ namespace Jostle.Scim.Filtering.Parsing;
 /// </summary>
 internal static class FilterParser
 {
+    private static readonly FilterCompatibility[] AllCandidates =
+        [FilterCompatibility.ValuePathSubAttribute, FilterCompatibility.UnquotedValues, FilterCompatibility.All];
+
     public static bool TryParseFilter(string text, ScimFilterOptions options, [NotNullWhen(true)] out FilterExpression? filter, [NotNullWhen(false)] out ScimFilterError? error, out FilterCompatibility rulesApplied)
     {
         ArgumentNullException.ThrowIfNull(options);
         filter = null;
         rulesApplied = FilterCompatibility.None;
-        if (!TryPrepare(text, options, "filter", out var tokens, out error))
+        if (!TryPrepare(text, options, "filter", out var tokens, out error, out var bracketThenDot))
         {
             return false;
         }
 
-        var result = FilterGrammar<StrictRules>.Filter(tokens);
+        var allowed = options.Compatibility & FilterCompatibility.All;
+
+        // `].` is never strict RFC syntax, so Entra's `emails[type eq "work"].value eq "…"` skips the strict attempt.
+        var result = bracketThenDot && (allowed & FilterCompatibility.ValuePathSubAttribute) != 0
+            ? default
+            : FilterGrammar<StrictRules>.Filter(tokens);
         if (result.HasValue)
         {
             filter = result.Value;
             return true;
         }
 
-        var allowed = options.Compatibility & FilterCompatibility.All;
-        if (allowed == FilterCompatibility.None)
+        // Strict failed: try the enabled rules, one at a time before together, so rulesApplied is the smallest
+        // set the filter needed. The last (most lenient) grammar's error is the one reported.
+        var candidates = allowed == FilterCompatibility.All ? AllCandidates : allowed == FilterCompatibility.None ? [] : [allowed];
+        foreach (var rules in candidates)
         {
-            error = FilterErrors.From(result, text, "filter");
-            return false;
-        }
-
-        var lenient = Grammar(allowed)(tokens);
-        if (!lenient.HasValue)
-        {
-            error = FilterErrors.From(lenient, text, "filter");
-            return false;
-        }
-
-        filter = lenient.Value;
-        rulesApplied = allowed;
-        if (allowed == FilterCompatibility.All)
-        {
-            // Report the smallest set that was needed.
-            if (Grammar(FilterCompatibility.ValuePathSubAttribute)(tokens).HasValue)
+            result = Grammar(rules)(tokens);
+            if (result.HasValue)
             {
-                rulesApplied = FilterCompatibility.ValuePathSubAttribute;
-            }
-            else if (Grammar(FilterCompatibility.UnquotedValues)(tokens).HasValue)
-            {
-                rulesApplied = FilterCompatibility.UnquotedValues;
+                filter = result.Value;
+                rulesApplied = rules;
+                return true;
             }
         }
 
-        return true;
+        error = FilterErrors.From(result, text, "filter");
+        return false;
     }
 
     public static AttributePath ParseAttributePath(string text) =>
@@ -66,7 +60,7 @@ internal static class FilterParser
     public static bool TryParseAttributePath(string text, [NotNullWhen(true)] out AttributePath? path, [NotNullWhen(false)] out ScimFilterError? error)
     {
         path = null;
-        if (!TryPrepare(text, ScimFilterOptions.Default, "path", out var tokens, out error))
+        if (!TryPrepare(text, ScimFilterOptions.Default, "path", out var tokens, out error, out _))
         {
             return false;
         }
@@ -93,7 +87,7 @@ internal static class FilterParser
     public static bool TryParsePatchPath(string text, [NotNullWhen(true)] out PatchPath? path, [NotNullWhen(false)] out ScimFilterError? error)
     {
         path = null;
-        if (!TryPrepare(text, ScimFilterOptions.Default, "path", out var tokens, out error))
+        if (!TryPrepare(text, ScimFilterOptions.Default, "path", out var tokens, out error, out _))
         {
             return false;
         }
@@ -118,8 +112,9 @@ internal static class FilterParser
     };
 
     /// <summary>Checks the length, tokenizes, and checks the nesting depth on the flat token stream.</summary>
-    private static bool TryPrepare(string text, ScimFilterOptions options, string subject, out TokenList<ScimToken> tokens, [NotNullWhen(false)] out ScimFilterError? error)
+    private static bool TryPrepare(string text, ScimFilterOptions options, string subject, out TokenList<ScimToken> tokens, [NotNullWhen(false)] out ScimFilterError? error, out bool bracketThenDot)
     {
+        bracketThenDot = false;
         ArgumentNullException.ThrowIfNull(text);
         tokens = default;
         if (text.Length > options.MaxLength)
@@ -140,8 +135,11 @@ internal static class FilterParser
         }
 
         var depth = 0;
+        var previous = ScimToken.None;
         foreach (var token in tokens)
         {
+            bracketThenDot |= previous == ScimToken.RBracket && token.Kind == ScimToken.Dot && text[token.Position.Absolute - 1] == ']';
+            previous = token.Kind;
             if (token.Kind is ScimToken.LParen or ScimToken.LBracket)
             {
                 if (++depth > options.MaxDepth)
