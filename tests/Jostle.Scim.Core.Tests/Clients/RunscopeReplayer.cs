@@ -43,7 +43,7 @@ internal sealed partial class RunscopeReplayer(HttpClient client, IDictionary<st
 
     private async Task<RunscopeStepResult> RunStepAsync(JsonElement step, CancellationToken cancellationToken)
     {
-        var name = Substitute(Text(step, "note") ?? Text(step, "url") ?? "");
+        var name = Substitute(Text(step, "note") ?? Text(step, "url") ?? "", strict: false);
         var method = new HttpMethod(Text(step, "method") ?? "GET");
         var url = Substitute(Text(step, "url") ?? "");
         using var request = new HttpRequestMessage(method, new Uri(url, UriKind.Absolute));
@@ -298,10 +298,11 @@ internal sealed partial class RunscopeReplayer(HttpClient client, IDictionary<st
         }
     }
 
-    private string Substitute(string text) => Variable().Replace(text, match =>
+    // Step names are labels: a placeholder without a value stays as written there; anywhere else it is an error.
+    private string Substitute(string text, bool strict = true) => Variable().Replace(text, match =>
         Variables.TryGetValue(match.Groups[1].Value.Trim(), out var value)
             ? value
-            : throw new InvalidOperationException($"The Runscope variable '{match.Groups[1].Value}' has no value."));
+            : strict ? throw new InvalidOperationException($"The Runscope variable '{match.Groups[1].Value}' has no value.") : match.Value);
 
     private static string? Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
