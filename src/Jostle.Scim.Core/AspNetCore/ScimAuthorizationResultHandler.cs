@@ -1,0 +1,75 @@
+using Jostle.Scim.Protocol;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+
+namespace Jostle.Scim.AspNetCore;
+
+/// <summary>Marks the SCIM endpoints, so that authentication failures on them get SCIM error bodies.</summary>
+internal sealed class ScimEndpointMetadata
+{
+    public static ScimEndpointMetadata Instance { get; } = new();
+}
+
+/// <summary>
+/// On SCIM endpoints, answers a failed challenge with 401 and a failed authorization with 403, each with a SCIM error
+/// body; the authentication schemes still challenge first so that they set <c>WWW-Authenticate</c>. Other endpoints
+/// get ASP.NET Core's default behaviour.
+/// </summary>
+internal sealed class ScimAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
+{
+    private readonly AuthorizationMiddlewareResultHandler _default = new();
+
+    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    {
+        if (authorizeResult.Succeeded || context.GetEndpoint()?.Metadata.GetMetadata<ScimEndpointMetadata>() is null)
+        {
+            await _default.HandleAsync(next, context, policy, authorizeResult);
+            return;
+        }
+
+        int status;
+        string detail;
+        if (authorizeResult.Challenged)
+        {
+            await ForEachScheme(policy, scheme => context.ChallengeAsync(scheme));
+            status = StatusCodes.Status401Unauthorized;
+            detail = "Authentication is required: send the provisioning token as 'Authorization: Bearer <token>'.";
+            if (!context.Response.HasStarted && context.Response.Headers.WWWAuthenticate.Count == 0)
+            {
+                context.Response.Headers.WWWAuthenticate = "Bearer";
+            }
+        }
+        else
+        {
+            await ForEachScheme(policy, scheme => context.ForbidAsync(scheme));
+            status = StatusCodes.Status403Forbidden;
+            detail = "The caller is not allowed to use this SCIM service.";
+        }
+
+        if (context.Response.HasStarted)
+        {
+            return;
+        }
+
+        context.Response.StatusCode = status;
+        context.Response.Headers[HeaderNames.ContentType] = ScimProtocol.ContentType;
+        await context.Response.Body.WriteAsync(ScimProtocol.ErrorBytes(status, null, detail), context.RequestAborted);
+    }
+
+    private static async Task ForEachScheme(AuthorizationPolicy policy, Func<string?, Task> action)
+    {
+        if (policy.AuthenticationSchemes.Count == 0)
+        {
+            await action(null);
+            return;
+        }
+
+        foreach (var scheme in policy.AuthenticationSchemes)
+        {
+            await action(scheme);
+        }
+    }
+}

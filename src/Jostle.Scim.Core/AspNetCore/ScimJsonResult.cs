@@ -1,0 +1,44 @@
+using System.Text.Json;
+using Jostle.Scim.Protocol;
+using Microsoft.AspNetCore.Http;
+
+namespace Jostle.Scim.AspNetCore;
+
+/// <summary>A response written as <c>application/scim+json; charset=utf-8</c> straight to the body through a <see cref="Utf8JsonWriter"/>.</summary>
+internal sealed class ScimJsonResult(int status, Action<Utf8JsonWriter>? write, string? etag = null, string? location = null) : IResult
+{
+    public int Status => status;
+
+    public static ScimJsonResult Error(int status, ScimErrorType? scimType, string detail) =>
+        new(status, writer => ScimProtocol.WriteError(writer, status, scimType, detail));
+
+    public static ScimJsonResult Error(ScimException exception) => Error(exception.Status, exception.ScimType, exception.Detail);
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        var response = httpContext.Response;
+        response.StatusCode = status;
+        if (etag is not null)
+        {
+            response.Headers.ETag = etag;
+        }
+
+        if (location is not null)
+        {
+            response.Headers.Location = location;
+        }
+
+        if (write is null)
+        {
+            return;
+        }
+
+        response.ContentType = ScimProtocol.ContentType;
+        using (var writer = new Utf8JsonWriter(response.BodyWriter))
+        {
+            write(writer);
+        }
+
+        await response.BodyWriter.FlushAsync(httpContext.RequestAborted);
+    }
+}

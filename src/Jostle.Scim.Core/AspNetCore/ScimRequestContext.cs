@@ -1,0 +1,128 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Jostle.Scim.Filtering;
+using Jostle.Scim.Protocol;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Jostle.Scim.AspNetCore;
+
+/// <summary>One SCIM request: its tenant, base URL and the shared services, plus body reading with SCIM errors.</summary>
+internal sealed class ScimRequestContext
+{
+    private ScimRequestContext(HttpContext http, string tenant, string prefix)
+    {
+        Http = http;
+        Tenant = tenant;
+        Service = http.RequestServices.GetRequiredService<ScimResourceService>();
+        var request = http.Request;
+        BaseUrl = new Uri(request.Scheme + "://" + request.Host.ToUriComponent() + request.PathBase.ToUriComponent() + prefix.TrimEnd('/'));
+    }
+
+    public HttpContext Http { get; }
+
+    public string Tenant { get; }
+
+    public ScimResourceService Service { get; }
+
+    public ScimRuntime Runtime => Service.Runtime;
+
+    public Uri BaseUrl { get; }
+
+    public CancellationToken Aborted => Http.RequestAborted;
+
+    public string? Query(string name) => Http.Request.Query.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : null;
+
+    public string? Header(string name) => Http.Request.Headers.TryGetValue(name, out var values) && values.Count > 0 ? values.ToString() : null;
+
+    /// <summary>Runs a SCIM handler: resolves the tenant and turns every failure into a SCIM error body.</summary>
+    public static async Task<IResult> RunAsync(HttpContext http, string prefix, Func<ScimRequestContext, Task<IResult>> handler)
+    {
+        var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Jostle.Scim.AspNetCore.ScimEndpoints");
+        try
+        {
+            var tenant = await http.RequestServices.GetRequiredService<IScimTenantResolver>().ResolveTenantAsync(http)
+                ?? throw new ScimException(403, null, "The authenticated caller is not bound to a SCIM tenant.");
+            return await handler(new ScimRequestContext(http, tenant, prefix));
+        }
+        catch (ScimException e)
+        {
+            Log.ClientError(logger, http.Request.Method, http.Request.Path, e.Status, e.ScimType is { } t ? ScimException.ToKeyword(t) : null);
+            return ScimJsonResult.Error(e);
+        }
+        catch (ScimFilterException e)
+        {
+            return ScimJsonResult.Error(400, ScimErrorType.InvalidFilter, e.Message);
+        }
+        catch (BadHttpRequestException e)
+        {
+            return e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? ScimJsonResult.Error(413, null, "The request body is too large.")
+                : ScimJsonResult.Error(e.StatusCode, ScimErrorType.InvalidSyntax, "The request could not be read: " + e.Message);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            return Results.Empty;
+        }
+#pragma warning disable CA1031 // Every unexpected failure must become a SCIM 500 without internals.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Log.UnhandledException(logger, http.Request.Method, http.Request.Path, e);
+            return ScimJsonResult.Error(500, null, "An unexpected error occurred while serving the request; it has been logged.");
+        }
+    }
+
+    /// <summary>Reads the JSON body: <c>415</c> for another media type, <c>413</c> above <paramref name="limit"/> bytes, <c>400 invalidSyntax</c> for bad JSON.</summary>
+    public async Task<JsonNode?> ReadBodyAsync(int limit, string limitName)
+    {
+        var request = Http.Request;
+        if (!ScimProtocol.IsAcceptedContentType(request.ContentType))
+        {
+            throw new ScimException(415, null, $"The request body must be {ScimProtocol.MediaType} or application/json, not '{request.ContentType ?? "(none)"}'.");
+        }
+
+        if (request.ContentLength > limit)
+        {
+            throw TooLarge(limit, limitName);
+        }
+
+        var sizeFeature = Http.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false })
+        {
+            sizeFeature.MaxRequestBodySize = limit;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, Aborted)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                throw TooLarge(limit, limitName);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        if (buffer.Length == 0)
+        {
+            throw new ScimException(ScimErrorType.InvalidSyntax, "The request body is empty; a JSON object was expected.");
+        }
+
+        try
+        {
+            return JsonNode.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
+        }
+        catch (JsonException e)
+        {
+            throw new ScimException(ScimErrorType.InvalidSyntax, "The request body is not valid JSON: " + e.Message);
+        }
+    }
+
+    private static ScimException TooLarge(int limit, string limitName) =>
+        new(413, null, $"The request body is larger than {limit} bytes ({limitName}).");
+}

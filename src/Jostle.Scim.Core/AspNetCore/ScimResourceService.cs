@@ -1,0 +1,366 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Jostle.Scim.Filtering;
+using Jostle.Scim.Patching;
+using Jostle.Scim.Protocol;
+using Jostle.Scim.Resources;
+using Jostle.Scim.Stores;
+using Microsoft.Extensions.Logging;
+
+namespace Jostle.Scim.AspNetCore;
+
+/// <summary>
+/// What the endpoints (and <c>/Bulk</c>) do to resources, free of HTTP: load → apply → validate → write-if-version.
+/// Every call is scoped to a tenant; every client mistake is a <see cref="ScimException"/>.
+/// </summary>
+internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore users, IScimGroupStore groups, ILogger<ScimResourceService> logger)
+{
+    public ScimRuntime Runtime => runtime;
+
+    public async Task<StoredResource> CreateAsync(ScimResourceKind kind, string tenant, JsonNode? body, Uri baseUrl, CancellationToken ct)
+    {
+        var engine = runtime.Engine(kind);
+        var validated = engine.ValidateForCreate(RequireObject(body));
+        LogRules(validated.RulesApplied, kind, "POST");
+        var document = engine.StampCreated(validated.Document, Guid.NewGuid().ToString(), baseUrl);
+        if (kind == ScimResourceKind.Group)
+        {
+            await CheckMembersExistAsync(tenant, MemberIds(document), ct);
+        }
+
+        var result = await Store(kind).CreateAsync(tenant, document, ct);
+        return Written(result, kind, null);
+    }
+
+    public async Task<StoredResource> GetAsync(ScimResourceKind kind, string tenant, string id, bool includeMembers, CancellationToken ct)
+    {
+        var found = kind == ScimResourceKind.Group
+            ? await groups.GetAsync(tenant, id, includeMembers, ct)
+            : await users.GetAsync(tenant, id, ct);
+        return found ?? throw NotFound(kind, id);
+    }
+
+    public async Task<StoredResource> ReplaceAsync(ScimResourceKind kind, string tenant, string id, JsonNode? body, string? ifMatch, CancellationToken ct)
+    {
+        var engine = runtime.Engine(kind);
+        var existing = await GetAsync(kind, tenant, id, includeMembers: true, ct);
+        CheckIfMatch(ifMatch, existing);
+        var validated = engine.ValidateForReplace(RequireObject(body), ToObject(existing.Document));
+        LogRules(validated.RulesApplied, kind, "PUT");
+        var document = validated.Document;
+        engine.StampModified(document);
+        if (kind == ScimResourceKind.Group)
+        {
+            await CheckMembersExistAsync(tenant, NewMembers(document, ToObject(existing.Document)), ct);
+        }
+
+        var result = await Store(kind).ReplaceAsync(tenant, document, existing.Version, ct);
+        return Written(result, kind, id);
+    }
+
+    /// <summary>Applies a PATCH. For a Group whose request only changes members by value, the change goes to the store as a delta and the returned group has no members.</summary>
+    public async Task<StoredResource> PatchAsync(ScimResourceKind kind, string tenant, string id, JsonNode? body, string? ifMatch, CancellationToken ct)
+    {
+        var engine = runtime.Engine(kind);
+        var request = PatchRequest.Parse(body, runtime.Options.Compatibility);
+        if (kind == ScimResourceKind.Group && PatchApplier.CanCollectMembershipDelta(request, engine.ResourceType))
+        {
+            var group = await GetAsync(kind, tenant, id, includeMembers: false, ct);
+            CheckIfMatch(ifMatch, group);
+            var delta = PatchApplier.Apply(ToObject(group.Document), request, engine.ResourceType, runtime.GroupDeltaPatchOptions);
+            if (!delta.Changed)
+            {
+                LogRules(delta.RulesFired, kind, "PATCH");
+                if (delta.Membership is null || delta.Membership.IsEmpty)
+                {
+                    return group;
+                }
+
+                var added = delta.Membership.Added.Select(ToMember).ToList();
+                await CheckMembersExistAsync(tenant, added, ct);
+                var update = new MembershipUpdate
+                {
+                    RemoveAll = delta.Membership.RemoveAll,
+                    Removed = delta.Membership.Removed,
+                    Added = added,
+                    LastModified = engine.Options.TimeProvider.GetUtcNow(),
+                    NewVersion = "W/\"" + Guid.NewGuid().ToString("N") + "\"",
+                };
+                var result = await groups.UpdateMembersAsync(tenant, id, update, group.Version, ct);
+                return Written(result, kind, id);
+            }
+
+            // Other attributes change too: fall through to the whole-document path, which rewrites them with the members.
+        }
+
+        var existing = await GetAsync(kind, tenant, id, includeMembers: true, ct);
+        CheckIfMatch(ifMatch, existing);
+        var existingDocument = ToObject(existing.Document);
+        var patched = PatchApplier.Apply(existingDocument, request, engine.ResourceType, runtime.PatchOptions);
+        LogRules(patched.RulesFired, kind, "PATCH");
+        if (!patched.Changed)
+        {
+            return existing;
+        }
+
+        var validated = engine.ValidateForReplace(patched.Resource, existingDocument);
+        var document = validated.Document;
+        if (!engine.StampModified(document))
+        {
+            return existing;
+        }
+
+        if (kind == ScimResourceKind.Group)
+        {
+            await CheckMembersExistAsync(tenant, NewMembers(document, existingDocument), ct);
+        }
+
+        var written = await Store(kind).ReplaceAsync(tenant, document, existing.Version, ct);
+        return Written(written, kind, id);
+    }
+
+    public async Task DeleteAsync(ScimResourceKind kind, string tenant, string id, string? ifMatch, CancellationToken ct)
+    {
+        string? expected = null;
+        if (ifMatch is not null)
+        {
+            var existing = await GetAsync(kind, tenant, id, includeMembers: false, ct);
+            CheckIfMatch(ifMatch, existing);
+            expected = existing.Version;
+        }
+
+        var result = await Store(kind).DeleteAsync(tenant, id, expected, ct);
+        Written(result, kind, id);
+        await groups.RemoveMemberEverywhereAsync(tenant, id, ct);
+    }
+
+    public async Task<StoreQueryResult> QueryAsync(ScimResourceKind kind, string tenant, ScimQueryParameters query, CancellationToken ct)
+    {
+        var engine = runtime.Engine(kind);
+        var filter = ParseFilter(query.Filter);
+        var storeQuery = new StoreQuery
+        {
+            ResourceType = engine.ResourceType,
+            Filter = filter,
+            SortBy = ParseSortBy(engine, query),
+            Descending = query.Descending,
+            StartIndex = query.StartIndex,
+            Count = query.Count,
+            IncludeMembers = kind == ScimResourceKind.Group && ScimAttributeSelection.WantsMembers(query.Attributes, query.ExcludedAttributes),
+        };
+        return await Store(kind).QueryAsync(tenant, storeQuery, ct);
+    }
+
+    /// <summary>The root <c>/.search</c>: Users then Groups, one page over both, the total across them. A type whose schema the filter does not fit contributes no results.</summary>
+    public async Task<(int Total, List<(ScimResourceKind Kind, StoredResource Resource)> Page)> QueryAllAsync(string tenant, ScimQueryParameters query, CancellationToken ct)
+    {
+        var filter = ParseFilter(query.Filter);
+        var kinds = new List<ScimResourceKind>();
+        ScimFilterError? lastError = null;
+        foreach (var kind in new[] { ScimResourceKind.User, ScimResourceKind.Group })
+        {
+            if (filter is null || ScimFilter.TryCompile(filter, runtime.Engine(kind).ResourceType, out _, out lastError))
+            {
+                kinds.Add(kind);
+            }
+        }
+
+        if (kinds.Count == 0)
+        {
+            throw new ScimException(ScimErrorType.InvalidFilter, lastError!.Message);
+        }
+
+        if (query.SortBy is not null)
+        {
+            throw new ScimException(ScimErrorType.InvalidValue, "sortBy is not supported on a search across resource types (/.search); search /Users or /Groups to sort.");
+        }
+
+        var page = new List<(ScimResourceKind, StoredResource)>();
+        var total = 0;
+        var skip = query.StartIndex - 1;
+        var remaining = query.Count;
+        foreach (var kind in kinds)
+        {
+            var engine = runtime.Engine(kind);
+            var counted = await Store(kind).QueryAsync(tenant, new StoreQuery { ResourceType = engine.ResourceType, Filter = filter, Count = 0 }, ct);
+            var typeTotal = counted.TotalResults;
+            total += typeTotal;
+            if (remaining > 0 && skip < typeTotal)
+            {
+                var result = await Store(kind).QueryAsync(tenant, new StoreQuery
+                {
+                    ResourceType = engine.ResourceType,
+                    Filter = filter,
+                    StartIndex = skip + 1,
+                    Count = remaining,
+                    IncludeMembers = kind == ScimResourceKind.Group && ScimAttributeSelection.WantsMembers(query.Attributes, query.ExcludedAttributes),
+                }, ct);
+                page.AddRange(result.Resources.Select(r => (kind, r)));
+                remaining -= result.Resources.Count;
+            }
+
+            skip = Math.Max(0, skip - typeTotal);
+        }
+
+        return (total, page);
+    }
+
+    public static JsonObject ToObject(JsonElement element) =>
+        JsonObject.Create(element) ?? throw new InvalidOperationException("A store returned a resource document that is not a JSON object.");
+
+    public static bool VersionMatches(string ifMatch, string version)
+    {
+        foreach (var part in ifMatch.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part == "*" || string.Equals(Opaque(part), Opaque(version), StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string Opaque(string tag) => tag.StartsWith("W/", StringComparison.OrdinalIgnoreCase) ? tag[2..] : tag;
+
+    private static void CheckIfMatch(string? ifMatch, StoredResource existing)
+    {
+        if (ifMatch is not null && !VersionMatches(ifMatch, existing.Version))
+        {
+            throw new ScimException(412, null, $"The resource's version is {existing.Version}, not the one given in If-Match; read it again and retry.");
+        }
+    }
+
+    private FilterExpression? ParseFilter(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!ScimFilter.TryParse(text, runtime.Options.FilterOptions, out var filter, out var error, out var rules))
+        {
+            throw new ScimException(ScimErrorType.InvalidFilter, error.Message);
+        }
+
+        if (rules != FilterCompatibility.None)
+        {
+            Log.FilterCompatibilityApplied(logger, rules);
+        }
+
+        return filter;
+    }
+
+    private static AttributePath? ParseSortBy(ScimResourceEngine engine, ScimQueryParameters query)
+    {
+        if (query.SortBy is null)
+        {
+            return null;
+        }
+
+        engine.CreateComparer(query.SortBy, query.SortOrder);
+        return AttributePath.TryParse(query.SortBy, out var path, out var error)
+            ? path
+            : throw new ScimException(ScimErrorType.InvalidPath, "sortBy: " + error.Message);
+    }
+
+    private IScimResourceStore Store(ScimResourceKind kind) => kind == ScimResourceKind.User ? users : groups;
+
+    private static JsonObject RequireObject(JsonNode? body) =>
+        body as JsonObject ?? throw new ScimException(ScimErrorType.InvalidSyntax, "The request body must be a JSON object.");
+
+    private static ScimException NotFound(ScimResourceKind kind, string id) =>
+        new(404, null, $"No {kind} has the id \"{id}\".");
+
+    private static StoredResource Written(StoreResult result, ScimResourceKind kind, string? id) => result.Status switch
+    {
+        StoreStatus.Ok => result.Resource!,
+        StoreStatus.NotFound => throw NotFound(kind, id ?? ""),
+        StoreStatus.VersionMismatch => throw new ScimException(412, null, $"The {kind} was changed by another request; read it again and retry."),
+        StoreStatus.UniquenessConflict => throw new ScimException(409, ScimErrorType.Uniqueness, $"The value of {result.ConflictingAttribute ?? "a unique attribute"} is already in use by another {kind}."),
+        _ => throw new InvalidOperationException("Unknown store status " + result.Status),
+    };
+
+    private static GroupMember ToMember(JsonObject member)
+    {
+        var value = member["value"]?.GetValue<string>() ?? "";
+        var type = member["type"] is JsonValue t && t.TryGetValue<string>(out var text) ? text : null;
+        return new GroupMember(value, type);
+    }
+
+    private static List<GroupMember> MemberIds(JsonObject document)
+    {
+        var list = new List<GroupMember>();
+        if (document["members"] is JsonArray members)
+        {
+            foreach (var member in members.OfType<JsonObject>())
+            {
+                if (member["value"] is JsonValue v && v.TryGetValue<string>(out var value))
+                {
+                    list.Add(new GroupMember(value, member["type"] is JsonValue t && t.TryGetValue<string>(out var type) ? type : null));
+                }
+            }
+        }
+
+        return list;
+    }
+
+    /// <summary>The members of <paramref name="document"/> that <paramref name="existing"/> does not have: only these need checking.</summary>
+    private static List<GroupMember> NewMembers(JsonObject document, JsonObject existing)
+    {
+        var current = MemberIds(existing).Select(m => m.Value).ToHashSet(StringComparer.Ordinal);
+        return [.. MemberIds(document).Where(m => !current.Contains(m.Value))];
+    }
+
+    /// <summary>Every member must be a User (or, when typed so, a Group) of the tenant: 400 invalidValue names the first that is not.</summary>
+    private async Task CheckMembersExistAsync(string tenant, IReadOnlyList<GroupMember> members, CancellationToken ct)
+    {
+        foreach (var member in members)
+        {
+            var isGroup = string.Equals(member.Type, "Group", StringComparison.OrdinalIgnoreCase);
+            var found = isGroup
+                ? await groups.GetAsync(tenant, member.Value, includeMembers: false, ct)
+                : await users.GetAsync(tenant, member.Value, ct) ?? (member.Type is null ? await groups.GetAsync(tenant, member.Value, includeMembers: false, ct) : null);
+            if (found is null)
+            {
+                throw new ScimException(ScimErrorType.InvalidValue, $"The member \"{member.Value}\" is not a {(isGroup ? "Group" : "User")} of this tenant.");
+            }
+        }
+    }
+
+    private void LogRules(ScimCompatibility rules, ScimResourceKind kind, string method)
+    {
+        if (rules != ScimCompatibility.None)
+        {
+            Log.CompatibilityApplied(logger, method, kind.ToString(), rules);
+        }
+    }
+}
+
+/// <summary>Reads whether <c>attributes</c> / <c>excludedAttributes</c> ask for a Group's <c>members</c>.</summary>
+internal static class ScimAttributeSelection
+{
+    public static bool WantsMembers(string? attributes, string? excludedAttributes)
+    {
+        if (excludedAttributes is not null && Names(excludedAttributes).Any(n => IsMembers(n, wholeOnly: true)))
+        {
+            return false;
+        }
+
+        return attributes is null || Names(attributes).Any(n => IsMembers(n, wholeOnly: false));
+    }
+
+    private static IEnumerable<string> Names(string list) => list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+    private static bool IsMembers(string name, bool wholeOnly)
+    {
+        const string GroupPrefix = "urn:ietf:params:scim:schemas:core:2.0:Group:";
+        if (name.StartsWith(GroupPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            name = name[GroupPrefix.Length..];
+        }
+
+        return name.Equals("members", StringComparison.OrdinalIgnoreCase)
+            || (!wholeOnly && name.StartsWith("members.", StringComparison.OrdinalIgnoreCase));
+    }
+}

@@ -1,0 +1,795 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Jostle.Scim.Filtering;
+using Jostle.Scim.Schema;
+using Jostle.Scim.Stores;
+
+namespace Jostle.Scim.Testing;
+
+/// <summary>
+/// The store contract as tests: derive from this class in an xUnit test project, return fresh stores from the two
+/// factories, and every test here runs against your <see cref="IScimUserStore"/> and <see cref="IScimGroupStore"/>:
+/// create, read, replace and delete with versions, <c>userName</c> uniqueness, tenant isolation, the queries Microsoft
+/// Entra ID makes, sorting and paging, group membership deltas and concurrent writers.
+/// </summary>
+/// <remarks>Each test calls the factories once; the stores it gets must be empty.</remarks>
+public abstract class ScimStoreContractTests
+{
+    private static readonly SchemaRegistry Registry = SchemaRegistry.CreateDefault();
+
+    /// <summary>The tenant most tests use.</summary>
+    protected const string TenantA = "tenant-a";
+
+    /// <summary>A second tenant, for isolation tests.</summary>
+    protected const string TenantB = "tenant-b";
+
+    /// <summary>The built-in User resource type the queries are compiled against.</summary>
+    protected static ResourceTypeDefinition UserType { get; } = Registry.GetResourceType("User");
+
+    /// <summary>The built-in Group resource type the queries are compiled against.</summary>
+    protected static ResourceTypeDefinition GroupType { get; } = Registry.GetResourceType("Group");
+
+    /// <summary>Creates an empty user store.</summary>
+    /// <returns>The store under test.</returns>
+    protected abstract IScimUserStore CreateUserStore();
+
+    /// <summary>Creates an empty group store.</summary>
+    /// <returns>The store under test.</returns>
+    protected abstract IScimGroupStore CreateGroupStore();
+
+    /// <summary>A complete User document as the library hands it to a store.</summary>
+    /// <param name="id">The id.</param>
+    /// <param name="userName">The userName.</param>
+    /// <param name="version">The <c>meta.version</c>.</param>
+    /// <param name="externalId">The externalId, if any.</param>
+    /// <returns>The document.</returns>
+    protected static JsonObject UserDocument(string id, string userName, string version = "W/\"1\"", string? externalId = null)
+    {
+        var document = new JsonObject
+        {
+            ["schemas"] = new JsonArray(ScimSchemaUris.User),
+            ["id"] = id,
+            ["userName"] = userName,
+            ["active"] = true,
+            ["meta"] = Meta("User", version),
+        };
+        if (externalId is not null)
+        {
+            document["externalId"] = externalId;
+        }
+
+        return document;
+    }
+
+    /// <summary>A complete Group document as the library hands it to a store.</summary>
+    /// <param name="id">The id.</param>
+    /// <param name="displayName">The displayName.</param>
+    /// <param name="version">The <c>meta.version</c>.</param>
+    /// <param name="memberIds">Members (of type User) the document carries.</param>
+    /// <returns>The document.</returns>
+    protected static JsonObject GroupDocument(string id, string displayName, string version = "W/\"1\"", params string[] memberIds)
+    {
+        var document = new JsonObject
+        {
+            ["schemas"] = new JsonArray(ScimSchemaUris.Group),
+            ["id"] = id,
+            ["displayName"] = displayName,
+            ["meta"] = Meta("Group", version),
+        };
+        if (memberIds.Length > 0)
+        {
+            document["members"] = new JsonArray([.. memberIds.Select(m => (JsonNode)new JsonObject { ["value"] = m, ["type"] = "User" })]);
+        }
+
+        return document;
+    }
+
+    /// <summary>A query of one page.</summary>
+    /// <param name="type">The resource type.</param>
+    /// <param name="filter">The filter text, or <see langword="null"/>.</param>
+    /// <param name="sortBy">The sortBy path, or <see langword="null"/>.</param>
+    /// <param name="descending">Whether to sort descending.</param>
+    /// <param name="startIndex">The 1-based start index.</param>
+    /// <param name="count">The page size.</param>
+    /// <param name="includeMembers">For groups, whether to include members.</param>
+    /// <returns>The query.</returns>
+    protected static StoreQuery Query(ResourceTypeDefinition type, string? filter = null, string? sortBy = null, bool descending = false, int startIndex = 1, int count = 100, bool includeMembers = true) => new()
+    {
+        ResourceType = type,
+        Filter = filter is null ? null : ScimFilter.Parse(filter),
+        SortBy = sortBy is null ? null : AttributePath.Parse(sortBy),
+        Descending = descending,
+        StartIndex = startIndex,
+        Count = count,
+        IncludeMembers = includeMembers,
+    };
+
+    /// <summary>A membership delta with a fresh version.</summary>
+    /// <param name="version">The new version.</param>
+    /// <param name="added">Member ids to add (type User).</param>
+    /// <param name="removed">Member ids to remove.</param>
+    /// <param name="removeAll">Whether to remove every member first.</param>
+    /// <returns>The delta.</returns>
+    protected static MembershipUpdate Members(string version, string[]? added = null, string[]? removed = null, bool removeAll = false) => new()
+    {
+        Added = added is null ? [] : [.. added.Select(a => new GroupMember(a, "User"))],
+        Removed = removed ?? [],
+        RemoveAll = removeAll,
+        LastModified = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero),
+        NewVersion = version,
+    };
+
+    /// <summary>A top-level string attribute of a document.</summary>
+    /// <param name="document">The document.</param>
+    /// <param name="name">The attribute name (exact).</param>
+    /// <returns>The value, or <see langword="null"/>.</returns>
+    protected static string? StringOf(JsonElement document, string name) =>
+        document.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>The member ids a group document carries, in order; empty when it has no <c>members</c>.</summary>
+    /// <param name="document">The group document.</param>
+    /// <returns>The ids.</returns>
+    protected static string[] MemberIdsOf(JsonElement document) =>
+        document.TryGetProperty("members", out var members) && members.ValueKind == JsonValueKind.Array
+            ? [.. members.EnumerateArray().Select(m => m.GetProperty("value").GetString()!)]
+            : [];
+
+    private static JsonObject Meta(string resourceType, string version) => new()
+    {
+        ["resourceType"] = resourceType,
+        ["created"] = "2026-01-01T00:00:00Z",
+        ["lastModified"] = "2026-01-01T00:00:00Z",
+        ["version"] = version,
+    };
+
+    private static string[] IdsOf(StoreQueryResult result) => [.. result.Resources.Select(r => r.Id)];
+
+    private async Task<IScimUserStore> UsersAsync(params (string Id, string UserName)[] users)
+    {
+        var store = CreateUserStore();
+        foreach (var (id, userName) in users)
+        {
+            Assert.Equal(StoreStatus.Ok, (await store.CreateAsync(TenantA, UserDocument(id, userName))).Status);
+        }
+
+        return store;
+    }
+
+    // ---- Create, read, replace, delete ----
+
+    [Fact]
+    public async Task ACreatedUserCanBeReadBackById()
+    {
+        var store = CreateUserStore();
+        var created = await store.CreateAsync(TenantA, UserDocument("u1", "bjensen"));
+
+        Assert.Equal(StoreStatus.Ok, created.Status);
+        Assert.Equal("u1", created.Resource!.Id);
+        var read = await store.GetAsync(TenantA, "u1");
+        Assert.NotNull(read);
+        Assert.Equal("bjensen", StringOf(read.Document, "userName"));
+        Assert.Equal("u1", StringOf(read.Document, "id"));
+    }
+
+    [Fact]
+    public async Task TheStoredVersionIsTheDocumentsMetaVersion()
+    {
+        var store = CreateUserStore();
+        var created = await store.CreateAsync(TenantA, UserDocument("u1", "bjensen", "W/\"abc\""));
+
+        Assert.Equal("W/\"abc\"", created.Resource!.Version);
+        Assert.Equal("W/\"abc\"", (await store.GetAsync(TenantA, "u1"))!.Version);
+    }
+
+    [Fact]
+    public async Task ReadingAnUnknownIdReturnsNull()
+    {
+        var store = await UsersAsync(("u1", "bjensen"));
+
+        Assert.Null(await store.GetAsync(TenantA, "nope"));
+    }
+
+    [Fact]
+    public async Task LaterChangesToTheCallersDocumentDoNotReachTheStore()
+    {
+        var store = CreateUserStore();
+        var document = UserDocument("u1", "bjensen");
+        await store.CreateAsync(TenantA, document);
+        document["userName"] = "changed";
+
+        Assert.Equal("bjensen", StringOf((await store.GetAsync(TenantA, "u1"))!.Document, "userName"));
+    }
+
+    [Fact]
+    public async Task ReplacingWithTheCurrentVersionStoresTheNewDocument()
+    {
+        var store = await UsersAsync(("u1", "bjensen"));
+
+        var replaced = await store.ReplaceAsync(TenantA, UserDocument("u1", "barbara", "W/\"2\""), "W/\"1\"");
+
+        Assert.Equal(StoreStatus.Ok, replaced.Status);
+        Assert.Equal("W/\"2\"", replaced.Resource!.Version);
+        var read = (await store.GetAsync(TenantA, "u1"))!;
+        Assert.Equal("barbara", StringOf(read.Document, "userName"));
+        Assert.Equal("W/\"2\"", read.Version);
+    }
+
+    [Fact]
+    public async Task ReplacingWithoutAnExpectedVersionReplacesUnconditionally()
+    {
+        var store = await UsersAsync(("u1", "bjensen"));
+
+        var replaced = await store.ReplaceAsync(TenantA, UserDocument("u1", "barbara", "W/\"9\""), null);
+
+        Assert.Equal(StoreStatus.Ok, replaced.Status);
+        Assert.Equal("barbara", StringOf((await store.GetAsync(TenantA, "u1"))!.Document, "userName"));
+    }
+
+    [Fact]
+    public async Task ReplacingAnUnknownIdIsNotFound()
+    {
+        var store = await UsersAsync(("u1", "bjensen"));
+
+        Assert.Equal(StoreStatus.NotFound, (await store.ReplaceAsync(TenantA, UserDocument("u2", "x"), null)).Status);
+        Assert.Null(await store.GetAsync(TenantA, "u2"));
+    }
+
+    [Fact]
+    public async Task ReplacingWithAStaleVersionIsAMismatchAndLeavesTheResourceUnchanged()
+    {
+        var store = await UsersAsync(("u1", "bjensen"));
+
+        var replaced = await store.ReplaceAsync(TenantA, UserDocument("u1", "barbara", "W/\"3\""), "W/\"2\"");
+
+        Assert.Equal(StoreStatus.VersionMismatch, replaced.Status);
+        var read = (await store.GetAsync(TenantA, "u1"))!;
+        Assert.Equal("bjensen", StringOf(read.Document, "userName"));
+        Assert.Equal("W/\"1\"", read.Version);
+    }
+
+    [Fact]
+    public async Task VersionsAreComparedExactly()
+    {
+        var store = await UsersAsync(("u1", "bjensen"));
+
+        Assert.Equal(StoreStatus.VersionMismatch, (await store.ReplaceAsync(TenantA, UserDocument("u1", "b", "W/\"2\""), "\"1\"")).Status);
+        Assert.Equal(StoreStatus.VersionMismatch, (await store.DeleteAsync(TenantA, "u1", "w/\"1\"")).Status);
+    }
+
+    [Fact]
+    public async Task DeletingRemovesTheResource()
+    {
+        var store = await UsersAsync(("u1", "bjensen"), ("u2", "other"));
+
+        Assert.Equal(StoreStatus.Ok, (await store.DeleteAsync(TenantA, "u1", "W/\"1\"")).Status);
+
+        Assert.Null(await store.GetAsync(TenantA, "u1"));
+        Assert.Equal(["u2"], IdsOf(await store.QueryAsync(TenantA, Query(UserType))));
+    }
+
+    [Fact]
+    public async Task DeletingAnUnknownIdIsNotFound()
+    {
+        var store = await UsersAsync(("u1", "bjensen"));
+
+        Assert.Equal(StoreStatus.NotFound, (await store.DeleteAsync(TenantA, "u2", null)).Status);
+    }
+
+    [Fact]
+    public async Task DeletingWithAStaleVersionIsAMismatchAndKeepsTheResource()
+    {
+        var store = await UsersAsync(("u1", "bjensen"));
+
+        Assert.Equal(StoreStatus.VersionMismatch, (await store.DeleteAsync(TenantA, "u1", "W/\"0\"")).Status);
+        Assert.NotNull(await store.GetAsync(TenantA, "u1"));
+    }
+
+    // ---- Uniqueness ----
+
+    [Fact]
+    public async Task CreatingAUserWhoseUserNameDiffersOnlyInCaseIsAUniquenessConflict()
+    {
+        var store = await UsersAsync(("u1", "bjensen"));
+
+        var clash = await store.CreateAsync(TenantA, UserDocument("u2", "BJensen"));
+
+        Assert.Equal(StoreStatus.UniquenessConflict, clash.Status);
+        Assert.Equal("userName", clash.ConflictingAttribute);
+        Assert.Null(await store.GetAsync(TenantA, "u2"));
+    }
+
+    [Fact]
+    public async Task ReplacingAUserWithAnotherUsersUserNameIsAConflictAndChangesNothing()
+    {
+        var store = await UsersAsync(("u1", "bjensen"), ("u2", "jsmith"));
+
+        var clash = await store.ReplaceAsync(TenantA, UserDocument("u2", "BJENSEN", "W/\"2\""), "W/\"1\"");
+
+        Assert.Equal(StoreStatus.UniquenessConflict, clash.Status);
+        Assert.Equal("userName", clash.ConflictingAttribute);
+        var read = (await store.GetAsync(TenantA, "u2"))!;
+        Assert.Equal("jsmith", StringOf(read.Document, "userName"));
+        Assert.Equal("W/\"1\"", read.Version);
+    }
+
+    [Fact]
+    public async Task AUserMayChangeTheCaseOfItsOwnUserName()
+    {
+        var store = await UsersAsync(("u1", "bjensen"));
+
+        Assert.Equal(StoreStatus.Ok, (await store.ReplaceAsync(TenantA, UserDocument("u1", "BJensen", "W/\"2\""), "W/\"1\"")).Status);
+    }
+
+    [Fact]
+    public async Task AUserNameFreedByADeleteOrARenameCanBeTakenAgain()
+    {
+        var store = await UsersAsync(("u1", "bjensen"), ("u2", "jsmith"));
+        await store.DeleteAsync(TenantA, "u1", null);
+        await store.ReplaceAsync(TenantA, UserDocument("u2", "jsmith2", "W/\"2\""), null);
+
+        Assert.Equal(StoreStatus.Ok, (await store.CreateAsync(TenantA, UserDocument("u3", "bjensen"))).Status);
+        Assert.Equal(StoreStatus.Ok, (await store.CreateAsync(TenantA, UserDocument("u4", "JSMITH"))).Status);
+    }
+
+    [Fact]
+    public async Task TheSameUserNameIsAllowedInAnotherTenant()
+    {
+        var store = await UsersAsync(("u1", "bjensen"));
+
+        Assert.Equal(StoreStatus.Ok, (await store.CreateAsync(TenantB, UserDocument("u2", "bjensen"))).Status);
+    }
+
+    // ---- Tenant isolation ----
+
+    [Fact]
+    public async Task AnotherTenantCannotReadOrFindAResource()
+    {
+        var store = await UsersAsync(("u1", "bjensen"));
+
+        Assert.Null(await store.GetAsync(TenantB, "u1"));
+        var found = await store.QueryAsync(TenantB, Query(UserType, "userName eq \"bjensen\""));
+        Assert.Empty(found.Resources);
+        Assert.Equal(0, (await store.QueryAsync(TenantB, Query(UserType))).TotalResults);
+    }
+
+    [Fact]
+    public async Task AnotherTenantCannotReplaceOrDeleteAResource()
+    {
+        var store = await UsersAsync(("u1", "bjensen"));
+
+        Assert.Equal(StoreStatus.NotFound, (await store.ReplaceAsync(TenantB, UserDocument("u1", "evil", "W/\"2\""), null)).Status);
+        Assert.Equal(StoreStatus.NotFound, (await store.DeleteAsync(TenantB, "u1", null)).Status);
+        var read = (await store.GetAsync(TenantA, "u1"))!;
+        Assert.Equal("bjensen", StringOf(read.Document, "userName"));
+    }
+
+    [Fact]
+    public async Task AnotherTenantCannotChangeAGroupsMembers()
+    {
+        var groups = CreateGroupStore();
+        await groups.CreateAsync(TenantA, GroupDocument("g1", "Staff", "W/\"1\"", "u1"));
+
+        Assert.Equal(StoreStatus.NotFound, (await groups.UpdateMembersAsync(TenantB, "g1", Members("W/\"2\"", added: ["u2"]), null)).Status);
+        await groups.RemoveMemberEverywhereAsync(TenantB, "u1");
+
+        var read = (await groups.GetAsync(TenantA, "g1", includeMembers: true))!;
+        Assert.Equal(["u1"], MemberIdsOf(read.Document));
+        Assert.Equal("W/\"1\"", read.Version);
+    }
+
+    // ---- Queries ----
+
+    [Fact]
+    public async Task UserNameEqMatchesInAnyCase()
+    {
+        var store = await UsersAsync(("u1", "bjensen@example.com"), ("u2", "jsmith@example.com"));
+
+        var found = await store.QueryAsync(TenantA, Query(UserType, "userName eq \"BJensen@Example.com\""));
+
+        Assert.Equal(["u1"], IdsOf(found));
+        Assert.Equal(1, found.TotalResults);
+    }
+
+    [Fact]
+    public async Task ExternalIdEqMatchesOnlyTheExactCase()
+    {
+        var store = CreateUserStore();
+        await store.CreateAsync(TenantA, UserDocument("u1", "a", externalId: "Emp-1"));
+        await store.CreateAsync(TenantA, UserDocument("u2", "b", externalId: "emp-2"));
+
+        Assert.Equal(["u1"], IdsOf(await store.QueryAsync(TenantA, Query(UserType, "externalId eq \"Emp-1\""))));
+        Assert.Empty((await store.QueryAsync(TenantA, Query(UserType, "externalId eq \"emp-1\""))).Resources);
+    }
+
+    [Fact]
+    public async Task IdEqFindsTheResource()
+    {
+        var store = await UsersAsync(("u1", "a"), ("u2", "b"));
+
+        Assert.Equal(["u2"], IdsOf(await store.QueryAsync(TenantA, Query(UserType, "id eq \"u2\""))));
+    }
+
+    [Fact]
+    public async Task ARandomIdFindsNothingWithATotalOfZero()
+    {
+        var store = await UsersAsync(("u1", "a"));
+
+        var found = await store.QueryAsync(TenantA, Query(UserType, $"userName eq \"{Guid.NewGuid()}\""));
+
+        Assert.Empty(found.Resources);
+        Assert.Equal(0, found.TotalResults);
+    }
+
+    [Fact]
+    public async Task GroupDisplayNameEqMatchesInAnyCase()
+    {
+        var groups = CreateGroupStore();
+        await groups.CreateAsync(TenantA, GroupDocument("g1", "Sales Team"));
+        await groups.CreateAsync(TenantA, GroupDocument("g2", "Support"));
+
+        Assert.Equal(["g1"], IdsOf(await groups.QueryAsync(TenantA, Query(GroupType, "displayName eq \"sales team\""))));
+    }
+
+    [Fact]
+    public async Task WorkEmailValueEqFindsTheUserWithThatWorkEmail()
+    {
+        var store = CreateUserStore();
+        var u1 = UserDocument("u1", "a");
+        u1["emails"] = new JsonArray(new JsonObject { ["type"] = "work", ["value"] = "a@example.com" });
+        var u2 = UserDocument("u2", "b");
+        u2["emails"] = new JsonArray(new JsonObject { ["type"] = "home", ["value"] = "a@example.com" });
+        await store.CreateAsync(TenantA, u1);
+        await store.CreateAsync(TenantA, u2);
+
+        Assert.Equal(["u1"], IdsOf(await store.QueryAsync(TenantA, Query(UserType, "emails[type eq \"work\"].value eq \"A@example.com\""))));
+    }
+
+    [Fact]
+    public async Task AnIndexedLookupInsideAndStillAppliesEveryCondition()
+    {
+        var store = CreateUserStore();
+        await store.CreateAsync(TenantA, UserDocument("u1", "a", externalId: "x1"));
+        await store.CreateAsync(TenantA, UserDocument("u2", "b", externalId: "x2"));
+
+        Assert.Equal(["u1"], IdsOf(await store.QueryAsync(TenantA, Query(UserType, "userName eq \"A\" and externalId eq \"x1\""))));
+        Assert.Empty((await store.QueryAsync(TenantA, Query(UserType, "userName eq \"a\" and externalId eq \"x2\""))).Resources);
+    }
+
+    [Fact]
+    public async Task OrMatchesEitherSideAndNotExcludes()
+    {
+        var store = await UsersAsync(("u1", "a"), ("u2", "b"), ("u3", "c"));
+
+        Assert.Equal(["u1", "u3"], IdsOf(await store.QueryAsync(TenantA, Query(UserType, "userName eq \"c\" or userName eq \"a\""))));
+        Assert.Equal(["u2", "u3"], IdsOf(await store.QueryAsync(TenantA, Query(UserType, "not (userName eq \"a\")"))));
+    }
+
+    [Fact]
+    public async Task WithoutAFilterEveryResourceComesInCreationOrder()
+    {
+        var store = await UsersAsync(("u3", "c"), ("u1", "a"), ("u2", "b"));
+        await store.ReplaceAsync(TenantA, UserDocument("u3", "cc", "W/\"2\""), null);
+
+        var all = await store.QueryAsync(TenantA, Query(UserType));
+
+        Assert.Equal(["u3", "u1", "u2"], IdsOf(all));
+        Assert.Equal(3, all.TotalResults);
+    }
+
+    [Fact]
+    public async Task AFilterOnAnUnknownAttributeIsAnInvalidFilterError()
+    {
+        var store = await UsersAsync(("u1", "a"));
+
+        var error = await Assert.ThrowsAsync<ScimException>(async () => await store.QueryAsync(TenantA, Query(UserType, "noSuchAttribute eq \"x\"")));
+
+        Assert.Equal(400, error.Status);
+        Assert.Equal(ScimErrorType.InvalidFilter, error.ScimType);
+    }
+
+    [Fact]
+    public async Task SortingAscendingOrdersByTheAttributeWithMissingValuesLast()
+    {
+        var store = CreateUserStore();
+        await store.CreateAsync(TenantA, UserDocument("u1", "a", externalId: "m"));
+        await store.CreateAsync(TenantA, UserDocument("u2", "b"));
+        await store.CreateAsync(TenantA, UserDocument("u3", "c", externalId: "b"));
+        await store.CreateAsync(TenantA, UserDocument("u4", "d", externalId: "z"));
+
+        Assert.Equal(["u3", "u1", "u4", "u2"], IdsOf(await store.QueryAsync(TenantA, Query(UserType, sortBy: "externalId"))));
+    }
+
+    [Fact]
+    public async Task SortingDescendingReversesTheOrderOfPresentValues()
+    {
+        var store = CreateUserStore();
+        await store.CreateAsync(TenantA, UserDocument("u1", "a", externalId: "m"));
+        await store.CreateAsync(TenantA, UserDocument("u2", "b"));
+        await store.CreateAsync(TenantA, UserDocument("u3", "c", externalId: "b"));
+        await store.CreateAsync(TenantA, UserDocument("u4", "d", externalId: "z"));
+
+        var ids = IdsOf(await store.QueryAsync(TenantA, Query(UserType, sortBy: "externalId", descending: true)));
+
+        Assert.Equal(["u4", "u1", "u3"], ids.Where(id => id != "u2"));
+        Assert.Equal(4, ids.Length);
+    }
+
+    [Fact]
+    public async Task SortingByUserNameIgnoresCase()
+    {
+        var store = await UsersAsync(("u1", "Charlie"), ("u2", "alice"), ("u3", "Bob"));
+
+        Assert.Equal(["u2", "u3", "u1"], IdsOf(await store.QueryAsync(TenantA, Query(UserType, sortBy: "userName"))));
+    }
+
+    [Fact]
+    public async Task PagingReturnsTheRequestedSliceAndTheFullTotal()
+    {
+        var store = await UsersAsync(("u1", "a"), ("u2", "b"), ("u3", "c"), ("u4", "d"), ("u5", "e"));
+
+        var page = await store.QueryAsync(TenantA, Query(UserType, sortBy: "userName", startIndex: 2, count: 2));
+
+        Assert.Equal(["u2", "u3"], IdsOf(page));
+        Assert.Equal(5, page.TotalResults);
+    }
+
+    [Fact]
+    public async Task CountZeroReturnsOnlyTheTotal()
+    {
+        var store = await UsersAsync(("u1", "a"), ("u2", "b"));
+
+        var page = await store.QueryAsync(TenantA, Query(UserType, count: 0));
+
+        Assert.Empty(page.Resources);
+        Assert.Equal(2, page.TotalResults);
+    }
+
+    [Fact]
+    public async Task AStartIndexPastTheEndReturnsAnEmptyPageWithTheTotal()
+    {
+        var store = await UsersAsync(("u1", "a"), ("u2", "b"));
+
+        var page = await store.QueryAsync(TenantA, Query(UserType, startIndex: 3, count: 10));
+
+        Assert.Empty(page.Resources);
+        Assert.Equal(2, page.TotalResults);
+    }
+
+    [Fact]
+    public async Task TheLastPageIsShortWhenFewerResourcesRemain()
+    {
+        var store = await UsersAsync(("u1", "a"), ("u2", "b"), ("u3", "c"));
+
+        Assert.Equal(["u3"], IdsOf(await store.QueryAsync(TenantA, Query(UserType, startIndex: 3, count: 10))));
+    }
+
+    [Fact]
+    public async Task AMembersValueFilterFindsTheGroupsThatHoldTheMember()
+    {
+        var groups = CreateGroupStore();
+        await groups.CreateAsync(TenantA, GroupDocument("g1", "One", "W/\"1\"", "u1", "u2"));
+        await groups.CreateAsync(TenantA, GroupDocument("g2", "Two", "W/\"1\"", "u3"));
+        await groups.CreateAsync(TenantA, GroupDocument("g3", "Three"));
+        await groups.UpdateMembersAsync(TenantA, "g3", Members("W/\"2\"", added: ["u2"]), null);
+
+        var found = await groups.QueryAsync(TenantA, Query(GroupType, "members[value eq \"u2\"]", includeMembers: false));
+
+        Assert.Equal(["g1", "g3"], IdsOf(found));
+        Assert.All(found.Resources, r => Assert.Empty(MemberIdsOf(r.Document)));
+    }
+
+    [Fact]
+    public async Task GroupQueriesIncludeMembersOnlyWhenAsked()
+    {
+        var groups = CreateGroupStore();
+        await groups.CreateAsync(TenantA, GroupDocument("g1", "One", "W/\"1\"", "u1", "u2"));
+
+        var with = await groups.QueryAsync(TenantA, Query(GroupType, "displayName eq \"One\"", includeMembers: true));
+        var without = await groups.QueryAsync(TenantA, Query(GroupType, "displayName eq \"One\"", includeMembers: false));
+
+        Assert.Equal(["u1", "u2"], MemberIdsOf(with.Resources.Single().Document));
+        Assert.False(without.Resources.Single().Document.TryGetProperty("members", out _));
+    }
+
+    // ---- Membership ----
+
+    [Fact]
+    public async Task MembersOfACreatedGroupAreStoredWithTheirType()
+    {
+        var groups = CreateGroupStore();
+        await groups.CreateAsync(TenantA, GroupDocument("g1", "One", "W/\"1\"", "u1"));
+
+        var member = (await groups.GetAsync(TenantA, "g1", includeMembers: true))!.Document.GetProperty("members")[0];
+
+        Assert.Equal("u1", member.GetProperty("value").GetString());
+        Assert.Equal("User", member.GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task AddedMembersComeBackInTheOrderTheyWereAdded()
+    {
+        var groups = CreateGroupStore();
+        await groups.CreateAsync(TenantA, GroupDocument("g1", "One", "W/\"1\"", "u5"));
+
+        await groups.UpdateMembersAsync(TenantA, "g1", Members("W/\"2\"", added: ["u3", "u1"]), "W/\"1\"");
+        await groups.UpdateMembersAsync(TenantA, "g1", Members("W/\"3\"", added: ["u2"]), "W/\"2\"");
+
+        Assert.Equal(["u5", "u3", "u1", "u2"], MemberIdsOf((await groups.GetAsync(TenantA, "g1", includeMembers: true))!.Document));
+    }
+
+    [Fact]
+    public async Task RemovingMembersLeavesTheOthersInOrder()
+    {
+        var groups = CreateGroupStore();
+        await groups.CreateAsync(TenantA, GroupDocument("g1", "One", "W/\"1\"", "u1", "u2", "u3", "u4"));
+
+        var result = await groups.UpdateMembersAsync(TenantA, "g1", Members("W/\"2\"", removed: ["u2", "u4"]), "W/\"1\"");
+
+        Assert.Equal(StoreStatus.Ok, result.Status);
+        Assert.Equal(["u1", "u3"], MemberIdsOf((await groups.GetAsync(TenantA, "g1", includeMembers: true))!.Document));
+    }
+
+    [Fact]
+    public async Task RemoveAllIsAppliedBeforeRemovalsAndAdditions()
+    {
+        var groups = CreateGroupStore();
+        await groups.CreateAsync(TenantA, GroupDocument("g1", "One", "W/\"1\"", "u1", "u2"));
+
+        await groups.UpdateMembersAsync(TenantA, "g1", Members("W/\"2\"", added: ["u2", "u3"], removed: ["u3"], removeAll: true), null);
+
+        Assert.Equal(["u2", "u3"], MemberIdsOf((await groups.GetAsync(TenantA, "g1", includeMembers: true))!.Document));
+    }
+
+    [Fact]
+    public async Task AddingAPresentMemberOrRemovingAnAbsentOneIsNotAnError()
+    {
+        var groups = CreateGroupStore();
+        await groups.CreateAsync(TenantA, GroupDocument("g1", "One", "W/\"1\"", "u1", "u2"));
+
+        var result = await groups.UpdateMembersAsync(TenantA, "g1", Members("W/\"2\"", added: ["u1"], removed: ["u9"]), null);
+
+        Assert.Equal(StoreStatus.Ok, result.Status);
+        Assert.Equal(["u1", "u2"], MemberIdsOf((await groups.GetAsync(TenantA, "g1", includeMembers: true))!.Document));
+    }
+
+    [Fact]
+    public async Task AMembershipUpdateSetsTheNewVersionAndReturnsTheGroupWithoutMembers()
+    {
+        var groups = CreateGroupStore();
+        await groups.CreateAsync(TenantA, GroupDocument("g1", "One", "W/\"1\"", "u1"));
+
+        var result = await groups.UpdateMembersAsync(TenantA, "g1", Members("W/\"2\"", added: ["u2"]), "W/\"1\"");
+
+        Assert.Equal(StoreStatus.Ok, result.Status);
+        Assert.Equal("W/\"2\"", result.Resource!.Version);
+        Assert.Empty(MemberIdsOf(result.Resource.Document));
+        var read = (await groups.GetAsync(TenantA, "g1", includeMembers: false))!;
+        Assert.Equal("W/\"2\"", read.Version);
+        var meta = read.Document.GetProperty("meta");
+        Assert.Equal("W/\"2\"", meta.GetProperty("version").GetString());
+        Assert.Equal(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero), meta.GetProperty("lastModified").GetDateTimeOffset());
+        Assert.Equal("One", StringOf(read.Document, "displayName"));
+    }
+
+    [Fact]
+    public async Task AMembershipUpdateWithAStaleVersionChangesNothing()
+    {
+        var groups = CreateGroupStore();
+        await groups.CreateAsync(TenantA, GroupDocument("g1", "One", "W/\"1\"", "u1"));
+
+        var result = await groups.UpdateMembersAsync(TenantA, "g1", Members("W/\"3\"", added: ["u2"], removeAll: true), "W/\"2\"");
+
+        Assert.Equal(StoreStatus.VersionMismatch, result.Status);
+        var read = (await groups.GetAsync(TenantA, "g1", includeMembers: true))!;
+        Assert.Equal(["u1"], MemberIdsOf(read.Document));
+        Assert.Equal("W/\"1\"", read.Version);
+    }
+
+    [Fact]
+    public async Task AMembershipUpdateOfAnUnknownGroupIsNotFound()
+    {
+        var groups = CreateGroupStore();
+
+        Assert.Equal(StoreStatus.NotFound, (await groups.UpdateMembersAsync(TenantA, "g9", Members("W/\"2\"", added: ["u1"]), null)).Status);
+    }
+
+    [Fact]
+    public async Task ReadingAGroupWithoutMembersLeavesThemOut()
+    {
+        var groups = CreateGroupStore();
+        await groups.CreateAsync(TenantA, GroupDocument("g1", "One", "W/\"1\"", "u1"));
+
+        var read = (await groups.GetAsync(TenantA, "g1", includeMembers: false))!;
+
+        Assert.False(read.Document.TryGetProperty("members", out _));
+        Assert.Equal("One", StringOf(read.Document, "displayName"));
+    }
+
+    [Fact]
+    public async Task ReplacingAGroupReplacesItsMembersWithTheDocuments()
+    {
+        var groups = CreateGroupStore();
+        await groups.CreateAsync(TenantA, GroupDocument("g1", "One", "W/\"1\"", "u1", "u2"));
+
+        await groups.ReplaceAsync(TenantA, GroupDocument("g1", "Uno", "W/\"2\"", "u3", "u1"), "W/\"1\"");
+
+        var read = (await groups.GetAsync(TenantA, "g1", includeMembers: true))!;
+        Assert.Equal(["u3", "u1"], MemberIdsOf(read.Document));
+        Assert.Equal("Uno", StringOf(read.Document, "displayName"));
+        Assert.Equal(["g1"], IdsOf(await groups.QueryAsync(TenantA, Query(GroupType, "members[value eq \"u3\"]"))));
+        Assert.Empty((await groups.QueryAsync(TenantA, Query(GroupType, "members[value eq \"u2\"]"))).Resources);
+    }
+
+    [Fact]
+    public async Task RemovingAMemberEverywhereTakesItOutOfEveryGroupOfTheTenant()
+    {
+        var groups = CreateGroupStore();
+        await groups.CreateAsync(TenantA, GroupDocument("g1", "One", "W/\"1\"", "u1", "u2"));
+        await groups.CreateAsync(TenantA, GroupDocument("g2", "Two", "W/\"1\"", "u2"));
+        await groups.CreateAsync(TenantA, GroupDocument("g3", "Three", "W/\"1\"", "u3"));
+        await groups.CreateAsync(TenantB, GroupDocument("g1", "One", "W/\"1\"", "u2"));
+
+        await groups.RemoveMemberEverywhereAsync(TenantA, "u2");
+
+        Assert.Equal(["u1"], MemberIdsOf((await groups.GetAsync(TenantA, "g1", includeMembers: true))!.Document));
+        Assert.Empty(MemberIdsOf((await groups.GetAsync(TenantA, "g2", includeMembers: true))!.Document));
+        Assert.Equal(["u3"], MemberIdsOf((await groups.GetAsync(TenantA, "g3", includeMembers: true))!.Document));
+        Assert.Equal(["u2"], MemberIdsOf((await groups.GetAsync(TenantB, "g1", includeMembers: true))!.Document));
+    }
+
+    [Fact]
+    public async Task ADeletedGroupIsGoneAndItsIdCanBeReusedEmpty()
+    {
+        var groups = CreateGroupStore();
+        await groups.CreateAsync(TenantA, GroupDocument("g1", "One", "W/\"1\"", "u1"));
+
+        Assert.Equal(StoreStatus.Ok, (await groups.DeleteAsync(TenantA, "g1", "W/\"1\"")).Status);
+        Assert.Null(await groups.GetAsync(TenantA, "g1", includeMembers: true));
+        await groups.CreateAsync(TenantA, GroupDocument("g1", "One again"));
+
+        Assert.Empty(MemberIdsOf((await groups.GetAsync(TenantA, "g1", includeMembers: true))!.Document));
+        Assert.Empty((await groups.QueryAsync(TenantA, Query(GroupType, "members[value eq \"u1\"]"))).Resources);
+    }
+
+    // ---- Concurrency ----
+
+    [Fact]
+    public async Task OfFiftyParallelCreatesOfOneUserNameExactlyOneSucceeds()
+    {
+        var store = CreateUserStore();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
+            Task.Run(async () => await store.CreateAsync(TenantA, UserDocument($"u{i}", i % 2 == 0 ? "same" : "SAME")))));
+
+        Assert.Equal(1, results.Count(r => r.Status == StoreStatus.Ok));
+        Assert.Equal(49, results.Count(r => r.Status == StoreStatus.UniquenessConflict));
+        Assert.Equal(1, (await store.QueryAsync(TenantA, Query(UserType, "userName eq \"same\""))).TotalResults);
+    }
+
+    [Fact]
+    public async Task TwentyParallelMemberAdditionsAllLand()
+    {
+        var groups = CreateGroupStore();
+        await groups.CreateAsync(TenantA, GroupDocument("g1", "One"));
+
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            Task.Run(async () => await groups.UpdateMembersAsync(TenantA, "g1", Members($"W/\"{i + 2}\"", added: [$"u{i}"]), null))));
+
+        var members = MemberIdsOf((await groups.GetAsync(TenantA, "g1", includeMembers: true))!.Document);
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => $"u{i}").Order(), members.Order());
+    }
+
+    [Fact]
+    public async Task OfParallelReplacesWithTheSameExpectedVersionExactlyOneSucceeds()
+    {
+        var store = await UsersAsync(("u1", "bjensen"));
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            Task.Run(async () => await store.ReplaceAsync(TenantA, UserDocument("u1", $"name{i}", $"W/\"2-{i}\""), "W/\"1\""))));
+
+        Assert.Equal(1, results.Count(r => r.Status == StoreStatus.Ok));
+        Assert.Equal(19, results.Count(r => r.Status == StoreStatus.VersionMismatch));
+        var winner = results.Single(r => r.Status == StoreStatus.Ok).Resource!;
+        Assert.Equal(winner.Version, (await store.GetAsync(TenantA, "u1"))!.Version);
+    }
+}
