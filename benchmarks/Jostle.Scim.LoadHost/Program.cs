@@ -49,7 +49,10 @@ var seeded = "";
 if (options.Seed > 0 && !options.Trivial)
 {
     var stopwatch = Stopwatch.StartNew();
-    var created = await Seeder.SeedAsync(new Uri(address.TrimEnd('/') + options.BasePath + "/"), options.Token, options.Seed);
+    var baseUri = new Uri(address.TrimEnd('/') + options.BasePath + "/");
+    var created = options.SeedThroughBulk
+        ? await Seeder.SeedAsync(baseUri, options.Token, options.Seed)
+        : await Seeder.SeedInProcessAsync(app.Services, options.Tenant, baseUri, options.Seed);
     seeded = $" seeded={created} seed_seconds={stopwatch.Elapsed.TotalSeconds:0.0} query_user={Seeder.UserName(options.Seed / 2)}";
 }
 

@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 namespace Jostle.Scim.LoadHost;
 
 /// <summary>
-/// Seeds users through the host's own HTTP API, over loopback: <c>POST /Bulk</c> in batches of the advertised
+/// Seeds users in-process (<see cref="SeedInProcessAsync"/>) or through the host's own HTTP API, over loopback: <c>POST /Bulk</c> in batches of the advertised
 /// <c>bulk.maxOperations</c> (a few batches in parallel), or one <c>POST /Users</c> per user when bulk is not
 /// supported. The users have the same shape as the peers' <c>load.sh</c> seeds.
 /// </summary>
@@ -16,6 +16,26 @@ internal static class Seeder
     private const int Parallelism = 4;
 
     public static string UserName(int i) => $"{Prefix}-{i}@example.com";
+
+    /// <summary>
+    /// Seeds in-process through the same validation, stamping and store call as <c>POST /Users</c> (the library's
+    /// resource service), minus HTTP: fast enough for a million users.
+    /// </summary>
+    public static async Task<int> SeedInProcessAsync(IServiceProvider services, string tenant, Uri baseUri, int count)
+    {
+        var resources = services.GetRequiredService<Jostle.Scim.AspNetCore.ScimResourceService>();
+        var next = -1;
+        async Task Worker()
+        {
+            for (var i = Interlocked.Increment(ref next); i < count; i = Interlocked.Increment(ref next))
+            {
+                await resources.CreateAsync(Jostle.Scim.AspNetCore.ScimResourceKind.User, tenant, User(i), baseUri, CancellationToken.None);
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, Environment.ProcessorCount).Select(_ => Task.Run(Worker)));
+        return count;
+    }
 
     public static async Task<int> SeedAsync(Uri baseUri, string token, int count)
     {

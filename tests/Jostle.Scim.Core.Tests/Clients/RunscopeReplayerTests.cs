@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
+using Jostle.Scim.Tests.AspNetCore;
+
 namespace Jostle.Scim.Tests.Clients;
 
 /// <summary>The replayer itself: a failing suite must fail, so its comparisons are tested against a fake endpoint.</summary>
@@ -10,7 +12,7 @@ public class RunscopeReplayerTests
 {
     private static async Task<RunscopeReport> ReplayAsync(object steps, Dictionary<string, string>? variables = null)
     {
-        await using var host = await ScimTestHost.StartAsync(_ => { }, app =>
+        await using var host = await ScimTestHost.StartAsync(map: app =>
         {
             app.MapGet("/api/things", (HttpContext context) => Results.Text(JsonSerializer.Serialize(new
             {
@@ -28,7 +30,7 @@ public class RunscopeReplayerTests
         });
         var vars = variables ?? [];
         vars["base"] = "http://localhost/api";
-        var replayer = new RunscopeReplayer(host.CreateClient(), vars);
+        var replayer = new RunscopeReplayer(host.Client, vars);
         return await replayer.RunExportAsync(JsonSerializer.Serialize(new { name = "probe", steps }));
     }
 
