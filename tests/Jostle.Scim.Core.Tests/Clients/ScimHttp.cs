@@ -7,7 +7,7 @@ namespace Jostle.Scim.Tests.Clients;
 
 /// <summary>
 /// Sends SCIM requests the way a provisioning client does and checks what every response must be: the expected
-/// status, <c>application/scim+json</c> whenever there is a body, and no body on 204.
+/// status, <c>application/scim+json; charset=utf-8</c> whenever there is a body, and no body on 204.
 /// </summary>
 internal sealed class ScimHttp(HttpClient client)
 {
@@ -44,6 +44,7 @@ internal sealed class ScimHttp(HttpClient client)
         }
 
         Assert.Equal("application/scim+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("utf-8", response.Content.Headers.ContentType?.CharSet);
         return JsonNode.Parse(body);
     }
 
