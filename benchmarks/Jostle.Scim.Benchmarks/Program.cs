@@ -5,5 +5,10 @@ if (args is ["patch-diff", var file])
     return Jostle.Scim.Benchmarks.PatchDiff.Run(file);
 }
 
+if (args is ["patch-stages", ..])
+{
+    return Jostle.Scim.Benchmarks.PatchStages.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20_000);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

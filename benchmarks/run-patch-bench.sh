@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# PATCH throughput, ours vs the peer, on the same Entra ID user PATCH, in one run:
+#   1. the peer: scim-patch on Node.js (benchmarks/peer/patch-peer.js: JSON.parse + patchBodyValidation + scimPatch,
+#      no document mutation), >= 2.5 s timed loop;
+#   2. ours: PatchBenchmarks under BenchmarkDotNet (EntraUserUpdate = PatchRequest.Parse of the text + PatchApplier.Apply;
+#      also the membership adds at 10 and 100 000 members unless BDN_FILTER narrows the run);
+#   3. one JSON line per engine, the ratio ours/peer (above 1 means we are faster), and the membership figures.
+#
+#   benchmarks/run-patch-bench.sh
+#
+# Env: PEERS_SRC   the peers folder (default: ../shared/peers beside the repository; read-only is fine)
+#      PEERS_DIR   an installed copy to use as is (default: /tmp/scim-peers when it is installed and its
+#                  package-lock.json matches PEERS_SRC's, or PEERS_SRC is absent)
+#      BDN_JOB     BenchmarkDotNet job (default short; `default` for figures worth writing down)
+#      BDN_FILTER  BenchmarkDotNet filter (default '*PatchBenchmarks*'; '*EntraUserUpdate*' for the ratio alone)
+# Needs node >= 20 and npm (to install the peers once), and the .NET SDK.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+src="${PEERS_SRC:-$root/../shared/peers}"
+cache=/tmp/scim-peers
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+installed() { [ -f "$1/node_modules/scim-patch/package.json" ]; }
+
+# ---- the peers: copy (../shared is read-only on CI), npm ci there, reuse /tmp/scim-peers when current ----------
+if [ -n "${PEERS_DIR:-}" ]; then
+  peers="$PEERS_DIR"
+elif installed "$cache" && { [ ! -f "$src/package-lock.json" ] || cmp -s "$cache/package-lock.json" "$src/package-lock.json"; }; then
+  peers="$cache"
+else
+  [ -f "$src/package-lock.json" ] || { echo "error: no peers at $src (set PEERS_SRC)" >&2; exit 1; }
+  fresh="$work/peers"
+  mkdir -p "$fresh"
+  (cd "$src" && tar cf - --exclude=node_modules --exclude=logs .) | (cd "$fresh" && tar xf -)
+  echo "installing the peers (npm ci) ..." >&2
+  (cd "$fresh" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  peers="$fresh"
+  if [ ! -e "$cache" ] && mv "$fresh" "$cache" 2>/dev/null; then
+    peers="$cache"   # kept for the next run
+  fi
+fi
+installed "$peers" || { echo "error: scim-patch is not installed in $peers" >&2; exit 1; }
+
+# ---- the peer ---------------------------------------------------------------------------------------------
+peer_json=$(node "$root/benchmarks/peer/patch-peer.js" "$peers")
+echo "$peer_json"
+
+# ---- ours (BenchmarkDotNet, Release) ----------------------------------------------------------------------
+if ! dotnet run -c Release --project "$root/benchmarks/Jostle.Scim.Benchmarks" -- \
+    --filter "${BDN_FILTER:-*PatchBenchmarks*}" --job "${BDN_JOB:-short}" --exporters json \
+    --artifacts "$work/bdn" > "$work/bdn.log" 2>&1; then
+  tail -n 30 "$work/bdn.log" >&2
+  echo "error: the BenchmarkDotNet run failed (see above)." >&2
+  exit 1
+fi
+report=$(ls "$work"/bdn/results/*PatchBenchmarks-report*.json 2>/dev/null | head -n 1 || true)
+
+node - "$report" "$peer_json" "$work/bdn.log" <<'JS'
+const fs = require("node:fs");
+const [report, peerJson, log] = process.argv.slice(2);
+const peer = JSON.parse(peerJson);
+const doc = report ? JSON.parse(fs.readFileSync(report, "utf8")) : null;
+const benches = doc ? doc.Benchmarks.filter((b) => b.Statistics && b.Statistics.Mean > 0) : [];
+const members = (b) => { const m = /Members=(\d+)/.exec(b.Parameters || ""); return m ? Number(m[1]) : null; };
+// EntraUserUpdate does not depend on Members: take the lowest mean of its cases (the least disturbed by the load).
+const entra = benches.filter((b) => b.Method === "EntraUserUpdate").sort((a, b) => a.Statistics.Mean - b.Statistics.Mean)[0];
+if (!entra) {
+    process.stderr.write(fs.readFileSync(log, "utf8").split("\n").filter((l) => /Exception|error/i.test(l)).slice(0, 10).join("\n") + "\n");
+    process.stderr.write("error: no result for PatchBenchmarks.EntraUserUpdate\n");
+    process.exit(1);
+}
+const ns = entra.Statistics.Mean;
+const ours = Math.round(1e9 / ns);
+console.log(JSON.stringify({ engine: "Jostle.Scim.Core", runtime: doc.HostEnvironmentInfo?.RuntimeVersion ?? null, usPerOp: +(ns / 1000).toFixed(3), opsPerSecond: ours, bytesPerOp: entra.Memory?.BytesAllocatedPerOperation ?? null }));
+console.log(JSON.stringify({ ratio: "ours/peer", value: Math.round((ours / peer.ops_per_sec) * 100) / 100 }));
+for (const b of benches.filter((b) => b.Method !== "EntraUserUpdate")) {
+    console.log(JSON.stringify({ benchmark: b.Method, members: members(b), usPerOp: +(b.Statistics.Mean / 1000).toFixed(3), bytesPerOp: b.Memory?.BytesAllocatedPerOperation ?? null }));
+}
+JS
