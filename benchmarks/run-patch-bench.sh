@@ -2,8 +2,9 @@
 # PATCH throughput, ours vs the peer, on the same Entra ID user PATCH, in one run:
 #   1. the peer: scim-patch on Node.js (benchmarks/peer/patch-peer.js: JSON.parse + patchBodyValidation + scimPatch,
 #      no document mutation), >= 2.5 s timed loop;
-#   2. ours: PatchBenchmarks under BenchmarkDotNet (EntraUserUpdate = PatchRequest.Parse of the text + PatchApplier.Apply;
-#      also the membership adds at 10 and 100 000 members unless BDN_FILTER narrows the run);
+#   2. ours: EntraPatchBenchmarks.EntraUserUpdate under BenchmarkDotNet (PatchRequest.Parse of the text +
+#      PatchApplier.Apply), and with MEMBERSHIP=1 also PatchBenchmarks (one member added to a group of 10 and of
+#      100 000 members, delta and document mode);
 #   3. one JSON line per engine, the ratio ours/peer (above 1 means we are faster), and the membership figures.
 #
 #   benchmarks/run-patch-bench.sh
@@ -12,7 +13,7 @@
 #      PEERS_DIR   an installed copy to use as is (default: /tmp/scim-peers when it is installed and its
 #                  package-lock.json matches PEERS_SRC's, or PEERS_SRC is absent)
 #      BDN_JOB     BenchmarkDotNet job (default short; `default` for figures worth writing down)
-#      BDN_FILTER  BenchmarkDotNet filter (default '*PatchBenchmarks*'; '*EntraUserUpdate*' for the ratio alone)
+#      MEMBERSHIP  1 to run the membership benchmarks too (a few more minutes)
 # Needs node >= 20 and npm (to install the peers once), and the .NET SDK.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,27 +48,29 @@ peer_json=$(node "$root/benchmarks/peer/patch-peer.js" "$peers")
 echo "$peer_json"
 
 # ---- ours (BenchmarkDotNet, Release) ----------------------------------------------------------------------
+filters=('*EntraPatchBenchmarks*')
+[ "${MEMBERSHIP:-0}" = 1 ] && filters+=('*.PatchBenchmarks.*')
 if ! dotnet run -c Release --project "$root/benchmarks/Jostle.Scim.Benchmarks" -- \
-    --filter "${BDN_FILTER:-*PatchBenchmarks*}" --job "${BDN_JOB:-short}" --exporters json \
+    --filter "${filters[@]}" --job "${BDN_JOB:-short}" --exporters json \
     --artifacts "$work/bdn" > "$work/bdn.log" 2>&1; then
   tail -n 30 "$work/bdn.log" >&2
   echo "error: the BenchmarkDotNet run failed (see above)." >&2
   exit 1
 fi
-report=$(ls "$work"/bdn/results/*PatchBenchmarks-report*.json 2>/dev/null | head -n 1 || true)
-
-node - "$report" "$peer_json" "$work/bdn.log" <<'JS'
+node - "$work/bdn/results" "$peer_json" "$work/bdn.log" <<'JS'
 const fs = require("node:fs");
-const [report, peerJson, log] = process.argv.slice(2);
+const path = require("node:path");
+const [results, peerJson, log] = process.argv.slice(2);
 const peer = JSON.parse(peerJson);
-const doc = report ? JSON.parse(fs.readFileSync(report, "utf8")) : null;
-const benches = doc ? doc.Benchmarks.filter((b) => b.Statistics && b.Statistics.Mean > 0) : [];
+const reports = fs.existsSync(results) ? fs.readdirSync(results).filter((f) => /-report-full-compressed\.json$|-report\.json$/.test(f)) : [];
+const docs = reports.map((f) => JSON.parse(fs.readFileSync(path.join(results, f), "utf8")));
+const doc = docs[0] ?? null;
+const benches = docs.flatMap((d) => d.Benchmarks).filter((b) => b.Statistics && b.Statistics.Mean > 0);
 const members = (b) => { const m = /Members=(\d+)/.exec(b.Parameters || ""); return m ? Number(m[1]) : null; };
-// EntraUserUpdate does not depend on Members: take the lowest mean of its cases (the least disturbed by the load).
-const entra = benches.filter((b) => b.Method === "EntraUserUpdate").sort((a, b) => a.Statistics.Mean - b.Statistics.Mean)[0];
+const entra = benches.find((b) => b.Method === "EntraUserUpdate");
 if (!entra) {
     process.stderr.write(fs.readFileSync(log, "utf8").split("\n").filter((l) => /Exception|error/i.test(l)).slice(0, 10).join("\n") + "\n");
-    process.stderr.write("error: no result for PatchBenchmarks.EntraUserUpdate\n");
+    process.stderr.write("error: no result for EntraPatchBenchmarks.EntraUserUpdate\n");
     process.exit(1);
 }
 const ns = entra.Statistics.Mean;

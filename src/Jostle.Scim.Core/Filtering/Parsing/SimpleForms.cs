@@ -2,7 +2,7 @@ namespace Jostle.Scim.Filtering.Parsing;
 
 /// <summary>
 /// A character-level fast path for the commonest shapes, tried before the tokenizer and the grammar:
-/// PATCH paths <c>name</c> / <c>name.sub</c>, and filters <c>name[.sub] op "string"</c>, <c>name[.sub] op true|false|null</c>,
+/// PATCH paths <c>name</c>, <c>name.sub</c> and <c>name[sub op value][.sub]</c>, and filters <c>name[.sub] op "string"</c>, <c>name[.sub] op true|false|null</c>,
 /// <c>name[.sub] pr</c> written with single spaces. It recognises only texts that the strict grammar accepts, and builds
 /// the same AST; anything else (URNs, escapes, other spacing, logic, brackets, errors) returns <see langword="null"/> and
 /// goes the full way.
@@ -11,8 +11,45 @@ internal static class SimpleForms
 {
     public static PatchPath? TryPatchPath(string text)
     {
+        var nameEnd = ScanName(text, 0);
+        if (nameEnd > 0 && nameEnd < text.Length && text[nameEnd] == '[')
+        {
+            return TryValuePath(text, nameEnd);
+        }
+
         var end = ScanPath(text, 0, out var dot);
         return end == text.Length && end > 0 ? new PatchPath(MakePath(text, end, dot)) : null;
+    }
+
+    /// <summary><c>name[sub op value]</c>, optionally followed by <c>.sub</c>, with <paramref name="open"/> at the <c>[</c>.</summary>
+    private static PatchPath? TryValuePath(string text, int open)
+    {
+        var innerEnd = ScanName(text, open + 1);
+        if (innerEnd < 0 || innerEnd + 4 >= text.Length || text[innerEnd] != ' ' || text[innerEnd + 3] != ' ' || IsNot(text, open + 1, innerEnd))
+        {
+            return null;
+        }
+
+        var close = text.IndexOf(']', innerEnd + 4);
+        if (close < 0 || !TryOperator(text[innerEnd + 1], text[innerEnd + 2], out var op) || TryValue(text, innerEnd + 4, close) is not { } value)
+        {
+            return null;
+        }
+
+        string? sub = null;
+        if (close + 1 < text.Length)
+        {
+            var subEnd = text[close + 1] == '.' ? ScanName(text, close + 2) : -1;
+            if (subEnd != text.Length)
+            {
+                return null;
+            }
+
+            sub = text[(close + 2)..];
+        }
+
+        var filter = new ComparisonExpression(new AttributePath(null, text[(open + 1)..innerEnd]), op, value);
+        return new PatchPath(new AttributePath(null, text[..open]), filter, sub);
     }
 
     public static FilterExpression? TryFilter(string text)
@@ -24,7 +61,7 @@ internal static class SimpleForms
         }
 
         // `not` opens `not (…)`, never an attribute name: leave it to the grammar (and its error).
-        if ((dot < 0 ? end : dot) == 3 && string.Compare(text, 0, "not", 0, 3, StringComparison.OrdinalIgnoreCase) == 0)
+        if (IsNot(text, 0, dot < 0 ? end : dot))
         {
             return null;
         }
@@ -36,60 +73,52 @@ internal static class SimpleForms
             return (a, b) == ('p', 'r') ? new PresentExpression(MakePath(text, end, dot)) : null;
         }
 
-        ComparisonOperator op;
-        switch (a, b)
-        {
-            case ('e', 'q'): op = ComparisonOperator.Equal; break;
-            case ('n', 'e'): op = ComparisonOperator.NotEqual; break;
-            case ('c', 'o'): op = ComparisonOperator.Contains; break;
-            case ('s', 'w'): op = ComparisonOperator.StartsWith; break;
-            case ('e', 'w'): op = ComparisonOperator.EndsWith; break;
-            case ('g', 't'): op = ComparisonOperator.GreaterThan; break;
-            case ('g', 'e'): op = ComparisonOperator.GreaterThanOrEqual; break;
-            case ('l', 't'): op = ComparisonOperator.LessThan; break;
-            case ('l', 'e'): op = ComparisonOperator.LessThanOrEqual; break;
-            default: return null;
-        }
+        return TryOperator(a, b, out var op) && TryValue(text, end + 4, text.Length) is { } value
+            ? new ComparisonExpression(MakePath(text, end, dot), op, value)
+            : null;
+    }
 
-        var start = end + 4;
-        if (start >= text.Length)
+    private static bool IsNot(string text, int start, int end) =>
+        end - start == 3 && string.Compare(text, start, "not", 0, 3, StringComparison.OrdinalIgnoreCase) == 0;
+
+    private static bool TryOperator(char first, char second, out ComparisonOperator op)
+    {
+        switch ((char)(first | 0x20), (char)(second | 0x20))
+        {
+            case ('e', 'q'): op = ComparisonOperator.Equal; return true;
+            case ('n', 'e'): op = ComparisonOperator.NotEqual; return true;
+            case ('c', 'o'): op = ComparisonOperator.Contains; return true;
+            case ('s', 'w'): op = ComparisonOperator.StartsWith; return true;
+            case ('e', 'w'): op = ComparisonOperator.EndsWith; return true;
+            case ('g', 't'): op = ComparisonOperator.GreaterThan; return true;
+            case ('g', 'e'): op = ComparisonOperator.GreaterThanOrEqual; return true;
+            case ('l', 't'): op = ComparisonOperator.LessThan; return true;
+            case ('l', 'e'): op = ComparisonOperator.LessThanOrEqual; return true;
+            default: op = default; return false;
+        }
+    }
+
+    /// <summary>A string without escapes, or <c>true</c> / <c>false</c> / <c>null</c>, filling exactly <c>[start, end)</c>.</summary>
+    private static FilterValue? TryValue(string text, int start, int end)
+    {
+        if (start >= end)
         {
             return null;
         }
 
-        FilterValue value;
         if (text[start] == '"')
         {
-            var close = text.AsSpan(start + 1).IndexOfAny('"', '\\');
-            if (close < 0 || text[start + 1 + close] != '"' || start + 2 + close != text.Length)
-            {
-                return null;
-            }
-
-            value = FilterValue.FromString(text.Substring(start + 1, close));
-        }
-        else
-        {
-            var literal = text.AsSpan(start);
-            if (literal.Equals("true", StringComparison.OrdinalIgnoreCase))
-            {
-                value = FilterValue.True;
-            }
-            else if (literal.Equals("false", StringComparison.OrdinalIgnoreCase))
-            {
-                value = FilterValue.False;
-            }
-            else if (literal.Equals("null", StringComparison.OrdinalIgnoreCase))
-            {
-                value = FilterValue.Null;
-            }
-            else
-            {
-                return null;
-            }
+            var close = text.AsSpan(start + 1, end - start - 1).IndexOfAny('"', '\\');
+            return close >= 0 && text[start + 1 + close] == '"' && start + 2 + close == end
+                ? FilterValue.FromString(text.Substring(start + 1, close))
+                : null;
         }
 
-        return new ComparisonExpression(MakePath(text, end, dot), op, value);
+        var literal = text.AsSpan(start, end - start);
+        return literal.Equals("true", StringComparison.OrdinalIgnoreCase) ? FilterValue.True
+            : literal.Equals("false", StringComparison.OrdinalIgnoreCase) ? FilterValue.False
+            : literal.Equals("null", StringComparison.OrdinalIgnoreCase) ? FilterValue.Null
+            : null;
     }
 
     /// <summary><c>ATTRNAME ["." ATTRNAME]</c> from <paramref name="start"/>; the end, or -1 when the text does not start so.</summary>
