@@ -33,6 +33,8 @@ internal static class PatchStages
         string[] paths = [.. request.Operations.Select(o => o.PathText!)];
 
         Stage("JSON parse of the body", iterations, () => JsonNode.Parse(PatchBenchmarks.EntraUserPatch));
+        Stage("JsonElement.Parse", iterations, () => System.Text.Json.JsonElement.Parse(PatchBenchmarks.EntraUserPatch));
+        Stage("JsonElement.Parse, no duplicate names", iterations, () => System.Text.Json.JsonElement.Parse(PatchBenchmarks.EntraUserPatch, new System.Text.Json.JsonDocumentOptions { AllowDuplicateProperties = false }));
         Stage("JsonDocument.Parse + Dispose", iterations, () =>
         {
             using var d = System.Text.Json.JsonDocument.Parse(PatchBenchmarks.EntraUserPatch);

@@ -149,12 +149,12 @@ public sealed class PatchRequest
             throw new ScimException(ScimErrorType.InvalidSyntax, "The PATCH body must be a JSON object with \"schemas\" and \"Operations\".");
         }
 
-        if (!TryGet(root, "schemas", out var schemas) || schemas.ValueKind != JsonValueKind.Array || !ListsPatchOp(schemas))
+        if (!TryGet(root, "schemas"u8, "schemas", out var schemas) || schemas.ValueKind != JsonValueKind.Array || !ListsPatchOp(schemas))
         {
             throw new ScimException(ScimErrorType.InvalidSyntax, $"The PATCH body's \"schemas\" must contain \"{PatchOpSchema}\".");
         }
 
-        if (!TryGet(root, "Operations", out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
+        if (!TryGet(root, "Operations"u8, "Operations", out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
         {
             throw new ScimException(ScimErrorType.InvalidSyntax, "The PATCH body's \"Operations\" must be a non-empty array.");
         }
@@ -192,21 +192,21 @@ public sealed class PatchRequest
             throw new ScimException(ScimErrorType.InvalidSyntax, $"Operation {index}: an operation must be a JSON object with \"op\".");
         }
 
-        if (!TryGet(item, "op", out var opElement) || opElement.ValueKind != JsonValueKind.String)
+        if (!TryGet(item, "op"u8, "op", out var opElement) || opElement.ValueKind != JsonValueKind.String)
         {
             throw new ScimException(ScimErrorType.InvalidSyntax, $"Operation {index}: \"op\" is missing or not a string; expected \"add\", \"replace\" or \"remove\".");
         }
 
         PatchOperationType op;
-        if (opElement.ValueEquals("add"))
+        if (opElement.ValueEquals("add"u8))
         {
             op = PatchOperationType.Add;
         }
-        else if (opElement.ValueEquals("replace"))
+        else if (opElement.ValueEquals("replace"u8))
         {
             op = PatchOperationType.Replace;
         }
-        else if (opElement.ValueEquals("remove"))
+        else if (opElement.ValueEquals("remove"u8))
         {
             op = PatchOperationType.Remove;
         }
@@ -217,7 +217,7 @@ public sealed class PatchRequest
 
         string? pathText = null;
         PatchPath? path = null;
-        if (TryGet(item, "path", out var pathElement) && pathElement.ValueKind != JsonValueKind.Null)
+        if (TryGet(item, "path"u8, "path", out var pathElement) && pathElement.ValueKind != JsonValueKind.Null)
         {
             if (pathElement.ValueKind != JsonValueKind.String)
             {
@@ -228,7 +228,7 @@ public sealed class PatchRequest
             path = ParsePath(index, op, pathText);
         }
 
-        var hasValue = TryGet(item, "value", out var valueElement);
+        var hasValue = TryGet(item, "value"u8, "value", out var valueElement);
         JsonNode? value = !hasValue ? null : valueElement.ValueKind switch
         {
             JsonValueKind.Null => null,
@@ -240,16 +240,16 @@ public sealed class PatchRequest
     }
 
     /// <summary>Like <see cref="JsonKeys.Get(JsonObject, string, out bool)"/>: the exact name first, then the first member named alike ignoring case.</summary>
-    private static bool TryGet(JsonElement obj, string name, out JsonElement value)
+    private static bool TryGet(JsonElement obj, ReadOnlySpan<byte> utf8Name, string name, out JsonElement value)
     {
-        if (obj.TryGetProperty(name, out value))
+        if (obj.TryGetProperty(utf8Name, out value))
         {
             return true;
         }
 
         foreach (var property in obj.EnumerateObject())
         {
-            if (property.NameEquals(name) || string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
             {
                 value = property.Value;
                 return true;
