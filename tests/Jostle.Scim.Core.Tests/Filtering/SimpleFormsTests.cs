@@ -46,6 +46,11 @@ public sealed class SimpleFormsTests
         Gen.OneOf(Gen.Const("]"), Gen.Const(" ]"), Gen.Const("")), Gen.OneOf(Gen.Const(""), Gen.Const("."), Gen.Const(" ."), Gen.Const("]")), GenNamePiece,
         (name, open, inner, close, dot, sub) => name + open + inner + close + (dot.Length == 0 ? "" : dot + sub));
 
+    /// <summary>Near-simple terms joined by near-keywords.</summary>
+    private static readonly Gen<string> GenNearLogical = Gen.Select(
+        GenNearSimple.Array[1, 4], Gen.OneOf(Gen.Const(" and "), Gen.Const(" AND "), Gen.Const(" or "), Gen.Const(" Or "), Gen.Const(" and"), Gen.Const("  or "), Gen.Const(" andor ")).Array[3],
+        (terms, joins) => string.Concat(terms.Select((t, k) => k == 0 ? t : joins[k - 1] + t)));
+
     public static TheoryData<string> CaseInputs()
     {
         var data = new TheoryData<string>();
@@ -66,6 +71,10 @@ public sealed class SimpleFormsTests
         GenNearSimple.Sample(AssertAgrees, iter: 20_000, print: t => t);
 
     [Fact]
+    public void TheFastPathAgreesWithTheGrammarOnGeneratedNearLogicalFilters() =>
+        GenNearLogical.Sample(AssertAgrees, iter: 20_000, print: t => t);
+
+    [Fact]
     public void TheFastPathAgreesWithTheGrammarOnGeneratedNearValuePaths() =>
         GenNearValuePath.Sample(AssertAgrees, iter: 20_000, print: t => t);
 
@@ -75,6 +84,8 @@ public sealed class SimpleFormsTests
     [InlineData("active eq TRUE")]
     [InlineData("title pr")]
     [InlineData("manager.value ne null")]
+    [InlineData("userName eq \"a and b\" and active eq true")]
+    [InlineData("title pr and userType eq \"Employee\" or name.givenName sw \"B\" OR x pr")]
     public void CommonFiltersTakeTheFastPath(string text)
     {
         var simple = SimpleForms.TryFilter(text);

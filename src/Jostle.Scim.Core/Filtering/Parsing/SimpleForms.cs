@@ -3,7 +3,7 @@ namespace Jostle.Scim.Filtering.Parsing;
 /// <summary>
 /// A character-level fast path for the commonest shapes, tried before the tokenizer and the grammar:
 /// PATCH paths <c>name</c>, <c>name.sub</c> and <c>name[sub op value][.sub]</c>, and filters <c>name[.sub] op "string"</c>, <c>name[.sub] op true|false|null</c>,
-/// <c>name[.sub] pr</c> written with single spaces. It recognises only texts that the strict grammar accepts, and builds
+/// <c>name[.sub] pr</c>, and such terms joined by <c>and</c> / <c>or</c>, written with single spaces. It recognises only texts that the strict grammar accepts, and builds
 /// the same AST; anything else (URNs, escapes, other spacing, logic, brackets, errors) returns <see langword="null"/> and
 /// goes the full way.
 /// </summary>
@@ -52,30 +52,126 @@ internal static class SimpleForms
         return new PatchPath(new AttributePath(null, text[..open]), filter, sub);
     }
 
+    /// <summary>Simple terms joined by <c>and</c> / <c>or</c> (single spaces; <c>and</c> binds tighter, as in the grammar).</summary>
     public static FilterExpression? TryFilter(string text)
     {
-        var end = ScanPath(text, 0, out var dot);
-        if (end <= 0 || end + 3 > text.Length || text[end] != ' ' || (end + 3 < text.Length && text[end + 3] != ' '))
+        var i = 0;
+        List<FilterExpression>? ors = null;
+        List<FilterExpression>? ands = null;
+        FilterExpression? first = null;
+        while (true)
+        {
+            var term = TryTerm(text, ref i);
+            if (term is null)
+            {
+                return null;
+            }
+
+            if (first is null)
+            {
+                first = term;
+            }
+            else
+            {
+                (ands ??= [first]).Add(term);
+            }
+
+            if (i == text.Length)
+            {
+                break;
+            }
+
+            if (IsKeyword(text, i, "and"))
+            {
+                i += 5;
+                continue;
+            }
+
+            if (!IsKeyword(text, i, "or"))
+            {
+                return null;
+            }
+
+            (ors ??= []).Add(ands is null ? first : new LogicalExpression(LogicalOperator.And, ands));
+            first = null;
+            ands = null;
+            i += 4;
+        }
+
+        var last = ands is null ? first! : new LogicalExpression(LogicalOperator.And, ands);
+        if (ors is null)
+        {
+            return last;
+        }
+
+        ors.Add(last);
+        return new LogicalExpression(LogicalOperator.Or, ors);
+    }
+
+    /// <summary><c>" keyword "</c> at <paramref name="i"/>, ignoring case, followed by more text.</summary>
+    private static bool IsKeyword(string text, int i, string keyword) =>
+        i + keyword.Length + 2 < text.Length && text[i] == ' ' && text[i + keyword.Length + 1] == ' '
+        && string.Compare(text, i + 1, keyword, 0, keyword.Length, StringComparison.OrdinalIgnoreCase) == 0;
+
+    /// <summary><c>name[.sub] pr</c> or <c>name[.sub] op value</c> from <paramref name="i"/>, ending at a space or the end.</summary>
+    private static FilterExpression? TryTerm(string text, ref int i)
+    {
+        var start = i;
+        var end = ScanPath(text, start, out var dot);
+        if (end < 0 || end + 3 > text.Length || text[end] != ' ' || (end + 3 < text.Length && text[end + 3] != ' '))
         {
             return null;
         }
 
         // `not` opens `not (…)`, never an attribute name: leave it to the grammar (and its error).
-        if (IsNot(text, 0, dot < 0 ? end : dot))
+        if (IsNot(text, start, dot < 0 ? end : dot))
         {
             return null;
         }
 
-        var a = (char)(text[end + 1] | 0x20);
-        var b = (char)(text[end + 2] | 0x20);
-        if (end + 3 == text.Length)
+        if ((text[end + 1] | 0x20) == 'p' && (text[end + 2] | 0x20) == 'r')
         {
-            return (a, b) == ('p', 'r') ? new PresentExpression(MakePath(text, end, dot)) : null;
+            i = end + 3;
+            return new PresentExpression(MakePath(text, start, end, dot));
         }
 
-        return TryOperator(a, b, out var op) && TryValue(text, end + 4, text.Length) is { } value
-            ? new ComparisonExpression(MakePath(text, end, dot), op, value)
-            : null;
+        if (end + 3 == text.Length)
+        {
+            return null;
+        }
+
+        var valueStart = end + 4;
+        var valueEnd = valueStart;
+        if (valueStart < text.Length && text[valueStart] == '"')
+        {
+            var close = text.AsSpan(valueStart + 1).IndexOfAny('"', '\\');
+            if (close < 0 || text[valueStart + 1 + close] != '"')
+            {
+                return null;
+            }
+
+            valueEnd = valueStart + 2 + close;
+        }
+        else
+        {
+            while (valueEnd < text.Length && text[valueEnd] != ' ')
+            {
+                valueEnd++;
+            }
+        }
+
+        if (valueEnd < text.Length && text[valueEnd] != ' ')
+        {
+            return null;
+        }
+
+        if (!TryOperator(text[end + 1], text[end + 2], out var op) || TryValue(text, valueStart, valueEnd) is not { } value)
+        {
+            return null;
+        }
+
+        i = valueEnd;
+        return new ComparisonExpression(MakePath(text, start, end, dot), op, value);
     }
 
     private static bool IsNot(string text, int start, int end) =>
@@ -161,7 +257,9 @@ internal static class SimpleForms
         return i;
     }
 
-    private static AttributePath MakePath(string text, int end, int dot) => dot < 0
-        ? new AttributePath(null, text[..end])
-        : new AttributePath(null, text[..dot], text[(dot + 1)..end]);
+    private static AttributePath MakePath(string text, int end, int dot) => MakePath(text, 0, end, dot);
+
+    private static AttributePath MakePath(string text, int start, int end, int dot) => dot < 0
+        ? new AttributePath(null, text[start..end])
+        : new AttributePath(null, text[start..dot], text[(dot + 1)..end]);
 }
