@@ -377,8 +377,8 @@ public static class ScimLinqTranslator
                 }
 
                 var underlying = Nullable.GetUnderlyingType(member.Type) ?? member.Type;
-                object constant = underlying == typeof(DateTime) ? when.UtcDateTime
-                    : underlying == typeof(DateTimeOffset) ? when
+                object constant = underlying == typeof(DateTime) ? (object)when.UtcDateTime
+                    : underlying == typeof(DateTimeOffset) ? (object)when
                     : throw new InvalidOperationException($"The member mapped to dateTime attribute '{display}' must be a DateTime or DateTimeOffset, not {member.Type.Name}.");
                 return Relate(member, Expression.Convert(Parameter(constant, underlying), member.Type), op);
 

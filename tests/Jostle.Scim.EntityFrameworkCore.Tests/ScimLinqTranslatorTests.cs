@@ -1,0 +1,238 @@
+using System.Text.Json.Nodes;
+using Jostle.Scim.Filtering;
+using Jostle.Scim.Schema;
+using Jostle.Scim.Stores;
+using Microsoft.EntityFrameworkCore;
+
+namespace Jostle.Scim.EntityFrameworkCore.Tests;
+
+/// <summary>The translator on the store's own entities: the SQL it makes EF Core generate, and what it matches.</summary>
+public sealed class ScimLinqTranslatorTests : IDisposable
+{
+    private static readonly SchemaRegistry Registry = SchemaRegistry.CreateDefault();
+    private static readonly ResourceTypeDefinition UserType = Registry.GetResourceType("User");
+    private static readonly ResourceTypeDefinition GroupType = Registry.GetResourceType("Group");
+    private const string Enterprise = ScimSchemaUris.EnterpriseUser;
+
+    private readonly SqliteDatabase _database = new();
+
+    public void Dispose() => _database.Dispose();
+
+    private string UserSql(string filter)
+    {
+        using var context = new ScimDbContext(_database.Options);
+        return context.Users.Where(ScimLinqTranslator.Translate(ScimFilter.Parse(filter), UserType, EntityDocuments.UserMap)).ToQueryString();
+    }
+
+    private static int Occurrences(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
+
+    private async Task<string[]> MatchesAsync(string filter)
+    {
+        var store = new EfScimUserStore(_database.Factory);
+        var result = await store.QueryAsync("t", new StoreQuery { ResourceType = UserType, Filter = ScimFilter.Parse(filter) });
+        return [.. result.Resources.Select(r => r.Id)];
+    }
+
+    private async Task SeedAsync()
+    {
+        var store = new EfScimUserStore(_database.Factory);
+        await store.CreateAsync("t", User("u1", "Björn@Example.com", active: true, created: "2026-01-01T00:00:00Z", department: "Sales",
+            emails: [("work", "bjorn@example.com"), ("home", "b@home.example")]));
+        await store.CreateAsync("t", User("u2", "alice_50%@example.com", active: false, created: "2026-03-01T00:00:00Z", department: null,
+            emails: [("home", "alice@work.example")]));
+        await store.CreateAsync("t", User("u3", "carol500@example.org", active: true, created: "2026-06-01T12:00:00+02:00", department: "sales",
+            emails: []));
+    }
+
+    private static JsonObject User(string id, string userName, bool active, string created, string? department, (string Type, string Value)[] emails)
+    {
+        var document = new JsonObject
+        {
+            ["schemas"] = new JsonArray(ScimSchemaUris.User),
+            ["id"] = id,
+            ["userName"] = userName,
+            ["active"] = active,
+            ["name"] = new JsonObject { ["givenName"] = userName[..3] },
+            ["emails"] = new JsonArray([.. emails.Select(e => (JsonNode)new JsonObject { ["type"] = e.Type, ["value"] = e.Value })]),
+            ["meta"] = new JsonObject { ["resourceType"] = "User", ["created"] = created, ["lastModified"] = created, ["version"] = "W/\"1\"" },
+        };
+        if (department is not null)
+        {
+            document[Enterprise] = new JsonObject { ["department"] = department, ["manager"] = new JsonObject { ["value"] = "boss" } };
+        }
+
+        return document;
+    }
+
+    // ---- The SQL ----
+
+    [Fact]
+    public void UserNameEqComparesTheNormalisedColumnWithEqualsAndAnUpperCaseParameter()
+    {
+        var sql = UserSql("userName eq \"bjensen@example.com\"");
+
+        Assert.Matches("\"normalized_user_name\" = @", sql);
+        Assert.Contains("'BJENSEN@EXAMPLE.COM'", sql, StringComparison.Ordinal);
+        Assert.DoesNotContain("upper(", sql, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void ExternalIdEqComparesTheColumnAsSent()
+    {
+        var sql = UserSql("externalId eq \"Emp-1\"");
+
+        Assert.Matches("\"external_id\" = @", sql);
+        Assert.Contains("'Emp-1'", sql, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AValueFilterIsOneExistsSubQueryTestingTheSameElement()
+    {
+        var sql = UserSql("emails[type eq \"work\" and value co \"@x\"]");
+
+        Assert.Equal(1, Occurrences(sql, "EXISTS"));
+        Assert.Contains("\"scim_user_emails\"", sql, StringComparison.Ordinal);
+        Assert.Contains("\"normalized_value\"", sql, StringComparison.Ordinal);
+        Assert.Contains("'WORK'", sql, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EntrasValuePathWithASubAttributeIsAlsoOneExists()
+    {
+        var sql = UserSql("emails[type eq \"work\"].value eq \"A@B.C\"");
+
+        Assert.Equal(1, Occurrences(sql, "EXISTS"));
+        Assert.Contains("'A@B.C'", sql, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SeparateConditionsOnAMultiValuedAttributeAreSeparateExists()
+    {
+        Assert.Equal(2, Occurrences(UserSql("emails.type eq \"work\" and emails.value co \"@x\""), "EXISTS"));
+    }
+
+    [Fact]
+    public void ContainsOnACaseInsensitiveAttributeSearchesTheNormalisedColumnInSql()
+    {
+        var sql = UserSql("userName co \"jen\"");
+
+        Assert.Contains("\"normalized_user_name\"", sql, StringComparison.Ordinal);
+        Assert.Contains("'JEN'", sql, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ExtensionAttributesAreColumnsToo()
+    {
+        var sql = UserSql($"{Enterprise}:manager.value eq \"boss\" and {Enterprise}:department pr");
+
+        Assert.Contains("\"manager_id\" = @", sql, StringComparison.Ordinal);
+        Assert.Contains("\"department\" IS NOT NULL", sql, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SortingAndPagingRunInSql()
+    {
+        using var context = new ScimDbContext(_database.Options);
+        var sql = ScimLinqTranslator.ApplySort(context.Users.AsQueryable(), AttributePath.Parse("userName"), descending: true, UserType, EntityDocuments.UserMap)
+            .Skip(10).Take(5).ToQueryString();
+
+        Assert.Contains("ORDER BY", sql, StringComparison.Ordinal);
+        Assert.Contains("\"normalized_user_name\" DESC", sql, StringComparison.Ordinal);
+        Assert.Contains("LIMIT", sql, StringComparison.Ordinal);
+        Assert.Contains("OFFSET", sql, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AGroupMembersValueFilterIsAnExistsOnTheMembersTable()
+    {
+        using var context = new ScimDbContext(_database.Options);
+        var sql = context.Groups.Where(ScimLinqTranslator.Translate(ScimFilter.Parse("members[value eq \"u1\"]"), GroupType, EntityDocuments.GroupMap)).ToQueryString();
+
+        Assert.Equal(1, Occurrences(sql, "EXISTS"));
+        Assert.Contains("\"scim_group_members\"", sql, StringComparison.Ordinal);
+        Assert.Contains("\"member_id\" = @", sql, StringComparison.Ordinal);
+    }
+
+    // ---- Errors ----
+
+    [Theory]
+    [InlineData("addresses.locality eq \"x\"", "addresses")]
+    [InlineData("name.formatted eq \"x\"", "name.formatted")]
+    [InlineData("emails[display eq \"x\"]", "emails.display")]
+    [InlineData("x509Certificates pr", "x509Certificates")]
+    public void AFilterOnAnUnmappedAttributeIsAnInvalidFilterErrorNamingIt(string filter, string attribute)
+    {
+        var error = Assert.Throws<ScimException>(() => UserSql(filter));
+
+        Assert.Equal(400, error.Status);
+        Assert.Equal(ScimErrorType.InvalidFilter, error.ScimType);
+        Assert.Equal($"The attribute '{attribute}' cannot be filtered by this store.", error.Message);
+    }
+
+    [Theory]
+    [InlineData("noSuchAttribute eq \"x\"", "Unknown attribute 'noSuchAttribute' in filter.")]
+    [InlineData("active gt true", "Operator 'gt' cannot be used with boolean attribute 'active'.")]
+    [InlineData("active eq \"yes\"", "Cannot compare boolean attribute 'active' with the string \"yes\"; use true or false.")]
+    [InlineData("meta.created gt \"soon\"", "\"soon\" is not a valid dateTime for attribute 'meta.created'; use the xsd:dateTime form, e.g. \"2011-05-13T04:42:34Z\".")]
+    [InlineData("userName co null", "Operator 'co' cannot compare attribute 'userName' with null; only 'eq null' (not present) and 'ne null' (present) are allowed.")]
+    public void AFilterTheTypesDoNotAllowIsAnInvalidFilterError(string filter, string message)
+    {
+        var error = Assert.Throws<ScimException>(() => UserSql(filter));
+
+        Assert.Equal(ScimErrorType.InvalidFilter, error.ScimType);
+        Assert.Equal(message, error.Message);
+    }
+
+    // ---- What matches ----
+
+    [Theory]
+    [InlineData("userName eq \"björn@example.COM\"", "u1")]
+    [InlineData("userName sw \"ALICE_\"", "u2")]
+    [InlineData("userName co \"50%\"", "u2")]
+    [InlineData("userName co \"_50\"", "u2")]
+    [InlineData("userName ew \".ORG\"", "u3")]
+    [InlineData("userName gt \"b\"", "u1,u3")]
+    [InlineData("userName le \"alice_50%@example.com\"", "u2")]
+    [InlineData("active eq false", "u2")]
+    [InlineData("active ne false", "u1,u3")]
+    [InlineData("meta.created gt \"2026-02-01T00:00:00Z\"", "u2,u3")]
+    [InlineData("meta.created lt \"2026-06-01T10:00:00Z\"", "u1,u2")]
+    [InlineData("meta.created le \"2026-06-01T10:00:00Z\"", "u1,u2,u3")]
+    [InlineData("meta.created eq \"2026-06-01T10:00:00Z\"", "u3")]
+    [InlineData("emails[type eq \"work\" and value co \"@EXAMPLE\"]", "u1")]
+    [InlineData("emails[type eq \"home\" and value co \"work\"]", "u2")]
+    [InlineData("emails[type eq \"work\"].value eq \"BJORN@example.com\"", "u1")]
+    [InlineData("emails.type eq \"work\" and emails.value co \"home\"", "u1")]
+    [InlineData("emails co \"home\"", "u1")]
+    [InlineData("emails pr", "u1,u2")]
+    [InlineData("not (emails pr)", "u3")]
+    [InlineData("emails.value ne \"alice@work.example\"", "u1,u3")]
+    [InlineData("name.givenName eq \"bjö\"", "u1")]
+    [InlineData("name pr", "u1,u2,u3")]
+    [InlineData("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq \"SALES\"", "u1,u3")]
+    [InlineData("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq null", "u2")]
+    [InlineData("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department ne \"x\"", "u1,u2,u3")]
+    [InlineData("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager eq \"boss\"", "u1,u3")]
+    [InlineData("department pr and not (active eq false)", "u1,u3")]
+    [InlineData("userName eq \"nobody\" or (active eq true and title pr)", "")]
+    public async Task FiltersRunInTheDatabaseWithScimSemantics(string filter, string expected)
+    {
+        await SeedAsync();
+
+        Assert.Equal(expected.Split(',', StringSplitOptions.RemoveEmptyEntries), await MatchesAsync(filter));
+    }
+
+    [Fact]
+    public async Task TheDatabaseIsSwitchedToWriteAheadLogging()
+    {
+        var store = new EfScimUserStore(_database.Factory);
+        await store.InitializeAsync();
+
+        using var context = new ScimDbContext(_database.Options);
+        await context.Database.OpenConnectionAsync();
+        using var command = context.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "PRAGMA journal_mode;";
+
+        Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
+    }
+}
