@@ -56,6 +56,11 @@ public sealed class ScimLinqTranslatorTests : IDisposable
             ["emails"] = new JsonArray([.. emails.Select(e => (JsonNode)new JsonObject { ["type"] = e.Type, ["value"] = e.Value })]),
             ["meta"] = new JsonObject { ["resourceType"] = "User", ["created"] = created, ["lastModified"] = created, ["version"] = "W/\"1\"" },
         };
+        if (id == "u1")
+        {
+            document["phoneNumbers"] = new JsonArray(new JsonObject { ["type"] = "workmobilephone", ["value"] = "+1 555 0100" });
+        }
+
         if (department is not null)
         {
             document[Enterprise] = new JsonObject { ["department"] = department, ["manager"] = new JsonObject { ["value"] = "boss" } };
@@ -208,6 +213,8 @@ public sealed class ScimLinqTranslatorTests : IDisposable
     [InlineData("not (emails pr)", "u3")]
     [InlineData("emails.value ne \"alice@work.example\"", "u1,u3")]
     [InlineData("name.givenName eq \"bjö\"", "u1")]
+    [InlineData("phoneNumbers[type eq \"workmobilephone\" and value sw \"+1 555\"]", "u1")]
+    [InlineData("phoneNumbers.value pr", "u1")]
     [InlineData("name pr", "u1,u2,u3")]
     [InlineData("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq \"SALES\"", "u1,u3")]
     [InlineData("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq null", "u2")]
@@ -234,5 +241,71 @@ public sealed class ScimLinqTranslatorTests : IDisposable
         command.CommandText = "PRAGMA journal_mode;";
 
         Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
+    }
+}
+
+/// <summary>SQLite's own query plans: the lookups Entra makes on every object are index seeks, not scans.</summary>
+public sealed class QueryPlanTests : IDisposable
+{
+    private static readonly Schema.ResourceTypeDefinition UserType = Schema.SchemaRegistry.CreateDefault().GetResourceType("User");
+    private static readonly Schema.ResourceTypeDefinition GroupType = Schema.SchemaRegistry.CreateDefault().GetResourceType("Group");
+
+    private readonly SqliteDatabase _database = new();
+
+    public void Dispose() => _database.Dispose();
+
+    private async Task<string> PlanAsync<T>(Func<ScimDbContext, IQueryable<T>> query)
+    {
+        await new EfScimUserStore(_database.Factory).InitializeAsync();
+        await using var context = new ScimDbContext(_database.Options);
+        await using var command = query(context).CreateDbCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
+        await context.Database.OpenConnectionAsync();
+        command.Connection = context.Database.GetDbConnection();
+        var plan = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            plan.Add(reader.GetString(reader.GetOrdinal("detail")));
+        }
+
+        return string.Join("\n", plan);
+    }
+
+    private static IQueryable<ScimUserEntity> Users(ScimDbContext context, string filter) =>
+        context.Users.Where(u => u.TenantId == "t").Where(ScimLinqTranslator.Translate(Filtering.ScimFilter.Parse(filter), UserType, EntityDocuments.UserMap));
+
+    [Fact]
+    public async Task UserNameEqSeeksTheUniqueIndex()
+    {
+        var plan = await PlanAsync(c => Users(c, "userName eq \"bjensen\""));
+
+        Assert.Contains("SEARCH", plan, StringComparison.Ordinal);
+        Assert.Contains(ScimDbContext.UserNameIndex, plan, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExternalIdEqSeeksAnIndex()
+    {
+        var plan = await PlanAsync(c => Users(c, "externalId eq \"e1\""));
+
+        Assert.Matches("SEARCH .* USING INDEX .*external_id", plan);
+    }
+
+    [Fact]
+    public async Task GroupDisplayNameEqSeeksAnIndex()
+    {
+        var plan = await PlanAsync(c => c.Groups.Where(g => g.TenantId == "t")
+            .Where(ScimLinqTranslator.Translate(Filtering.ScimFilter.Parse("displayName eq \"Sales\""), GroupType, EntityDocuments.GroupMap)));
+
+        Assert.Matches("SEARCH .* USING INDEX .*normalized_display_name", plan);
+    }
+
+    [Fact]
+    public async Task FindingTheGroupsOfAMemberSeeksTheMemberIndex()
+    {
+        var plan = await PlanAsync(c => c.GroupMembers.Where(m => m.TenantId == "t" && m.MemberId == "u1"));
+
+        Assert.Matches("SEARCH .* USING (COVERING )?INDEX .*member_id", plan);
     }
 }
