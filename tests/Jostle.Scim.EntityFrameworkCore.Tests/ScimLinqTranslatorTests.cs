@@ -230,6 +230,20 @@ public sealed class ScimLinqTranslatorTests : IDisposable
     }
 
     [Fact]
+    public async Task AnEmailLookupNeverFindsAnotherTenantsUser()
+    {
+        await SeedAsync();
+        var store = new EfScimUserStore(_database.Factory);
+        await store.CreateAsync("other", User("o1", "someone", active: true, created: "2026-01-01T00:00:00Z", department: null, emails: [("work", "bjorn@example.com")]));
+
+        var found = await store.QueryAsync("other", new StoreQuery { ResourceType = UserType, Filter = ScimFilter.Parse("emails[type eq \"work\"].value eq \"bjorn@example.com\"") });
+
+        Assert.Equal(["o1"], found.Resources.Select(r => r.Id));
+        Assert.Equal(1, found.TotalResults);
+        Assert.Equal(["u1"], await MatchesAsync("emails.value eq \"BJORN@example.com\""));
+    }
+
+    [Fact]
     public async Task TheDatabaseIsSwitchedToWriteAheadLogging()
     {
         var store = new EfScimUserStore(_database.Factory);
@@ -302,10 +316,49 @@ public sealed class QueryPlanTests : IDisposable
     }
 
     [Fact]
+    public async Task AWorkEmailLookupStartsFromTheEmailIndex()
+    {
+        // The shape EfScimUserStore.QueryAsync gives Entra's work-email lookup: the implied key IN (…) in place of the
+        // tenant condition, the translated EXISTS, and the page order.
+        var plan = await PlanAsync(c =>
+        {
+            var owners = c.UserEmails.Where(e => e.TenantId == "t" && e.NormalizedValue == "A@B.C").Select(e => e.UserKey);
+            return c.Users.Where(u => owners.Contains(u.Key))
+                .Where(ScimLinqTranslator.Translate(Filtering.ScimFilter.Parse("emails[type eq \"work\"].value eq \"a@b.c\""), UserType, EntityDocuments.UserMap))
+                .OrderBy(u => u.Key).Take(100);
+        });
+
+        Assert.Matches("SEARCH .* USING (COVERING )?INDEX .*normalized_value", plan);
+        Assert.Matches("SEARCH s USING INTEGER PRIMARY KEY", plan);
+        Assert.DoesNotContain("SCAN", plan, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task FindingTheGroupsOfAMemberSeeksTheMemberIndex()
     {
         var plan = await PlanAsync(c => c.GroupMembers.Where(m => m.TenantId == "t" && m.MemberId == "u1"));
 
         Assert.Matches("SEARCH .* USING (COVERING )?INDEX .*member_id", plan);
+    }
+}
+
+/// <summary>The email value every match must have, which the user store turns into an index lookup.</summary>
+public sealed class EmailLookupHintTests
+{
+    [Theory]
+    [InlineData("emails[type eq \"work\"].value eq \"a@b.c\"", "a@b.c")]
+    [InlineData("emails[value eq \"a@b.c\" and type eq \"work\"]", "a@b.c")]
+    [InlineData("emails.value eq \"a@b.c\"", "a@b.c")]
+    [InlineData("emails eq \"a@b.c\"", "a@b.c")]
+    [InlineData("active eq true and emails[type eq \"work\"].value eq \"a@b.c\"", "a@b.c")]
+    [InlineData("emails[type eq \"work\"].value co \"a@b.c\"", null)]
+    [InlineData("emails.type eq \"a@b.c\"", null)]
+    [InlineData("userName eq \"x\" or emails.value eq \"a@b.c\"", null)]
+    [InlineData("not (emails.value eq \"a@b.c\")", null)]
+    [InlineData("emails[type eq \"work\" or value eq \"a@b.c\"]", null)]
+    [InlineData("phoneNumbers.value eq \"a@b.c\"", null)]
+    public void OnlyAValueEveryMatchMustHaveIsUsed(string filter, string? expected)
+    {
+        Assert.Equal(expected, EmailLookupHint.Find(Filtering.ScimFilter.Parse(filter)));
     }
 }

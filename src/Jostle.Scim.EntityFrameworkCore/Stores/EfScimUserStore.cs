@@ -123,7 +123,20 @@ public sealed class EfScimUserStore(IDbContextFactory<ScimDbContext> contextFact
         var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (context.ConfigureAwait(false))
         {
-            var users = context.Users.AsNoTracking().Where(u => u.TenantId == tenantId);
+            var users = context.Users.AsNoTracking();
+            if (query.Filter is not null && EmailLookupHint.Find(query.Filter) is { } email)
+            {
+                // Every match has this email: start from the email index. The email rows carry the tenant, so the
+                // tenant condition is implied, and leaving it out keeps SQLite from scanning the tenant's users instead.
+                var normalized = ScimAttributeMap.Normalize(email);
+                var owners = context.UserEmails.Where(e => e.TenantId == tenantId && e.NormalizedValue == normalized).Select(e => e.UserKey);
+                users = users.Where(u => owners.Contains(u.Key));
+            }
+            else
+            {
+                users = users.Where(u => u.TenantId == tenantId);
+            }
+
             if (query.Filter is not null)
             {
                 users = users.Where(ScimLinqTranslator.Translate(query.Filter, query.ResourceType, EntityDocuments.UserMap));
