@@ -1,0 +1,254 @@
+using System.Text.Json.Nodes;
+using Jostle.Scim.Stores;
+using Microsoft.EntityFrameworkCore;
+
+namespace Jostle.Scim.EntityFrameworkCore;
+
+/// <summary>
+/// An <see cref="IScimGroupStore"/> on EF Core (<see cref="ScimDbContext"/>). Members live in their own table, one
+/// row each, so a membership delta inserts or deletes only the rows it names (insert-or-ignore, in the order
+/// added); the group row's version column makes replaces, deletes and deltas optimistic. Filters, sorting, paging
+/// and the total run in SQL. Each call uses its own short-lived context.
+/// </summary>
+/// <param name="contextFactory">Creates the contexts.</param>
+public sealed class EfScimGroupStore(IDbContextFactory<ScimDbContext> contextFactory) : EfScimStoreBase(contextFactory), IScimGroupStore
+{
+    /// <inheritdoc />
+    public async ValueTask<StoreResult> CreateAsync(string tenantId, JsonObject document, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        ArgumentNullException.ThrowIfNull(document);
+        var group = new ScimGroupEntity();
+        var members = EntityDocuments.Fill(group, tenantId, document);
+        var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (context.ConfigureAwait(false))
+        {
+            var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                context.Groups.Add(group);
+                try
+                {
+                    await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (DbUpdateException e) when (IsUniqueViolation(e, out _))
+                {
+                    return StoreResult.Conflict("id");
+                }
+
+                await AddMembersAsync(context, tenantId, group.Id, members, cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return StoreResult.Success(Stored(group));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<StoredResource?> GetAsync(string tenantId, string id, CancellationToken cancellationToken = default) =>
+        GetAsync(tenantId, id, includeMembers: true, cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask<StoredResource?> GetAsync(string tenantId, string id, bool includeMembers, CancellationToken cancellationToken = default)
+    {
+        var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (context.ConfigureAwait(false))
+        {
+            var row = await context.Groups.AsNoTracking()
+                .Where(g => g.TenantId == tenantId && g.Id == id)
+                .Select(g => new { g.Id, g.Version, g.Document })
+                .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            if (row is null)
+            {
+                return null;
+            }
+
+            if (!includeMembers)
+            {
+                return new StoredResource(row.Id, row.Version, EntityDocuments.Element(row.Document));
+            }
+
+            var members = await context.GroupMembers.AsNoTracking()
+                .Where(m => m.TenantId == tenantId && m.GroupId == id)
+                .OrderBy(m => m.Key)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            return new StoredResource(row.Id, row.Version, EntityDocuments.WithMembers(row.Document, members));
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<StoreResult> ReplaceAsync(string tenantId, JsonObject document, string? expectedVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var id = EntityDocuments.RequiredString(document, "id");
+        return await WriteAsync(tenantId, id, expectedVersion, async (context, group) =>
+        {
+            var members = EntityDocuments.Fill(group, tenantId, document);
+            await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await context.GroupMembers.Where(m => m.TenantId == tenantId && m.GroupId == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            await AddMembersAsync(context, tenantId, id, members, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<StoreResult> UpdateMembersAsync(string tenantId, string groupId, MembershipUpdate update, string? expectedVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        return await WriteAsync(tenantId, groupId, expectedVersion, async (context, group) =>
+        {
+            group.Version = update.NewVersion;
+            group.LastModified = update.LastModified.UtcDateTime;
+            group.Document = EntityDocuments.WithMeta(group.Document, update.NewVersion, update.LastModified);
+            await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+
+            var members = context.GroupMembers.Where(m => m.TenantId == tenantId && m.GroupId == groupId);
+            if (update.RemoveAll)
+            {
+                await members.ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else if (update.Removed.Count > 0)
+            {
+                var removed = update.Removed.ToList();
+                await members.Where(m => removed.Contains(m.MemberId)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await AddMembersAsync(context, tenantId, groupId, [.. update.Added.Select(a => (a.Value, a.Type))], cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<StoreResult> DeleteAsync(string tenantId, string id, string? expectedVersion, CancellationToken cancellationToken = default)
+    {
+        var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (context.ConfigureAwait(false))
+        {
+            var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var groups = context.Groups.Where(g => g.TenantId == tenantId && g.Id == id);
+                var deleted = expectedVersion is null
+                    ? await groups.ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false)
+                    : await groups.Where(g => g.Version == expectedVersion).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+                if (deleted == 0)
+                {
+                    return await groups.AnyAsync(cancellationToken).ConfigureAwait(false) ? StoreResult.VersionMismatch : StoreResult.NotFound;
+                }
+
+                // The foreign key cascades too; deleting explicitly keeps a database without enforced keys clean.
+                await context.GroupMembers.Where(m => m.TenantId == tenantId && m.GroupId == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return StoreResult.Success(null);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<StoreQueryResult> QueryAsync(string tenantId, StoreQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (context.ConfigureAwait(false))
+        {
+            var groups = context.Groups.AsNoTracking().Where(g => g.TenantId == tenantId);
+            if (query.Filter is not null)
+            {
+                groups = groups.Where(ScimLinqTranslator.Translate(query.Filter, query.ResourceType, EntityDocuments.GroupMap));
+            }
+
+            var ordered = query.SortBy is null
+                ? groups.OrderBy(g => g.Key)
+                : ScimLinqTranslator.ApplySort(groups, query.SortBy, query.Descending, query.ResourceType, EntityDocuments.GroupMap).ThenBy(g => g.Key);
+            var total = await groups.CountAsync(cancellationToken).ConfigureAwait(false);
+            if (query.Count <= 0 || total < query.StartIndex)
+            {
+                return new StoreQueryResult([], total);
+            }
+
+            var rows = await ordered
+                .Skip(Math.Max(query.StartIndex, 1) - 1)
+                .Take(query.Count)
+                .Select(g => new { g.Id, g.Version, g.Document })
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            if (!query.IncludeMembers || rows.Count == 0)
+            {
+                return new StoreQueryResult([.. rows.Select(r => new StoredResource(r.Id, r.Version, EntityDocuments.Element(r.Document)))], total);
+            }
+
+            var ids = rows.Select(r => r.Id).ToList();
+            var members = (await context.GroupMembers.AsNoTracking()
+                    .Where(m => m.TenantId == tenantId && ids.Contains(m.GroupId))
+                    .OrderBy(m => m.Key)
+                    .ToListAsync(cancellationToken).ConfigureAwait(false))
+                .ToLookup(m => m.GroupId, StringComparer.Ordinal);
+            return new StoreQueryResult([.. rows.Select(r => new StoredResource(r.Id, r.Version, EntityDocuments.WithMembers(r.Document, members[r.Id])))], total);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask RemoveMemberEverywhereAsync(string tenantId, string memberId, CancellationToken cancellationToken = default)
+    {
+        var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (context.ConfigureAwait(false))
+        {
+            await context.GroupMembers.Where(m => m.TenantId == tenantId && m.MemberId == memberId).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Loads the group in a transaction, checks the version, applies <paramref name="write"/> (which saves) and commits;
+    /// a lost race is a version mismatch, or a retry when no version was expected.
+    /// </summary>
+    private async Task<StoreResult> WriteAsync(string tenantId, string id, string? expectedVersion, Func<ScimDbContext, ScimGroupEntity, Task> write, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using (context.ConfigureAwait(false))
+            {
+                var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
+                {
+                    var group = await context.Groups
+                        .FirstOrDefaultAsync(g => g.TenantId == tenantId && g.Id == id, cancellationToken).ConfigureAwait(false);
+                    if (group is null)
+                    {
+                        return StoreResult.NotFound;
+                    }
+
+                    if (expectedVersion is not null && !string.Equals(group.Version, expectedVersion, StringComparison.Ordinal))
+                    {
+                        return StoreResult.VersionMismatch;
+                    }
+
+                    try
+                    {
+                        await write(context, group).ConfigureAwait(false);
+                        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                        return StoreResult.Success(Stored(group));
+                    }
+                    catch (DbUpdateConcurrencyException) when (expectedVersion is not null)
+                    {
+                        return StoreResult.VersionMismatch;
+                    }
+                    catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
+                    {
+                        // Another writer changed the group between our read and our write: read again.
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Inserts members in order, ignoring those already in the group (one row each; nothing else is read or written).</summary>
+    private static async Task AddMembersAsync(ScimDbContext context, string tenantId, string groupId, IReadOnlyList<(string Value, string? Type)> members, CancellationToken cancellationToken)
+    {
+        foreach (var (value, type) in members)
+        {
+            await context.Database.ExecuteSqlAsync(
+                $"INSERT INTO scim_group_members (tenant_id, group_id, member_id, member_type) VALUES ({tenantId}, {groupId}, {value}, {type}) ON CONFLICT DO NOTHING",
+                cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static StoredResource Stored(ScimGroupEntity group) => new(group.Id, group.Version, EntityDocuments.Element(group.Document));
+}

@@ -1,0 +1,97 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Jostle.Scim.EntityFrameworkCore;
+
+/// <summary>What the two EF Core stores share: the context factory and the one-time creation of the database.</summary>
+public abstract class EfScimStoreBase
+{
+    // One gate for the whole process: two stores on one new database must not both create its tables.
+    private static readonly SemaphoreSlim InitializationGate = new(1, 1);
+    private volatile bool _initialized;
+
+    /// <summary>Creates the store.</summary>
+    /// <param name="contextFactory">Creates the short-lived contexts each call uses.</param>
+    private protected EfScimStoreBase(IDbContextFactory<ScimDbContext> contextFactory)
+    {
+        ArgumentNullException.ThrowIfNull(contextFactory);
+        ContextFactory = contextFactory;
+    }
+
+    /// <summary>Creates the short-lived contexts each call uses.</summary>
+    private protected IDbContextFactory<ScimDbContext> ContextFactory { get; }
+
+    /// <summary>A context on a database that exists (created with its tables on first use; SQLite in WAL mode).</summary>
+    private protected async Task<ScimDbContext> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (!_initialized)
+        {
+            await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return await ContextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Creates the database and its tables if they do not exist (EF Core <c>EnsureCreated</c>) and, on a SQLite file,
+    /// switches it to write-ahead logging. Stores call it on first use; call it at start-up to fail early.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the database is ready.</returns>
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        await InitializationGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_initialized)
+            {
+                return;
+            }
+
+            var context = await ContextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            await using (context.ConfigureAwait(false))
+            {
+                await context.Database.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+                if (context.Database.IsSqlite())
+                {
+                    // WAL lets readers run beside the one writer; the mode is kept in the file. In-memory databases stay in "memory" mode.
+                    await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            _initialized = true;
+        }
+        finally
+        {
+            InitializationGate.Release();
+        }
+    }
+
+    /// <summary>Whether a failed save broke a unique index or key; <paramref name="userName"/> tells whether it was the user name index.</summary>
+    private protected static bool IsUniqueViolation(DbUpdateException exception, out bool userName)
+    {
+        userName = false;
+        for (Exception? inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            var unique = inner switch
+            {
+                // SQLITE_CONSTRAINT_UNIQUE and SQLITE_CONSTRAINT_PRIMARYKEY.
+                SqliteException sqlite => sqlite.SqliteExtendedErrorCode is 2067 or 1555,
+                DbException db => db.SqlState == "23505",
+                _ => false,
+            };
+            if (unique)
+            {
+                userName = inner.Message.Contains("normalized_user_name", StringComparison.OrdinalIgnoreCase)
+                    || inner.Message.Contains(ScimDbContext.UserNameIndex, StringComparison.OrdinalIgnoreCase);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>How often a write without an expected version retries after losing a race.</summary>
+    private protected const int MaxAttempts = 10;
+}
