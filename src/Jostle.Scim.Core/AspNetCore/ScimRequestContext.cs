@@ -38,13 +38,24 @@ internal sealed class ScimRequestContext
     public string? Header(string name) => Http.Request.Headers.TryGetValue(name, out var values) && values.Count > 0 ? values.ToString() : null;
 
     /// <summary>Runs a SCIM handler: resolves the tenant and turns every failure into a SCIM error body.</summary>
+    /// <remarks>The operation is recorded (span, metrics, provisioning log) by <see cref="ScimProvisioningRecorder"/>, and is <see cref="ScimOperation.Current"/> while the handler runs.</remarks>
     public static async Task<IResult> RunAsync(HttpContext http, string prefix, Func<ScimRequestContext, Task<IResult>> handler)
+    {
+        var recorder = http.RequestServices.GetRequiredService<ScimProvisioningRecorder>();
+        var operation = recorder.Begin(http);
+        var result = await RunCoreAsync(http, prefix, handler, operation);
+        recorder.Complete(http, operation, result);
+        return result;
+    }
+
+    private static async Task<IResult> RunCoreAsync(HttpContext http, string prefix, Func<ScimRequestContext, Task<IResult>> handler, ScimOperation operation)
     {
         var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Jostle.Scim.AspNetCore.ScimEndpoints");
         try
         {
             var tenant = await http.RequestServices.GetRequiredService<IScimTenantResolver>().ResolveTenantAsync(http)
                 ?? throw new ScimException(403, null, "The authenticated caller is not bound to a SCIM tenant.");
+            operation.Tenant = tenant;
             return await handler(new ScimRequestContext(http, tenant, prefix));
         }
         catch (ScimException e)
@@ -115,7 +126,9 @@ internal sealed class ScimRequestContext
 
         try
         {
-            return JsonNode.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
+            var body = JsonNode.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
+            ScimOperation.Current?.ObserveBody(body);
+            return body;
         }
         catch (JsonException e)
         {
