@@ -75,7 +75,7 @@ public sealed class WebhookNotifierTests
         ],
     };
 
-    private static (WebhookProvisioningFailureNotifier Notifier, ServiceProvider Services) Create(Uri url, int maxAttempts = 4)
+    private static (WebhookProvisioningFailureNotifier Notifier, ServiceProvider Services) Create(Uri url, int maxAttempts = 4, ILoggerProvider? logs = null)
     {
         var services = new ServiceCollection().AddHttpClient().BuildServiceProvider();
         var options = new ProvisioningFailureNotificationOptions
@@ -86,7 +86,10 @@ public sealed class WebhookNotifierTests
             WebhookMaxBackoff = TimeSpan.FromMilliseconds(100),
         };
         options.WebhookHeaders["X-Hook-Secret"] = "s3";
-        var notifier = new WebhookProvisioningFailureNotifier(services.GetRequiredService<IHttpClientFactory>(), Options.Create(options), NullLogger<WebhookProvisioningFailureNotifier>.Instance);
+        ILogger<WebhookProvisioningFailureNotifier> logger = logs is null
+            ? NullLogger<WebhookProvisioningFailureNotifier>.Instance
+            : new Logger<WebhookProvisioningFailureNotifier>(new LoggerFactory([logs]));
+        var notifier = new WebhookProvisioningFailureNotifier(services.GetRequiredService<IHttpClientFactory>(), Options.Create(options), logger);
         return (notifier, services);
     }
 
@@ -141,9 +144,12 @@ public sealed class WebhookNotifierTests
         await using var receiver = await WebhookReceiver.StartAsync();
         var url = receiver.Url;
         await receiver.DisposeAsync();
-        var (notifier, services) = Create(url, maxAttempts: 2);
+        var logs = new Jostle.Scim.Tests.AspNetCore.CapturingLoggerProvider();
+        var (notifier, services) = Create(url, maxAttempts: 2, logs);
         using var _ = services;
         await notifier.NotifyAsync(Digest(), CancellationToken.None);
+        Assert.Equal([303, 304], logs.Messages.Select(m => m.EventId.Id));
+        Assert.Contains("network error", logs.Messages.Last().Text, StringComparison.Ordinal);
     }
 
     [Theory]
