@@ -185,7 +185,7 @@ internal sealed class ScimProvisioningRecorder(
 
         if (failed)
         {
-            Log.OperationFailed(logger, operation.Kind, operation.ResourceType, operation.ResourceId, operation.Tenant, status, scimType, elapsed.TotalMilliseconds, operation.CorrelationId);
+            Log.OperationFailed(logger, status >= 500 ? LogLevel.Warning : LogLevel.Information, operation.Kind, operation.ResourceType, operation.ResourceId, operation.Tenant, status, scimType, elapsed.TotalMilliseconds, operation.CorrelationId);
         }
         else
         {

@@ -16,6 +16,11 @@ internal sealed class ScimRequestContext
     {
         Http = http;
         Tenant = tenant;
+        if (ScimOperation.Current is { } operation)
+        {
+            operation.Tenant = tenant;
+        }
+
         Service = http.RequestServices.GetRequiredService<ScimResourceService>();
         var request = http.Request;
         BaseUrl = new Uri(request.Scheme + "://" + request.Host.ToUriComponent() + request.PathBase.ToUriComponent() + prefix.TrimEnd('/'));
@@ -43,19 +48,18 @@ internal sealed class ScimRequestContext
     {
         var recorder = http.RequestServices.GetRequiredService<ScimProvisioningRecorder>();
         var operation = recorder.Begin(http);
-        var result = await RunCoreAsync(http, prefix, handler, operation);
+        var result = await RunCoreAsync(http, prefix, handler);
         recorder.Complete(http, operation, result);
         return result;
     }
 
-    private static async Task<IResult> RunCoreAsync(HttpContext http, string prefix, Func<ScimRequestContext, Task<IResult>> handler, ScimOperation operation)
+    private static async Task<IResult> RunCoreAsync(HttpContext http, string prefix, Func<ScimRequestContext, Task<IResult>> handler)
     {
         var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Jostle.Scim.AspNetCore.ScimEndpoints");
         try
         {
             var tenant = await http.RequestServices.GetRequiredService<IScimTenantResolver>().ResolveTenantAsync(http)
                 ?? throw new ScimException(403, null, "The authenticated caller is not bound to a SCIM tenant.");
-            operation.Tenant = tenant;
             return await handler(new ScimRequestContext(http, tenant, prefix));
         }
         catch (ScimException e)

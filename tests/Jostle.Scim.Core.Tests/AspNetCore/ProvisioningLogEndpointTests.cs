@@ -243,6 +243,7 @@ public sealed class ProvisioningLogEndpointTests : IAsyncLifetime
         Assert.Equal("nope", failures[3].ResourceId);
         Assert.Equal(CorrelationId(duplicate), failures[0].CorrelationId);
         Assert.All(failures, f => Assert.False(string.IsNullOrEmpty(f.Detail)));
+        Assert.Contains(_logs.Messages, m => m.EventId.Id == 11 && m.Level == LogLevel.Information && m.Text.Contains("409 uniqueness", StringComparison.Ordinal));
     }
 
     [Fact]
