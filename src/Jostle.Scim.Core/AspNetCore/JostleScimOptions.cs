@@ -36,6 +36,9 @@ public sealed class JostleScimOptions
     /// <summary>The claim that carries the caller's tenant, read by the default <see cref="IScimTenantResolver"/>. Default <c>scim:tenant</c>.</summary>
     public string TenantClaimType { get; set; } = "scim:tenant";
 
+    /// <summary>The per-tenant rate limit. Default 50 requests per second with bursts of 100 (Entra ID requires at least 25); set <see cref="ScimRateLimitOptions.RequestsPerSecond"/> to 0 to turn it off.</summary>
+    public ScimRateLimitOptions RateLimit { get; } = new();
+
     /// <summary>The authentication schemes advertised in <c>/ServiceProviderConfig</c>. Default: one OAuth bearer token scheme, as Microsoft Entra ID uses.</summary>
     public IList<ScimAuthenticationSchemeInfo> AdvertisedAuthenticationSchemes { get; } =
     [
@@ -93,6 +96,11 @@ internal sealed class JostleScimOptionsValidator : IValidateOptions<JostleScimOp
         if (string.IsNullOrWhiteSpace(options.TenantClaimType))
         {
             failures.Add("JostleScimOptions.TenantClaimType must not be empty.");
+        }
+
+        if (options.RateLimit.RequestsPerSecond < 0 || options.RateLimit.Burst < 0)
+        {
+            failures.Add($"JostleScimOptions.RateLimit.RequestsPerSecond and Burst must not be negative (they are {options.RateLimit.RequestsPerSecond} and {options.RateLimit.Burst}).");
         }
 
         if (options.AdvertisedAuthenticationSchemes.Count == 0)

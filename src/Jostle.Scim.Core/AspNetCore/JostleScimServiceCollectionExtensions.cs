@@ -45,6 +45,7 @@ public static class JostleScimServiceCollectionExtensions
         services.TryAddSingleton<ScimTelemetry>();
         services.TryAddSingleton<ScimProvisioningRecorder>();
         services.TryAddSingleton<IScimTenantResolver, ClaimTenantResolver>();
+        services.TryAddSingleton<ScimTenantRateLimiter>();
         services.AddAuthorization();
 
         // SCIM error bodies for 401/403 on the SCIM endpoints; a host's own result handler is left in place.

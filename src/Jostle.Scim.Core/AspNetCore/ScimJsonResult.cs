@@ -40,7 +40,7 @@ internal sealed class ScimJsonResult(int status, Action<Utf8JsonWriter>? write, 
         }
 
         response.ContentType = ScimProtocol.ContentType;
-        using (var writer = new Utf8JsonWriter(response.BodyWriter))
+        using (var writer = new Utf8JsonWriter(response.BodyWriter, ScimProtocol.WriterOptions))
         {
             write(writer);
         }

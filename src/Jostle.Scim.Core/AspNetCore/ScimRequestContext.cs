@@ -60,6 +60,7 @@ internal sealed class ScimRequestContext
         {
             var tenant = await http.RequestServices.GetRequiredService<IScimTenantResolver>().ResolveTenantAsync(http)
                 ?? throw new ScimException(403, null, "The authenticated caller is not bound to a SCIM tenant.");
+            ScimTenantGate.Enter(http, tenant, logger);
             return await handler(new ScimRequestContext(http, tenant, prefix));
         }
         catch (ScimException e)

@@ -5,7 +5,9 @@ namespace Jostle.Scim.AspNetCore;
 
 /// <summary>
 /// Finds the tenant of an authenticated SCIM caller. Every store call of a request is scoped to the tenant it returns.
-/// The default reads the claim named by <see cref="JostleScimOptions.TenantClaimType"/>; register your own to derive it otherwise.
+/// The default reads the claim named by <see cref="JostleScimOptions.TenantClaimType"/>; register your own to derive it otherwise
+/// (route value, host name). Whatever it returns, when the caller's credentials carry tenant claims (an API key always
+/// does) the tenant must be one of them, or the request is refused with 403.
 /// </summary>
 public interface IScimTenantResolver
 {

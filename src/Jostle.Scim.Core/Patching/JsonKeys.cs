@@ -15,9 +15,9 @@ internal static class JsonKeys
             return exact;
         }
 
-        var key = Find(obj, name);
-        found = key is not null;
-        return key is null ? null : obj[key];
+        var index = IndexIgnoringCase(obj, name);
+        found = index >= 0;
+        return found ? obj.GetAt(index).Value : null;
     }
 
     public static string? Find(JsonObject obj, string name)
@@ -27,15 +27,22 @@ internal static class JsonKeys
             return name;
         }
 
-        foreach (var pair in obj)
+        var index = IndexIgnoringCase(obj, name);
+        return index < 0 ? null : obj.GetAt(index).Key;
+    }
+
+    /// <summary>The first member named <paramref name="name"/> ignoring case, by index: a foreach over a JsonObject boxes its enumerator.</summary>
+    private static int IndexIgnoringCase(JsonObject obj, string name)
+    {
+        for (var i = 0; i < obj.Count; i++)
         {
-            if (string.Equals(pair.Key, name, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(obj.GetAt(i).Key, name, StringComparison.OrdinalIgnoreCase))
             {
-                return pair.Key;
+                return i;
             }
         }
 
-        return null;
+        return -1;
     }
 
     /// <summary>Sets <paramref name="name"/> (spelled as the schema spells it), replacing a member spelled differently.</summary>

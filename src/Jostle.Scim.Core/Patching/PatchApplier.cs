@@ -41,12 +41,22 @@ public static class PatchApplier
             skip = MembersAttribute(resourceType)?.Name;
         }
 
-        var document = new JsonObject();
-        foreach (var pair in resource)
+        JsonObject document;
+        if (skip is null || JsonKeys.Find(resource, skip) is null)
         {
-            if (skip is null || !string.Equals(pair.Key, skip, StringComparison.OrdinalIgnoreCase))
+            // One DeepClone of the whole object: a resource still backed by its parsed JSON is cloned lazily,
+            // and no dictionary is grown member by member.
+            document = (JsonObject)resource.DeepClone();
+        }
+        else
+        {
+            document = new JsonObject();
+            foreach (var pair in resource)
             {
-                document[pair.Key] = pair.Value?.DeepClone();
+                if (!string.Equals(pair.Key, skip, StringComparison.OrdinalIgnoreCase))
+                {
+                    document[pair.Key] = pair.Value?.DeepClone();
+                }
             }
         }
 
@@ -186,10 +196,9 @@ internal sealed class PatchSession
 
     private Target Resolve(PatchPath path)
     {
-        var name = path.Attribute.WithSubAttribute(null);
         if (!_resourceType.TryResolve(path.Attribute.SchemaUri, path.Attribute.Name, out var schema, out var attribute))
         {
-            throw Fail(ScimErrorType.InvalidPath, $"{_resourceType.Name} has no attribute {name}.");
+            throw Fail(ScimErrorType.InvalidPath, $"{_resourceType.Name} has no attribute {path.Attribute.WithSubAttribute(null)}.");
         }
 
         AttributeDefinition? sub = null;
@@ -834,8 +843,10 @@ internal sealed class PatchSession
 
     private void DropEmptyExtensions()
     {
-        foreach (var extension in _resourceType.Extensions)
+        var extensions = _resourceType.Extensions;
+        for (var e = 0; e < extensions.Count; e++)
         {
+            var extension = extensions[e];
             var key = JsonKeys.Find(_document, extension.Schema.Id);
             if (key is null || _document[key] is not JsonObject { Count: 0 })
             {

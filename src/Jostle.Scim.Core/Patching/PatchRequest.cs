@@ -69,6 +69,8 @@ public sealed class PatchRequest
     /// <summary>The PatchOp message schema URN.</summary>
     public const string PatchOpSchema = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
+    private static readonly JsonDocumentOptions DocumentOptions = new() { AllowDuplicateProperties = false };
+
     private PatchRequest(IReadOnlyList<PatchOperation> operations, ScimCompatibility rulesFired)
     {
         Operations = operations;
@@ -90,10 +92,14 @@ public sealed class PatchRequest
     public static PatchRequest Parse(string json, ScimCompatibility compatibility = ScimCompatibility.All)
     {
         ArgumentNullException.ThrowIfNull(json);
-        JsonNode? body;
+        JsonElement body;
         try
         {
-            body = JsonNode.Parse(json);
+            // The body is read as a JsonElement rather than a JsonNode: only the values become JsonNodes (backed by
+            // the same element, as JsonNode.Parse would make them), the envelope and the operations are never
+            // materialised as JsonObjects. Same results and errors as Parse(JsonNode.Parse(json)), except that a
+            // duplicate member name is invalid JSON here (a JsonObject would throw ArgumentException on it).
+            body = JsonElement.Parse(json, DocumentOptions);
         }
         catch (JsonException e)
         {
@@ -136,6 +142,124 @@ public sealed class PatchRequest
         return new PatchRequest(operations, fired);
     }
 
+    private static PatchRequest Parse(JsonElement root, ScimCompatibility compatibility)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new ScimException(ScimErrorType.InvalidSyntax, "The PATCH body must be a JSON object with \"schemas\" and \"Operations\".");
+        }
+
+        if (!TryGet(root, "schemas"u8, "schemas", out var schemas) || schemas.ValueKind != JsonValueKind.Array || !ListsPatchOp(schemas))
+        {
+            throw new ScimException(ScimErrorType.InvalidSyntax, $"The PATCH body's \"schemas\" must contain \"{PatchOpSchema}\".");
+        }
+
+        if (!TryGet(root, "Operations"u8, "Operations", out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
+        {
+            throw new ScimException(ScimErrorType.InvalidSyntax, "The PATCH body's \"Operations\" must be a non-empty array.");
+        }
+
+        var fired = ScimCompatibility.None;
+        var operations = new PatchOperation[list.GetArrayLength()];
+        var i = 0;
+        foreach (var item in list.EnumerateArray())
+        {
+            operations[i] = ParseOperation(i + 1, item, compatibility, ref fired);
+            i++;
+        }
+
+        return new PatchRequest(operations, fired);
+
+        static bool ListsPatchOp(JsonElement schemas)
+        {
+            foreach (var s in schemas.EnumerateArray())
+            {
+                if (s.ValueKind == JsonValueKind.String
+                    && (s.ValueEquals(PatchOpSchema) || string.Equals(s.GetString(), PatchOpSchema, StringComparison.OrdinalIgnoreCase)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    private static PatchOperation ParseOperation(int index, JsonElement item, ScimCompatibility compatibility, ref ScimCompatibility fired)
+    {
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            throw new ScimException(ScimErrorType.InvalidSyntax, $"Operation {index}: an operation must be a JSON object with \"op\".");
+        }
+
+        if (!TryGet(item, "op"u8, "op", out var opElement) || opElement.ValueKind != JsonValueKind.String)
+        {
+            throw new ScimException(ScimErrorType.InvalidSyntax, $"Operation {index}: \"op\" is missing or not a string; expected \"add\", \"replace\" or \"remove\".");
+        }
+
+        PatchOperationType op;
+        if (opElement.ValueEquals("add"u8))
+        {
+            op = PatchOperationType.Add;
+        }
+        else if (opElement.ValueEquals("replace"u8))
+        {
+            op = PatchOperationType.Replace;
+        }
+        else if (opElement.ValueEquals("remove"u8))
+        {
+            op = PatchOperationType.Remove;
+        }
+        else
+        {
+            op = RelaxedOp(index, opElement.GetString()!, compatibility, ref fired);
+        }
+
+        string? pathText = null;
+        PatchPath? path = null;
+        if (TryGet(item, "path"u8, "path", out var pathElement) && pathElement.ValueKind != JsonValueKind.Null)
+        {
+            if (pathElement.ValueKind != JsonValueKind.String)
+            {
+                throw new ScimException(ScimErrorType.InvalidPath, $"Operation {index} ({PatchOperation.Keyword(op)}): \"path\" must be a string.");
+            }
+
+            pathText = pathElement.GetString()!;
+            path = ParsePath(index, op, pathText);
+        }
+
+        var hasValue = TryGet(item, "value"u8, "value", out var valueElement);
+        JsonNode? value = !hasValue ? null : valueElement.ValueKind switch
+        {
+            JsonValueKind.Null => null,
+            JsonValueKind.Object => JsonObject.Create(valueElement),
+            JsonValueKind.Array => JsonArray.Create(valueElement),
+            _ => JsonValue.Create(valueElement),
+        };
+        return Check(new PatchOperation(index, op, pathText, path, value, hasValue));
+    }
+
+    /// <summary>Like <see cref="JsonKeys.Get(JsonObject, string, out bool)"/>: the exact name first, then the first member named alike ignoring case.</summary>
+    private static bool TryGet(JsonElement obj, ReadOnlySpan<byte> utf8Name, string name, out JsonElement value)
+    {
+        if (obj.TryGetProperty(utf8Name, out value))
+        {
+            return true;
+        }
+
+        foreach (var property in obj.EnumerateObject())
+        {
+            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                value = property.Value;
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
+    }
+
     private static PatchOperation ParseOperation(int index, JsonNode? node, ScimCompatibility compatibility, ref ScimCompatibility fired)
     {
         if (node is not JsonObject item)
@@ -148,30 +272,13 @@ public sealed class PatchRequest
             throw new ScimException(ScimErrorType.InvalidSyntax, $"Operation {index}: \"op\" is missing or not a string; expected \"add\", \"replace\" or \"remove\".");
         }
 
-        PatchOperationType op;
-        switch (opText)
+        var op = opText switch
         {
-            case "add": op = PatchOperationType.Add; break;
-            case "replace": op = PatchOperationType.Replace; break;
-            case "remove": op = PatchOperationType.Remove; break;
-            default:
-                var lower = opText.ToLowerInvariant();
-                PatchOperationType? relaxed = lower switch
-                {
-                    "add" => PatchOperationType.Add,
-                    "replace" => PatchOperationType.Replace,
-                    "remove" => PatchOperationType.Remove,
-                    _ => null,
-                };
-                if (relaxed is null || (compatibility & ScimCompatibility.CaseInsensitivePatchOp) == 0)
-                {
-                    throw new ScimException(ScimErrorType.InvalidSyntax, $"Operation {index}: unknown op \"{opText}\"; expected \"add\", \"replace\" or \"remove\".");
-                }
-
-                fired |= ScimCompatibility.CaseInsensitivePatchOp;
-                op = relaxed.Value;
-                break;
-        }
+            "add" => PatchOperationType.Add,
+            "replace" => PatchOperationType.Replace,
+            "remove" => PatchOperationType.Remove,
+            _ => RelaxedOp(index, opText, compatibility, ref fired),
+        };
 
         string? pathText = null;
         PatchPath? path = null;
@@ -183,14 +290,42 @@ public sealed class PatchRequest
                 throw new ScimException(ScimErrorType.InvalidPath, $"Operation {index} ({PatchOperation.Keyword(op)}): \"path\" must be a string.");
             }
 
-            if (!PatchPath.TryParse(pathText, out path, out var error))
-            {
-                throw new ScimException(ScimErrorType.InvalidPath, $"Operation {index} ({PatchOperation.Keyword(op)} {pathText}): {error.Message}");
-            }
+            path = ParsePath(index, op, pathText);
         }
 
         var value = JsonKeys.Get(item, "value", out var hasValue);
-        var operation = new PatchOperation(index, op, pathText, path, value, hasValue);
+        return Check(new PatchOperation(index, op, pathText, path, value, hasValue));
+    }
+
+    private static PatchOperationType RelaxedOp(int index, string opText, ScimCompatibility compatibility, ref ScimCompatibility fired)
+    {
+        PatchOperationType? relaxed = opText.ToLowerInvariant() switch
+        {
+            "add" => PatchOperationType.Add,
+            "replace" => PatchOperationType.Replace,
+            "remove" => PatchOperationType.Remove,
+            _ => null,
+        };
+        if (relaxed is null || (compatibility & ScimCompatibility.CaseInsensitivePatchOp) == 0)
+        {
+            throw new ScimException(ScimErrorType.InvalidSyntax, $"Operation {index}: unknown op \"{opText}\"; expected \"add\", \"replace\" or \"remove\".");
+        }
+
+        fired |= ScimCompatibility.CaseInsensitivePatchOp;
+        return relaxed.Value;
+    }
+
+    private static PatchPath ParsePath(int index, PatchOperationType op, string pathText) =>
+        PatchPath.TryParse(pathText, out var path, out var error)
+            ? path
+            : throw new ScimException(ScimErrorType.InvalidPath, $"Operation {index} ({PatchOperation.Keyword(op)} {pathText}): {error.Message}");
+
+    /// <summary>The checks that need the whole operation: remove needs a path, add and replace a non-null value.</summary>
+    private static PatchOperation Check(PatchOperation operation)
+    {
+        var op = operation.Op;
+        var value = operation.Value;
+        var path = operation.Path;
         if (op == PatchOperationType.Remove && path is null)
         {
             throw new ScimException(ScimErrorType.NoTarget, $"{operation}: remove needs a \"path\".");

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Jostle.Scim.Protocol;
@@ -9,6 +10,12 @@ internal static class ScimProtocol
 {
     public const string MediaType = "application/scim+json";
     public const string ContentType = "application/scim+json; charset=utf-8";
+
+    /// <summary>
+    /// Writer options for response bodies: JSON escaping only (no HTML-safe <c>\u0022</c> for quotes in ETags and
+    /// details), since a SCIM body is never embedded in HTML.
+    /// </summary>
+    public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     public const string ErrorSchema = "urn:ietf:params:scim:api:messages:2.0:Error";
     public const string ListResponseSchema = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
     public const string SearchRequestSchema = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
@@ -49,7 +56,7 @@ internal static class ScimProtocol
     public static byte[] ErrorBytes(int status, ScimErrorType? scimType, string detail)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             WriteError(writer, status, scimType, detail);
         }

@@ -88,8 +88,11 @@ public sealed class AttributeDefinition
     /// <returns>The sub-attribute, or <see langword="null"/> when there is none by that name.</returns>
     public AttributeDefinition? FindSubAttribute(string name)
     {
-        foreach (var sub in _subAttributes)
+        // Indexed, not foreach: a foreach over the IReadOnlyList boxes its enumerator on every lookup.
+        var list = _subAttributes;
+        for (var i = 0; i < list.Count; i++)
         {
+            var sub = list[i];
             if (string.Equals(sub.Name, name, StringComparison.OrdinalIgnoreCase))
             {
                 return sub;

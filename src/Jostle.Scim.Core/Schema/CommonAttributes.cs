@@ -46,8 +46,11 @@ public static class CommonAttributes
     /// <returns>The attribute, or <see langword="null"/>.</returns>
     public static AttributeDefinition? Find(string name)
     {
-        foreach (var attribute in All)
+        // Indexed, not foreach: a foreach over the IReadOnlyList boxes its enumerator on every lookup.
+        var list = All;
+        for (var i = 0; i < list.Count; i++)
         {
+            var attribute = list[i];
             if (string.Equals(attribute.Name, name, StringComparison.OrdinalIgnoreCase))
             {
                 return attribute;

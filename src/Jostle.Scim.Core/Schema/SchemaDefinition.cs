@@ -44,8 +44,11 @@ public sealed class SchemaDefinition
     /// <returns>The attribute, or <see langword="null"/> when the schema has none by that name.</returns>
     public AttributeDefinition? FindAttribute(string name)
     {
-        foreach (var attribute in Attributes)
+        // Indexed, not foreach: a foreach over the IReadOnlyList boxes its enumerator on every lookup.
+        var list = Attributes;
+        for (var i = 0; i < list.Count; i++)
         {
+            var attribute = list[i];
             if (string.Equals(attribute.Name, name, StringComparison.OrdinalIgnoreCase))
             {
                 return attribute;

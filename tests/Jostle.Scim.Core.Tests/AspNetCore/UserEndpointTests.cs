@@ -21,6 +21,16 @@ public sealed class UserEndpointTests : ScimHostTestBase
     }
 
     [Fact]
+    public async Task ResponseBodiesUseJsonEscapingOnlyNotHtmlSafeEscapes()
+    {
+        using var response = await Client.PostAsync("Users", Body("""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"o'brien+<x>"}"""));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Contains("\"version\":\"W/\\\"", text);
+        Assert.Contains("\"userName\":\"o'brien+<x>\"", text);
+        Assert.DoesNotContain("\\u0022", text);
+    }
+
+    [Fact]
     public async Task PostAcceptsApplicationJson()
     {
         using var response = await Client.PostAsync("Users", new StringContent("""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"plain"}""", System.Text.Encoding.UTF8, "application/json"));

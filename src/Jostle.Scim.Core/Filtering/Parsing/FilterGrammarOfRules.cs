@@ -21,6 +21,11 @@ internal static class FilterGrammar<TRules>
 {
     private static readonly string[] TermExpectations = ["attribute path", "`not`", "`(`"];
 
+    // Shared, not a new array per call: End takes them on the success path too.
+    private static readonly string[] EndOfPath = ["end of path"];
+    private static readonly string[] BracketOrEndOfPath = ["`[`", "end of path"];
+    private static readonly string[] DotOrEndOfPath = ["`.`", "end of path"];
+
     private static readonly bool AllowsUnquotedValues = (TRules.Rules & FilterCompatibility.UnquotedValues) != 0;
 
     private static readonly bool AllowsValuePathSubAttribute = (TRules.Rules & FilterCompatibility.ValuePathSubAttribute) != 0;
@@ -109,7 +114,7 @@ internal static class FilterGrammar<TRules>
         var open = remainder.ConsumeToken();
         if (!open.HasValue || open.Value.Kind != ScimToken.LBracket)
         {
-            return End(new PatchPath(path.Value), input, remainder, path.Value.SubAttribute is null ? ["`[`", "end of path"] : ["end of path"]);
+            return End(new PatchPath(path.Value), input, remainder, path.Value.SubAttribute is null ? BracketOrEndOfPath : EndOfPath);
         }
 
         if (path.Value.SubAttribute is not null)
@@ -127,7 +132,7 @@ internal static class FilterGrammar<TRules>
         var dot = remainder.ConsumeToken();
         if (!dot.HasValue || dot.Value.Kind != ScimToken.Dot)
         {
-            return End(new PatchPath(path.Value, valuePath.Value.Filter), input, remainder, ["`.`", "end of path"]);
+            return End(new PatchPath(path.Value, valuePath.Value.Filter), input, remainder, DotOrEndOfPath);
         }
 
         if (!FollowsCloseBracket(dot.Value))
@@ -144,7 +149,7 @@ internal static class FilterGrammar<TRules>
 
         var sub = NameAfter(dot.Value, dot.Remainder);
         return sub.HasValue
-            ? End(new PatchPath(path.Value, valuePath.Value.Filter, sub.Value), input, sub.Remainder, ["end of path"])
+            ? End(new PatchPath(path.Value, valuePath.Value.Filter, sub.Value), input, sub.Remainder, EndOfPath)
             : TokenListParserResult.CastEmpty<ScimToken, string, PatchPath>(sub);
     };
 

@@ -19,6 +19,21 @@ internal static class FilterParser
         ArgumentNullException.ThrowIfNull(options);
         filter = null;
         rulesApplied = FilterCompatibility.None;
+        if (text is not null && text.Length <= options.MaxLength && SimpleForms.TryFilter(text) is { } simple)
+        {
+            filter = simple;
+            error = null;
+            return true;
+        }
+
+        return TryParseFilterFully(text!, options, out filter, out error, out rulesApplied);
+    }
+
+    /// <summary>The tokenizer and the grammar, without the <see cref="SimpleForms"/> fast path.</summary>
+    internal static bool TryParseFilterFully(string text, ScimFilterOptions options, [NotNullWhen(true)] out FilterExpression? filter, [NotNullWhen(false)] out ScimFilterError? error, out FilterCompatibility rulesApplied)
+    {
+        filter = null;
+        rulesApplied = FilterCompatibility.None;
         if (!TryPrepare(text, options, "filter", out var tokens, out error, out var bracketThenDot))
         {
             return false;
@@ -85,6 +100,19 @@ internal static class FilterParser
         TryParsePatchPath(text, out var path, out var error) ? path : throw new ScimFilterException(error);
 
     public static bool TryParsePatchPath(string text, [NotNullWhen(true)] out PatchPath? path, [NotNullWhen(false)] out ScimFilterError? error)
+    {
+        if (text is not null && text.Length <= ScimFilterOptions.Default.MaxLength && SimpleForms.TryPatchPath(text) is { } simple)
+        {
+            path = simple;
+            error = null;
+            return true;
+        }
+
+        return TryParsePatchPathFully(text!, out path, out error);
+    }
+
+    /// <summary>The tokenizer and the grammar, without the <see cref="SimpleForms"/> fast path.</summary>
+    internal static bool TryParsePatchPathFully(string text, [NotNullWhen(true)] out PatchPath? path, [NotNullWhen(false)] out ScimFilterError? error)
     {
         path = null;
         if (!TryPrepare(text, ScimFilterOptions.Default, "path", out var tokens, out error, out _))

@@ -1,0 +1,112 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Jostle.Scim.Keys;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Jostle.Scim.AspNetCore;
+
+/// <summary>Names used by the provisioning API key authentication scheme.</summary>
+public static class ScimApiKeyDefaults
+{
+    /// <summary>The authentication scheme registered by <see cref="ScimApiKeyBuilderExtensions.AddApiKeys"/>.</summary>
+    public const string AuthenticationScheme = "JostleScimApiKey";
+
+    /// <summary>The claim carrying the automation user (actor) the key acts as. Also set as <see cref="ClaimTypes.NameIdentifier"/> and <see cref="ClaimTypes.Name"/>.</summary>
+    public const string ActorClaimType = "scim:actor";
+
+    /// <summary>The claim carrying the key's lookup id (never the key).</summary>
+    public const string KeyIdClaimType = "scim:key";
+}
+
+/// <summary>
+/// Authenticates <c>Authorization: Bearer jscim_…</c>. Every request reads the key store (no caching), so a revoked key
+/// is refused on the next request. A missing, malformed, unknown or revoked key fails with a
+/// <c>WWW-Authenticate: Bearer</c> challenge (RFC 6750 §3); nothing it logs or answers contains the key.
+/// </summary>
+internal sealed class ScimApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory loggerFactory,
+    UrlEncoder encoder,
+    ScimApiKeyManager manager,
+    IOptions<JostleScimOptions> scimOptions,
+    IOptions<ScimApiKeyOptions> keyOptions)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
+{
+    private const string BearerPrefix = "Bearer ";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var headers = Request.Headers.Authorization;
+        if (headers.Count == 0)
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var header = headers.Count == 1 ? headers[0] ?? "" : "";
+        if (!header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            ApiKeyLog.Rejected(Logger, "(none)", "not a single bearer token");
+            return AuthenticateResult.Fail("The Authorization header is not a single bearer token.");
+        }
+
+        var verification = await manager.VerifyAsync(header[BearerPrefix.Length..].Trim(), Context.RequestAborted);
+        var key = verification.Key;
+        switch (verification.Status)
+        {
+            case ScimApiKeyVerificationStatus.Valid when key is not null:
+                ApiKeyLog.Authenticated(Logger, key.KeyId, key.TenantId, key.Actor);
+                return AuthenticateResult.Success(new AuthenticationTicket(Principal(key), Scheme.Name));
+            case ScimApiKeyVerificationStatus.Revoked:
+                ApiKeyLog.Rejected(Logger, key?.KeyId ?? "(none)", "revoked");
+                return AuthenticateResult.Fail("The API key was revoked.");
+            case ScimApiKeyVerificationStatus.Malformed:
+                ApiKeyLog.Rejected(Logger, "(none)", "malformed");
+                return AuthenticateResult.Fail("The bearer token is not shaped like an API key.");
+            default:
+                ApiKeyLog.Rejected(Logger, "(none)", "unknown");
+                return AuthenticateResult.Fail("The API key is unknown.");
+        }
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var result = await HandleAuthenticateOnceSafeAsync();
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        var realm = keyOptions.Value.Realm.Replace("\"", "", StringComparison.Ordinal);
+        Response.Headers.WWWAuthenticate = result.Failure is null
+            ? $"Bearer realm=\"{realm}\""
+            : $"Bearer realm=\"{realm}\", error=\"invalid_token\", error_description=\"The API key is missing, malformed, unknown or revoked.\"";
+    }
+
+    private ClaimsPrincipal Principal(ScimApiKey key)
+    {
+        var claims = new[]
+        {
+            new Claim(scimOptions.Value.TenantClaimType, key.TenantId),
+            new Claim(ScimApiKeyDefaults.ActorClaimType, key.Actor),
+            new Claim(ClaimTypes.NameIdentifier, key.Actor),
+            new Claim(ClaimTypes.Name, key.Actor),
+            new Claim(ScimApiKeyDefaults.KeyIdClaimType, key.KeyId),
+        };
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name, ClaimTypes.Name, ClaimTypes.Role));
+    }
+}
+
+/// <summary>The API key scheme's log messages (event ids 200–209). They name the key id, never the key.</summary>
+internal static partial class ApiKeyLog
+{
+    [LoggerMessage(EventId = 200, Level = LogLevel.Debug, Message = "API key {KeyId} authenticated actor {Actor} of tenant {Tenant}.")]
+    public static partial void Authenticated(ILogger logger, string keyId, string tenant, string actor);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "API key authentication failed ({Reason}); key id {KeyId}.")]
+    public static partial void Rejected(ILogger logger, string keyId, string reason);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Tenant mismatch: the request resolved to another tenant than the caller's credentials are bound to; answered 403.")]
+    public static partial void TenantMismatch(ILogger logger);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Tenant {Tenant} exceeded its SCIM rate limit; answered 429.")]
+    public static partial void RateLimited(ILogger logger, string tenant);
+}

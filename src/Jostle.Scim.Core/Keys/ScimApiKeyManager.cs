@@ -1,0 +1,171 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+
+namespace Jostle.Scim.Keys;
+
+/// <summary>How a presented key fared in <see cref="ScimApiKeyManager.VerifyAsync"/>.</summary>
+public enum ScimApiKeyVerificationStatus
+{
+    /// <summary>The key is known, its secret matches and it is not revoked.</summary>
+    Valid,
+    /// <summary>The text does not have the shape of a key.</summary>
+    Malformed,
+    /// <summary>No key has this lookup id, or the secret does not match (the two are not told apart).</summary>
+    Unknown,
+    /// <summary>The key is genuine but was revoked.</summary>
+    Revoked,
+}
+
+/// <summary>The outcome of verifying a presented key.</summary>
+/// <param name="Status">How it fared.</param>
+/// <param name="Key">The record, when <paramref name="Status"/> is <see cref="ScimApiKeyVerificationStatus.Valid"/> or <see cref="ScimApiKeyVerificationStatus.Revoked"/>.</param>
+public readonly record struct ScimApiKeyVerification(ScimApiKeyVerificationStatus Status, ScimApiKey? Key);
+
+/// <summary>
+/// Creates, lists, revokes and verifies provisioning API keys over an <see cref="IScimApiKeyStore"/>, for hosts to put
+/// behind their own admin UI or command line. Only a hash of each key is stored; the plaintext is returned once, by
+/// <see cref="CreateAsync"/>.
+/// </summary>
+public sealed class ScimApiKeyManager
+{
+    private readonly IScimApiKeyStore _store;
+    private readonly ScimApiKeyOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, long> _lastTouched = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the manager.</summary>
+    /// <param name="store">The key store.</param>
+    /// <param name="options">The key options; default <see cref="ScimApiKeyOptions"/> defaults.</param>
+    /// <param name="timeProvider">The clock; default <see cref="TimeProvider.System"/>.</param>
+    public ScimApiKeyManager(IScimApiKeyStore store, ScimApiKeyOptions? options = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _store = store;
+        _options = options ?? new ScimApiKeyOptions();
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Creates a key for an automation user of a tenant.</summary>
+    /// <param name="tenantId">The tenant the key's requests run in.</param>
+    /// <param name="actor">The automation user the key acts as.</param>
+    /// <param name="description">What the key is for, e.g. <c>Azure</c>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The stored record and the plaintext key — the only time the plaintext is available.</returns>
+    public async Task<ScimCreatedApiKey> CreateAsync(string tenantId, string actor, string description, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        ArgumentNullException.ThrowIfNull(description);
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var (keyId, plaintext) = ScimApiKeyFormat.Generate();
+            var hash = Convert.ToHexStringLower(ScimApiKeyFormat.Hash(plaintext, _options.Pepper));
+            var key = new ScimApiKey(keyId, tenantId, actor, description, hash, _time.GetUtcNow());
+            if (await _store.CreateAsync(key, cancellationToken).ConfigureAwait(false))
+            {
+                return new ScimCreatedApiKey(key, plaintext);
+            }
+        }
+
+        throw new InvalidOperationException("Could not allocate a unique API key id after 5 attempts; the key store keeps refusing new keys.");
+    }
+
+    /// <summary>Lists keys (records only; plaintext keys are never stored and cannot be listed).</summary>
+    /// <param name="tenantId">Only this tenant's keys, or <see langword="null"/> for all.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The keys, revoked ones included.</returns>
+    public Task<IReadOnlyList<ScimApiKey>> ListAsync(string? tenantId = null, CancellationToken cancellationToken = default) =>
+        _store.ListAsync(tenantId, cancellationToken);
+
+    /// <summary>Revokes a key; the next request that presents it is refused.</summary>
+    /// <param name="keyId">The lookup id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns><see langword="false"/> when no such key exists.</returns>
+    public Task<bool> RevokeAsync(string keyId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(keyId);
+        return _store.RevokeAsync(keyId, _time.GetUtcNow(), cancellationToken);
+    }
+
+    /// <summary>
+    /// Verifies a presented key: checks its shape, finds the record by lookup id, compares hashes in constant time, then
+    /// checks revocation, and records the use (at most once per <see cref="ScimApiKeyOptions.LastUsedUpdateInterval"/>).
+    /// Nothing is cached: every call reads the store.
+    /// </summary>
+    /// <param name="presentedKey">The key as the client sent it.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The outcome.</returns>
+    public async Task<ScimApiKeyVerification> VerifyAsync(string presentedKey, CancellationToken cancellationToken = default)
+    {
+        if (presentedKey is null || !ScimApiKeyFormat.TryParse(presentedKey, out var keyId))
+        {
+            return new(ScimApiKeyVerificationStatus.Malformed, null);
+        }
+
+        var key = await _store.FindAsync(keyId, cancellationToken).ConfigureAwait(false);
+        if (key is null)
+        {
+            return new(ScimApiKeyVerificationStatus.Unknown, null);
+        }
+
+        var presented = ScimApiKeyFormat.Hash(presentedKey, _options.Pepper);
+        byte[] stored;
+        try
+        {
+            stored = Convert.FromHexString(key.SecretHash);
+        }
+        catch (FormatException)
+        {
+            return new(ScimApiKeyVerificationStatus.Unknown, null);
+        }
+
+        if (!CryptographicOperations.FixedTimeEquals(presented, stored))
+        {
+            return new(ScimApiKeyVerificationStatus.Unknown, null);
+        }
+
+        if (key.IsRevoked)
+        {
+            return new(ScimApiKeyVerificationStatus.Revoked, key);
+        }
+
+        await TouchAsync(key, cancellationToken).ConfigureAwait(false);
+        return new(ScimApiKeyVerificationStatus.Valid, key);
+    }
+
+    private async Task TouchAsync(ScimApiKey key, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var interval = _options.LastUsedUpdateInterval;
+        if (key.LastUsedAt is { } last && now - last < interval)
+        {
+            return;
+        }
+
+        // One writer per key and interval in this process, even when many requests arrive at once.
+        var nowTicks = now.UtcTicks;
+        while (true)
+        {
+            if (_lastTouched.TryGetValue(key.KeyId, out var previous))
+            {
+                if (nowTicks - previous < interval.Ticks || !_lastTouched.TryUpdate(key.KeyId, nowTicks, previous))
+                {
+                    if (nowTicks - previous < interval.Ticks)
+                    {
+                        return;
+                    }
+
+                    continue;
+                }
+            }
+            else if (!_lastTouched.TryAdd(key.KeyId, nowTicks))
+            {
+                continue;
+            }
+
+            break;
+        }
+
+        await _store.TouchAsync(key.KeyId, now, cancellationToken).ConfigureAwait(false);
+    }
+}
