@@ -18,7 +18,7 @@ using static Jostle.Scim.Tests.AspNetCore.ScimTestHost;
 namespace Jostle.Scim.Tests.AspNetCore;
 
 /// <summary>Captures every log message (formatted, with its state and exception) of a host.</summary>
-public sealed class CapturingLoggerProvider : ILoggerProvider
+public sealed class RecordingLoggerProvider : ILoggerProvider
 {
     public ConcurrentQueue<(string Category, EventId EventId, LogLevel Level, string Text)> Messages { get; } = new();
 
@@ -28,7 +28,7 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
     {
     }
 
-    private sealed class Logger(CapturingLoggerProvider provider, string category) : ILogger
+    private sealed class Logger(RecordingLoggerProvider provider, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
@@ -98,7 +98,7 @@ public sealed class ProvisioningLogEndpointTests : IAsyncLifetime
     private const string UserSchema = "urn:ietf:params:scim:schemas:core:2.0:User";
     private const string PatchOp = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
-    private readonly CapturingLoggerProvider _logs = new();
+    private readonly RecordingLoggerProvider _logs = new();
     private ScimTestHost _host = null!;
     private HttpClient _client = null!;
 
@@ -116,7 +116,7 @@ public sealed class ProvisioningLogEndpointTests : IAsyncLifetime
         await _host.DisposeAsync();
     }
 
-    internal static Task<ScimTestHost> StartHostAsync(CapturingLoggerProvider logs, Action<IJostleScimBuilder>? scim = null, Action<JostleScimOptions>? configure = null) =>
+    internal static Task<ScimTestHost> StartHostAsync(RecordingLoggerProvider logs, Action<IJostleScimBuilder>? scim = null, Action<JostleScimOptions>? configure = null) =>
         ScimTestHost.StartAsync(
             o =>
             {
@@ -349,9 +349,51 @@ public sealed class ProvisioningLogEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AFailingSinkIsLoggedAndNeverFailsTheRequest()
+    public async Task WithRealApiKeysTheKeyIdAndActorAreRecordedAndTheKeyNever()
     {
         var logs = new CapturingLoggerProvider();
+        await using var host = await ApiKeyTestHost.StartAsync(logs, scim: b => b.AddProvisioningLog());
+        var (key, plaintext) = await host.CreateKeyAsync("tenant-k", "azure-automation");
+        using var client = host.ClientFor(plaintext);
+        using var created = await client.PostAsync("Users", Body($$"""{"schemas":["{{UserSchema}}"],"userName":"keyed","password":"{{Password}}"}"""));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using var failed = await client.PostAsync("Users", Body($$"""{"schemas":["{{UserSchema}}"],"userName":"keyed","password":"{{Password}}"}"""));
+        Assert.Equal(HttpStatusCode.Conflict, failed.StatusCode);
+        await host.Services.GetRequiredService<Jostle.Scim.Keys.ScimApiKeyManager>().RevokeAsync(key.KeyId);
+        using var revoked = await client.PostAsync("Users", Body($$"""{"schemas":["{{UserSchema}}"],"userName":"late"}"""));
+        Assert.Equal(HttpStatusCode.Unauthorized, revoked.StatusCode);
+
+        var entries = (await host.Services.GetRequiredService<IProvisioningLogReader>().QueryAsync(new ProvisioningLogQuery())).Entries;
+        Assert.Equal([409, 201], entries.Select(e => e.Status));
+        Assert.All(entries, e => Assert.Equal(("tenant-k", "azure-automation", key.KeyId), (e.Tenant, e.Actor, e.KeyId)));
+        var sink = JsonSerializer.Serialize(entries);
+        var logged = string.Join("\n", logs.Entries);
+        Assert.Contains(key.KeyId, logged, StringComparison.Ordinal);
+        foreach (var text in new[] { sink, logged })
+        {
+            Assert.DoesNotContain(plaintext, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(plaintext[^20..], text, StringComparison.Ordinal);
+            Assert.DoesNotContain(Password, text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task CallingTheBuilderMethodsTwiceRecordsEachOperationOnceAndRunsOneNotificationService()
+    {
+        await using var host = await StartHostAsync(new RecordingLoggerProvider(), b => b.AddProvisioningLog().AddFailureNotifications().AddFailureNotifications());
+        using var client = host.ClientFor($"key_tenant-a_{Secret}");
+        using var response = await client.PostAsync("Users", Body($$"""{"schemas":["{{UserSchema}}"],"userName":"once"}"""));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Single((await host.Services.GetRequiredService<IProvisioningLogReader>().QueryAsync(new ProvisioningLogQuery())).Entries);
+        Assert.Single(host.Services.GetServices<IProvisioningLogSink>());
+        Assert.Single(host.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<ProvisioningFailureNotificationService>());
+        Assert.Single(host.Services.GetServices<IProvisioningFailureNotifier>());
+    }
+
+    [Fact]
+    public async Task AFailingSinkIsLoggedAndNeverFailsTheRequest()
+    {
+        var logs = new RecordingLoggerProvider();
         await using var host = await StartHostAsync(logs, b => b.AddProvisioningLogSink<ThrowingSink>().AddProvisioningLogSink<FaultingAsyncSink>());
         using var client = host.ClientFor($"key_tenant-a_{Secret}");
         using var response = await client.PostAsync("Users", Body($$"""{"schemas":["{{UserSchema}}"],"userName":"resilient"}"""));
@@ -450,7 +492,7 @@ public sealed class ProvisioningLogEndpointTests : IAsyncLifetime
     public async Task ABurstOfFailedRequestsReachesTheWebhookAsOneDigestWithoutSlowingTheRequests()
     {
         await using var receiver = await WebhookReceiver.StartAsync(500, 200);
-        var logs = new CapturingLoggerProvider();
+        var logs = new RecordingLoggerProvider();
         await using var host = await StartHostAsync(logs, b => b.AddFailureNotifications(o =>
         {
             o.WebhookUrl = receiver.Url;

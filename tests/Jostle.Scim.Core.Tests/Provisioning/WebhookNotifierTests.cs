@@ -144,7 +144,7 @@ public sealed class WebhookNotifierTests
         await using var receiver = await WebhookReceiver.StartAsync();
         var url = receiver.Url;
         await receiver.DisposeAsync();
-        var logs = new Jostle.Scim.Tests.AspNetCore.CapturingLoggerProvider();
+        var logs = new Jostle.Scim.Tests.AspNetCore.RecordingLoggerProvider();
         var (notifier, services) = Create(url, maxAttempts: 2, logs);
         using var _ = services;
         await notifier.NotifyAsync(Digest(), CancellationToken.None);
