@@ -42,6 +42,8 @@ public static class JostleScimServiceCollectionExtensions
         });
         services.TryAddSingleton<ScimRuntime>();
         services.TryAddSingleton<ScimResourceService>();
+        services.TryAddSingleton<ScimTelemetry>();
+        services.TryAddSingleton<ScimProvisioningRecorder>();
         services.TryAddSingleton<IScimTenantResolver, ClaimTenantResolver>();
         services.TryAddSingleton<ScimTenantRateLimiter>();
         services.AddAuthorization();

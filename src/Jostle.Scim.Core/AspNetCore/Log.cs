@@ -1,4 +1,5 @@
 using Jostle.Scim.Filtering;
+using Jostle.Scim.Provisioning;
 using Microsoft.Extensions.Logging;
 
 namespace Jostle.Scim.AspNetCore;
@@ -17,4 +18,14 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "SCIM request {Method} {Path} failed with {Status} {ScimType}.")]
     public static partial void ClientError(ILogger logger, string method, string path, int status, string? scimType);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "SCIM {Operation} {ResourceType} {ResourceId} in tenant {Tenant} answered {Status} in {ElapsedMs:0.0} ms (correlation {CorrelationId}).")]
+    public static partial void OperationSucceeded(ILogger logger, ProvisioningOperation operation, string? resourceType, string? resourceId, string? tenant, int status, double elapsedMs, string correlationId);
+
+    /// <remarks>Information for a client error (4xx: provisioning clients cause them routinely), Warning for a 5xx.</remarks>
+    [LoggerMessage(EventId = 11, Message = "SCIM {Operation} {ResourceType} {ResourceId} in tenant {Tenant} failed with {Status} {ScimType} in {ElapsedMs:0.0} ms (correlation {CorrelationId}).")]
+    public static partial void OperationFailed(ILogger logger, LogLevel level, ProvisioningOperation operation, string? resourceType, string? resourceId, string? tenant, int status, string? scimType, double elapsedMs, string correlationId);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Error, Message = "Provisioning log sink {Sink} failed to write a record; the SCIM request was not affected.")]
+    public static partial void SinkFailed(ILogger logger, string sink, Exception exception);
 }

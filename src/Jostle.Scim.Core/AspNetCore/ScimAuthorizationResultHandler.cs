@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
 
 namespace Jostle.Scim.AspNetCore;
@@ -30,6 +31,8 @@ internal sealed class ScimAuthorizationResultHandler : IAuthorizationMiddlewareR
             return;
         }
 
+        var recorder = context.RequestServices.GetService<ScimProvisioningRecorder>();
+        var operation = recorder?.Begin(context);
         int status;
         string detail;
         if (authorizeResult.Challenged)
@@ -49,6 +52,7 @@ internal sealed class ScimAuthorizationResultHandler : IAuthorizationMiddlewareR
             detail = "The caller is not allowed to use this SCIM service.";
         }
 
+        recorder?.Complete(operation!, status, null, detail);
         if (context.Response.HasStarted)
         {
             return;

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Jostle.Scim.Protocol;
 using Jostle.Scim.Stores;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Jostle.Scim.AspNetCore;
 
@@ -14,7 +15,7 @@ namespace Jostle.Scim.AspNetCore;
 /// </summary>
 internal static class ScimBulk
 {
-    private sealed record Outcome(BulkOperation Operation, int Status, string? Location, string? Version, byte[]? Error);
+    private sealed record Outcome(BulkOperation Operation, int Status, string? Location, string? Version, byte[]? Error, ScimException? Exception = null);
 
     public static async Task<IResult> ExecuteAsync(ScimRequestContext r)
     {
@@ -47,7 +48,7 @@ internal static class ScimBulk
 
                 pending.Remove(operation);
                 progressed = true;
-                var outcome = await RunAsync(r, operation, references, ids);
+                var outcome = await RecordAsync(r, operation, () => RunAsync(r, operation, references, ids));
                 outcomes.Add(outcome);
                 if (outcome.Error is not null)
                 {
@@ -68,7 +69,7 @@ internal static class ScimBulk
                         break;
                     }
 
-                    outcomes.Add(Failure(operation, new ScimException(409, ScimErrorType.InvalidValue, "The operation's bulkId references form a cycle and cannot be resolved.")));
+                    outcomes.Add(await RecordAsync(r, operation, () => Task.FromResult(Failure(operation, new ScimException(409, ScimErrorType.InvalidValue, "The operation's bulkId references form a cycle and cannot be resolved.")))));
                     errors++;
                 }
 
@@ -78,6 +79,24 @@ internal static class ScimBulk
 
         outcomes.Sort((a, b) => a.Operation.Index.CompareTo(b.Operation.Index));
         return new ScimJsonResult(StatusCodes.Status200OK, writer => Write(writer, outcomes));
+    }
+
+    /// <summary>Runs one bulk item as its own recorded operation (span, metrics, provisioning log), sharing the request's correlation id.</summary>
+    private static async Task<Outcome> RecordAsync(ScimRequestContext r, BulkOperation operation, Func<Task<Outcome>> run)
+    {
+        var recorder = r.Http.RequestServices.GetRequiredService<ScimProvisioningRecorder>();
+        var parent = ScimOperation.Current;
+        if (parent is null)
+        {
+            return await run();
+        }
+
+        var item = recorder.BeginBulkItem(parent, operation.Method, operation.Path, operation.BulkId);
+        item.ObserveBody(operation.Data);
+        var outcome = await run();
+        var error = outcome.Exception;
+        recorder.Complete(item, outcome.Status, error?.ScimType is { } type ? ScimException.ToKeyword(type) : null, error?.Detail);
+        return outcome;
     }
 
     private static async Task<Outcome> RunAsync(ScimRequestContext r, BulkOperation operation, HashSet<string> references, Dictionary<string, string> ids)
@@ -153,7 +172,7 @@ internal static class ScimBulk
     }
 
     private static Outcome Failure(BulkOperation operation, ScimException e) =>
-        new(operation, e.Status, null, null, ScimProtocol.ErrorBytes(e.Status, e.ScimType, e.Detail));
+        new(operation, e.Status, null, null, ScimProtocol.ErrorBytes(e.Status, e.ScimType, e.Detail), e);
 
     private static void Write(Utf8JsonWriter writer, List<Outcome> outcomes)
     {

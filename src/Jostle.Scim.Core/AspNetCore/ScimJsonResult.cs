@@ -9,8 +9,14 @@ internal sealed class ScimJsonResult(int status, Action<Utf8JsonWriter>? write, 
 {
     public int Status => status;
 
+    /// <summary>The <c>scimType</c> of an error response (for the provisioning log).</summary>
+    public ScimErrorType? ErrorType { get; private init; }
+
+    /// <summary>The <c>detail</c> of an error response (for the provisioning log).</summary>
+    public string? ErrorDetail { get; private init; }
+
     public static ScimJsonResult Error(int status, ScimErrorType? scimType, string detail) =>
-        new(status, writer => ScimProtocol.WriteError(writer, status, scimType, detail));
+        new(status, writer => ScimProtocol.WriteError(writer, status, scimType, detail)) { ErrorType = scimType, ErrorDetail = detail };
 
     public static ScimJsonResult Error(ScimException exception) => Error(exception.Status, exception.ScimType, exception.Detail);
 

@@ -16,6 +16,11 @@ internal sealed class ScimRequestContext
     {
         Http = http;
         Tenant = tenant;
+        if (ScimOperation.Current is { } operation)
+        {
+            operation.Tenant = tenant;
+        }
+
         Service = http.RequestServices.GetRequiredService<ScimResourceService>();
         var request = http.Request;
         BaseUrl = new Uri(request.Scheme + "://" + request.Host.ToUriComponent() + request.PathBase.ToUriComponent() + prefix.TrimEnd('/'));
@@ -38,7 +43,17 @@ internal sealed class ScimRequestContext
     public string? Header(string name) => Http.Request.Headers.TryGetValue(name, out var values) && values.Count > 0 ? values.ToString() : null;
 
     /// <summary>Runs a SCIM handler: resolves the tenant and turns every failure into a SCIM error body.</summary>
+    /// <remarks>The operation is recorded (span, metrics, provisioning log) by <see cref="ScimProvisioningRecorder"/>, and is <see cref="ScimOperation.Current"/> while the handler runs.</remarks>
     public static async Task<IResult> RunAsync(HttpContext http, string prefix, Func<ScimRequestContext, Task<IResult>> handler)
+    {
+        var recorder = http.RequestServices.GetRequiredService<ScimProvisioningRecorder>();
+        var operation = recorder.Begin(http);
+        var result = await RunCoreAsync(http, prefix, handler);
+        recorder.Complete(http, operation, result);
+        return result;
+    }
+
+    private static async Task<IResult> RunCoreAsync(HttpContext http, string prefix, Func<ScimRequestContext, Task<IResult>> handler)
     {
         var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Jostle.Scim.AspNetCore.ScimEndpoints");
         try
@@ -116,7 +131,9 @@ internal sealed class ScimRequestContext
 
         try
         {
-            return JsonNode.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
+            var body = JsonNode.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
+            ScimOperation.Current?.ObserveBody(body);
+            return body;
         }
         catch (JsonException e)
         {

@@ -37,7 +37,13 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
         var found = kind == ScimResourceKind.Group
             ? await groups.GetAsync(tenant, id, includeMembers, ct)
             : await users.GetAsync(tenant, id, ct);
-        return found ?? throw NotFound(kind, id);
+        if (found is null)
+        {
+            throw NotFound(kind, id);
+        }
+
+        ScimOperation.Current?.ObserveLoaded(found);
+        return found;
     }
 
     public async Task<StoredResource> ReplaceAsync(ScimResourceKind kind, string tenant, string id, JsonNode? body, string? ifMatch, CancellationToken ct)
@@ -245,6 +251,7 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
 
         if (rules != FilterCompatibility.None)
         {
+            ScimOperation.Current?.AddFilterRules(rules);
             Log.FilterCompatibilityApplied(logger, rules);
         }
 
@@ -274,12 +281,22 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
 
     private static StoredResource Written(StoreResult result, ScimResourceKind kind, string? id) => result.Status switch
     {
-        StoreStatus.Ok => result.Resource!,
+        StoreStatus.Ok => Observed(result.Resource)!,
         StoreStatus.NotFound => throw NotFound(kind, id ?? ""),
         StoreStatus.VersionMismatch => throw new ScimException(412, null, $"The {kind} was changed by another request; read it again and retry."),
         StoreStatus.UniquenessConflict => throw new ScimException(409, ScimErrorType.Uniqueness, $"The value of {result.ConflictingAttribute ?? "a unique attribute"} is already in use by another {kind}."),
         _ => throw new InvalidOperationException("Unknown store status " + result.Status),
     };
+
+    private static StoredResource? Observed(StoredResource? written)
+    {
+        if (written is not null)
+        {
+            ScimOperation.Current?.ObserveWritten(written);
+        }
+
+        return written;
+    }
 
     private static GroupMember ToMember(JsonObject member)
     {
@@ -332,6 +349,7 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
     {
         if (rules != ScimCompatibility.None)
         {
+            ScimOperation.Current?.AddRules(rules);
             Log.CompatibilityApplied(logger, method, kind.ToString(), rules);
         }
     }

@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Jostle.Scim.Filtering;
+using Jostle.Scim.Provisioning;
+using Jostle.Scim.Stores;
+
+namespace Jostle.Scim.AspNetCore;
+
+/// <summary>
+/// What is known about the SCIM operation running now (one per request, one per bulk item), for the provisioning log,
+/// the metrics and the span. The resource service adds to it through <see cref="Current"/> as it loads, checks and writes,
+/// so its signatures stay free of logging concerns.
+/// </summary>
+internal sealed class ScimOperation
+{
+    private const int MaxNameLength = 256;
+
+    private static readonly AsyncLocal<ScimOperation?> CurrentOperation = new();
+
+    private string? _bodyUserName, _bodyExternalId, _bodyDisplayName;
+    private string? _userName, _externalId, _displayName;
+    private bool _written;
+
+    public ScimOperation(ProvisioningOperation kind, string? resourceType, string? resourceId, string correlationId, DateTimeOffset started, long startTimestamp)
+    {
+        Kind = kind;
+        ResourceType = resourceType;
+        ResourceId = resourceId;
+        CorrelationId = correlationId;
+        Started = started;
+        StartTimestamp = startTimestamp;
+    }
+
+    /// <summary>The operation the current async flow is running, or <see langword="null"/> outside a SCIM request.</summary>
+    public static ScimOperation? Current
+    {
+        get => CurrentOperation.Value;
+        set => CurrentOperation.Value = value;
+    }
+
+    public ProvisioningOperation Kind { get; }
+
+    public string? ResourceType { get; }
+
+    public string? ResourceId { get; private set; }
+
+    public string CorrelationId { get; }
+
+    public DateTimeOffset Started { get; }
+
+    public long StartTimestamp { get; }
+
+    public string? Tenant { get; set; }
+
+    public string? Actor { get; set; }
+
+    public string? KeyId { get; set; }
+
+    public string? BulkId { get; init; }
+
+    public Activity? Activity { get; init; }
+
+    public ScimCompatibility Rules { get; private set; }
+
+    public FilterCompatibility FilterRules { get; private set; }
+
+    public string? UserName => _written ? _userName : _bodyUserName ?? _userName;
+
+    public string? ExternalId => _written ? _externalId : _bodyExternalId ?? _externalId;
+
+    public string? DisplayName => _written ? _displayName : _bodyDisplayName ?? _displayName;
+
+    public void AddRules(ScimCompatibility rules) => Rules |= rules;
+
+    public void AddFilterRules(FilterCompatibility rules) => FilterRules |= rules;
+
+    /// <summary>Takes the caller's identity from the principal: the tenant claim (until the resolver says otherwise), the actor and the key id.</summary>
+    public void ObservePrincipal(ClaimsPrincipal user, string tenantClaimType)
+    {
+        Tenant ??= Claim(user, tenantClaimType);
+        Actor = Claim(user, ScimProvisioningRecorder.ActorClaimType) ?? Claim(user, ClaimTypes.NameIdentifier) ?? user.Identity?.Name;
+        KeyId = Claim(user, ScimProvisioningRecorder.KeyIdClaimType);
+    }
+
+    /// <summary>Notes the names a request body gives (only <c>userName</c>, <c>externalId</c>, <c>displayName</c>; nothing else of the body is kept).</summary>
+    public void ObserveBody(JsonNode? body)
+    {
+        if (body is not JsonObject document)
+        {
+            return;
+        }
+
+        foreach (var (name, value) in document)
+        {
+            if (value is not JsonValue v || !v.TryGetValue<string>(out var text))
+            {
+                continue;
+            }
+
+            if (name.Equals("userName", StringComparison.OrdinalIgnoreCase))
+            {
+                _bodyUserName = Trim(text);
+            }
+            else if (name.Equals("externalId", StringComparison.OrdinalIgnoreCase))
+            {
+                _bodyExternalId = Trim(text);
+            }
+            else if (name.Equals("displayName", StringComparison.OrdinalIgnoreCase))
+            {
+                _bodyDisplayName = Trim(text);
+            }
+        }
+    }
+
+    /// <summary>Notes the resource as it was loaded: its names stand in where the request body gave none.</summary>
+    public void ObserveLoaded(StoredResource resource)
+    {
+        if (_written)
+        {
+            return;
+        }
+
+        ResourceId ??= resource.Id;
+        _userName ??= Read(resource.Document, "userName");
+        _externalId ??= Read(resource.Document, "externalId");
+        _displayName ??= Read(resource.Document, "displayName");
+    }
+
+    /// <summary>Notes the resource as it was written: its names are the ones recorded.</summary>
+    public void ObserveWritten(StoredResource resource)
+    {
+        _written = true;
+        ResourceId = resource.Id;
+        _userName = Read(resource.Document, "userName");
+        _externalId = Read(resource.Document, "externalId");
+        _displayName = Read(resource.Document, "displayName");
+    }
+
+    private static string? Claim(ClaimsPrincipal user, string type) =>
+        user.FindFirst(type)?.Value is { Length: > 0 } value ? value : null;
+
+    private static string? Read(JsonElement document, string name) =>
+        document.ValueKind == JsonValueKind.Object && document.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? Trim(value.GetString()!)
+            : null;
+
+    private static string Trim(string text) => text.Length <= MaxNameLength ? text : text[..MaxNameLength];
+}
