@@ -210,6 +210,19 @@ public sealed class PatchRequest
         {
             op = PatchOperationType.Remove;
         }
+        else if (opElement.ValueEquals("Replace"u8))
+        {
+            // Entra ID's capitalised ops, matched without materialising the text (the relaxed path lower-cases a copy).
+            op = RelaxedOp(index, PatchOperationType.Replace, "Replace", compatibility, ref fired);
+        }
+        else if (opElement.ValueEquals("Add"u8))
+        {
+            op = RelaxedOp(index, PatchOperationType.Add, "Add", compatibility, ref fired);
+        }
+        else if (opElement.ValueEquals("Remove"u8))
+        {
+            op = RelaxedOp(index, PatchOperationType.Remove, "Remove", compatibility, ref fired);
+        }
         else
         {
             op = RelaxedOp(index, opElement.GetString()!, compatibility, ref fired);
@@ -297,6 +310,9 @@ public sealed class PatchRequest
         return Check(new PatchOperation(index, op, pathText, path, value, hasValue));
     }
 
+    private static PatchOperationType RelaxedOp(int index, PatchOperationType op, string opText, ScimCompatibility compatibility, ref ScimCompatibility fired) =>
+        RelaxedOp(index, (PatchOperationType?)op, opText, compatibility, ref fired);
+
     private static PatchOperationType RelaxedOp(int index, string opText, ScimCompatibility compatibility, ref ScimCompatibility fired)
     {
         PatchOperationType? relaxed = opText.ToLowerInvariant() switch
@@ -306,6 +322,11 @@ public sealed class PatchRequest
             "remove" => PatchOperationType.Remove,
             _ => null,
         };
+        return RelaxedOp(index, relaxed, opText, compatibility, ref fired);
+    }
+
+    private static PatchOperationType RelaxedOp(int index, PatchOperationType? relaxed, string opText, ScimCompatibility compatibility, ref ScimCompatibility fired)
+    {
         if (relaxed is null || (compatibility & ScimCompatibility.CaseInsensitivePatchOp) == 0)
         {
             throw new ScimException(ScimErrorType.InvalidSyntax, $"Operation {index}: unknown op \"{opText}\"; expected \"add\", \"replace\" or \"remove\".");
