@@ -61,9 +61,10 @@ public static class PatchApplier
         }
 
         var session = new PatchSession(document, resourceType, options.Compatibility, delta);
-        foreach (var operation in request.Operations)
+        var operations = request.Operations;
+        for (var i = 0; i < operations.Count; i++)
         {
-            session.Run(operation);
+            session.Run(operations[i]);
         }
 
         return new PatchResult(document, !SameExcept(resource, document, skip), request.RulesFired | session.Fired, delta);
@@ -136,8 +137,10 @@ public static class PatchApplier
     private static bool SameExcept(JsonObject before, JsonObject after, string? skip)
     {
         var count = 0;
-        foreach (var pair in before)
+        for (var i = 0; i < before.Count; i++)
         {
+            // By index: a foreach over a JsonObject boxes its enumerator.
+            var pair = before.GetAt(i);
             if (skip is not null && string.Equals(pair.Key, skip, StringComparison.OrdinalIgnoreCase))
             {
                 continue;
@@ -907,5 +910,5 @@ internal sealed class PatchSession
         public override string ToString() => Tail is null ? Head : Head + "." + Tail;
     }
 
-    private sealed record Target(SchemaDefinition Schema, AttributeDefinition Attribute, AttributeDefinition? Sub, ElementFilter? Filter, FilterExpression? FilterText);
+    private readonly record struct Target(SchemaDefinition Schema, AttributeDefinition Attribute, AttributeDefinition? Sub, ElementFilter? Filter, FilterExpression? FilterText);
 }
