@@ -63,6 +63,20 @@ internal static class PatchStages
 
             return n;
         });
+        var noDuplicates = new System.Text.Json.JsonDocumentOptions { AllowDuplicateProperties = false };
+        Stage("  JsonElement.Parse + op/path/value look-ups x6", iterations, () =>
+        {
+            var root = System.Text.Json.JsonElement.Parse(PatchBenchmarks.EntraUserPatch, noDuplicates);
+            var n = 0;
+            foreach (var op in root.GetProperty("Operations"u8).EnumerateArray())
+            {
+                n += op.GetProperty("op"u8).ValueEquals("Replace"u8) ? 1 : 0;
+                n += op.GetProperty("path"u8).GetString()!.Length;
+                n += op.TryGetProperty("value"u8, out var v) && JsonValue.Create(v) is not null ? 1 : 0;
+            }
+
+            return n;
+        });
         Stage("PatchRequest.Parse(string)", iterations, () => PatchRequest.Parse(PatchBenchmarks.EntraUserPatch));
         Stage("PatchRequest.Parse(JsonNode) (6 ops)", iterations, () => PatchRequest.Parse(body));
         Stage("PatchPath.Parse x6", iterations, () =>

@@ -61,9 +61,10 @@ public static class PatchApplier
         }
 
         var session = new PatchSession(document, resourceType, options.Compatibility, delta);
-        foreach (var operation in request.Operations)
+        var operations = request.Operations;
+        for (var i = 0; i < operations.Count; i++)
         {
-            session.Run(operation);
+            session.Run(operations[i]);
         }
 
         return new PatchResult(document, !SameExcept(resource, document, skip), request.RulesFired | session.Fired, delta);
@@ -136,8 +137,10 @@ public static class PatchApplier
     private static bool SameExcept(JsonObject before, JsonObject after, string? skip)
     {
         var count = 0;
-        foreach (var pair in before)
+        for (var i = 0; i < before.Count; i++)
         {
+            // By index: a foreach over a JsonObject boxes its enumerator.
+            var pair = before.GetAt(i);
             if (skip is not null && string.Equals(pair.Key, skip, StringComparison.OrdinalIgnoreCase))
             {
                 continue;
@@ -164,6 +167,10 @@ internal sealed class PatchSession
     private readonly AttributeDefinition? _members;
     private PatchOperation _operation = null!;
 
+    // Whether an extension's object may have become empty since DropEmptyExtensions last ran: true before the first
+    // operation (the resource may arrive with an empty one), then set when an operation reaches an extension's object.
+    private bool _extensionsTouched = true;
+
     public PatchSession(JsonObject document, ResourceTypeDefinition resourceType, ScimCompatibility compatibility, MembershipDelta? delta)
     {
         _document = document;
@@ -180,6 +187,7 @@ internal sealed class PatchSession
         _operation = operation;
         if (operation.Path is null)
         {
+            _extensionsTouched = true;
             ApplyPathless(operation.Op, operation.Value);
         }
         else
@@ -187,7 +195,11 @@ internal sealed class PatchSession
             ApplyAt(operation.Op, Resolve(operation.Path), operation.Value);
         }
 
-        DropEmptyExtensions();
+        if (_extensionsTouched)
+        {
+            DropEmptyExtensions();
+            _extensionsTouched = false;
+        }
     }
 
     private bool Allowed(ScimCompatibility rule) => (_compatibility & rule) != 0;
@@ -353,7 +365,7 @@ internal sealed class PatchSession
                 JsonKeys.Set(container, attribute.Name, parent);
             }
 
-            SetMember(parent, sub, Coerce(sub, value, $"{attribute.Name}.{sub.Name}"), $"{attribute.Name}.{sub.Name}");
+            SetMember(parent, sub, Coerce(sub, value, new(attribute.Name, sub.Name)), new(attribute.Name, sub.Name));
         }
         else if (attribute.MultiValued)
         {
@@ -389,7 +401,19 @@ internal sealed class PatchSession
     {
         var attribute = target.Attribute;
         var array = JsonKeys.Get(container, attribute.Name) as JsonArray;
-        var matches = array is null ? [] : array.Where(target.Filter!.Matches).Cast<JsonObject>().ToList();
+        var matches = new List<JsonObject>();
+        if (array is not null)
+        {
+            var filter = target.Filter!;
+            for (var i = 0; i < array.Count; i++)
+            {
+                if (array[i] is JsonObject candidate && filter.Matches(candidate))
+                {
+                    matches.Add(candidate);
+                }
+            }
+        }
+
         if (matches.Count == 0)
         {
             var template = Allowed(ScimCompatibility.CreateMissingValuePathElement) ? target.Filter!.TemplateElement() : null;
@@ -399,7 +423,7 @@ internal sealed class PatchSession
             }
 
             var addition = target.Sub is { } s
-                ? new JsonObject { [s.Name] = Coerce(s, value, $"{attribute.Name}.{s.Name}") }
+                ? new JsonObject { [s.Name] = Coerce(s, value, new(attribute.Name, s.Name)) }
                 : (JsonObject)Coerce(attribute, value, attribute.Name, element: true);
             foreach (var (key, item) in Detach(addition))
             {
@@ -416,7 +440,7 @@ internal sealed class PatchSession
             var element = matches[index];
             if (target.Sub is { } sub)
             {
-                SetMember(element, sub, Coerce(sub, value, $"{attribute.Name}.{sub.Name}"), $"{attribute.Name}.{sub.Name}");
+                SetMember(element, sub, Coerce(sub, value, new(attribute.Name, sub.Name)), new(attribute.Name, sub.Name));
             }
             else
             {
@@ -439,7 +463,7 @@ internal sealed class PatchSession
                 {
                     foreach (var (key, item) in Detach(incoming))
                     {
-                        SetMember(element, attribute.FindSubAttribute(key)!, item!, $"{attribute.Name}.{key}");
+                        SetMember(element, attribute.FindSubAttribute(key)!, item!, new(attribute.Name, key));
                     }
                 }
             }
@@ -652,16 +676,26 @@ internal sealed class PatchSession
     }
 
     /// <summary>When one of <paramref name="touched"/> is now primary, clears the flag on every other value (RFC 7643 §2.4).</summary>
-    private static void EnforceSinglePrimary(JsonArray array, IEnumerable<JsonNode> touched)
+    private static void EnforceSinglePrimary<T>(JsonArray array, List<T> touched)
+        where T : JsonNode
     {
-        var primary = touched.LastOrDefault(IsPrimary);
+        T? primary = null;
+        for (var i = touched.Count - 1; i >= 0 && primary is null; i--)
+        {
+            if (IsPrimary(touched[i]))
+            {
+                primary = touched[i];
+            }
+        }
+
         if (primary is null)
         {
             return;
         }
 
-        foreach (var element in array)
+        for (var i = 0; i < array.Count; i++)
         {
+            var element = array[i];
             if (!ReferenceEquals(element, primary) && IsPrimary(element) && element is JsonObject obj)
             {
                 JsonKeys.Set(obj, JsonKeys.Find(obj, "primary")!, false);
@@ -673,7 +707,7 @@ internal sealed class PatchSession
         element is JsonObject obj && JsonKeys.Get(obj, "primary") is JsonValue v && v.GetValueKind() == JsonValueKind.True;
 
     /// <summary>Sets an attribute; a complex value is merged into the current one sub-attribute by sub-attribute; an immutable value may only be set once.</summary>
-    private void SetMember(JsonObject parent, AttributeDefinition attribute, JsonNode value, string name)
+    private void SetMember(JsonObject parent, AttributeDefinition attribute, JsonNode value, AttributeName name)
     {
         var existing = JsonKeys.Get(parent, attribute.Name);
         if (attribute is { Type: AttributeType.Complex, MultiValued: false } && existing is JsonObject current && value is JsonObject incoming)
@@ -695,7 +729,7 @@ internal sealed class PatchSession
     }
 
     /// <summary>Checks a value against the attribute's type and returns a new node to store (canonical sub-attribute names, compatibility conversions applied).</summary>
-    private JsonNode Coerce(AttributeDefinition attribute, JsonNode? value, string name, bool element = false)
+    private JsonNode Coerce(AttributeDefinition attribute, JsonNode? value, AttributeName name, bool element = false)
     {
         if (attribute.MultiValued && !element)
         {
@@ -815,6 +849,7 @@ internal sealed class PatchSession
             return _document;
         }
 
+        _extensionsTouched = true;
         if (JsonKeys.Get(_document, schema.Id) is JsonObject extension)
         {
             return extension;
@@ -867,5 +902,13 @@ internal sealed class PatchSession
         }
     }
 
-    private sealed record Target(SchemaDefinition Schema, AttributeDefinition Attribute, AttributeDefinition? Sub, ElementFilter? Filter, FilterExpression? FilterText);
+    /// <summary>An attribute's name as error details spell it (<c>name.givenName</c>), joined only when a message needs it.</summary>
+    private readonly record struct AttributeName(string Head, string? Tail)
+    {
+        public static implicit operator AttributeName(string name) => new(name, null);
+
+        public override string ToString() => Tail is null ? Head : Head + "." + Tail;
+    }
+
+    private readonly record struct Target(SchemaDefinition Schema, AttributeDefinition Attribute, AttributeDefinition? Sub, ElementFilter? Filter, FilterExpression? FilterText);
 }

@@ -97,6 +97,10 @@ public sealed class PatchRequestTextTests
     [Theory]
     [InlineData("{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],\"Operations\":[{\"op\":\"replace\",\"op\":\"add\",\"path\":\"title\",\"value\":\"a\"}]}")]
     [InlineData("{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],\"Operations\":[{\"op\":\"add\",\"value\":{\"title\":\"a\",\"title\":\"b\"}}]}")]
+    [InlineData("{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],\"Operations\":[{\"op\":\"Replace\",\"o\\u0070\":\"add\",\"path\":\"title\",\"value\":\"a\"}]}")]
+    [InlineData("{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],\"Operations\":[{\"op\":\"Add\",\"path\":\"emails\",\"value\":[{\"value\":\"a\",\"type\":\"work\",\"value\":\"b\"}]}]}")]
+    [InlineData("{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],\"Operations\":[{\"op\":\"add\",\"path\":\"title\",\"value\":\"a\"}],\"schemas\":[]}")]
+    [InlineData("{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],\"Operations\":[{\"op\":\"add\",\"path\":\"title\",\"value\":\"a\",\"extra\":{\"x\":1,\"x\":2}}]}")]
     public void ABodyWithADuplicateMemberNameIsAnInvalidSyntaxError(string text)
     {
         var error = Assert.Throws<ScimException>(() => PatchRequest.Parse(text));
