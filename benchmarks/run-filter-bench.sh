@@ -15,31 +15,15 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 mix="$root/benchmarks/filter-mix.txt"
-src="${PEERS_SRC:-$root/../shared/peers}"
-cache=/tmp/scim-peers
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-installed() { [ -f "$1/node_modules/scim2-parse-filter/package.json" ]; }
-
-# ---- the peers: copy (../shared is read-only on CI), npm ci there, reuse /tmp/scim-peers when current ----------
-if [ -n "${PEERS_DIR:-}" ]; then
-  peers="$PEERS_DIR"
-elif installed "$cache" && { [ ! -f "$src/package-lock.json" ] || cmp -s "$cache/package-lock.json" "$src/package-lock.json"; }; then
-  peers="$cache"
-else
-  [ -f "$src/package-lock.json" ] || { echo "error: no peers at $src (set PEERS_SRC)" >&2; exit 1; }
-  fresh="$work/peers"
-  mkdir -p "$fresh"
-  (cd "$src" && tar cf - --exclude=node_modules --exclude=logs .) | (cd "$fresh" && tar xf -)
-  echo "installing the peers (npm ci) ..." >&2
-  (cd "$fresh" && npm ci --no-audit --no-fund --loglevel=error >&2)
-  peers="$fresh"
-  if [ ! -e "$cache" ] && mv "$fresh" "$cache" 2>/dev/null; then
-    peers="$cache"   # kept for the next run
-  fi
-fi
-installed "$peers" || { echo "error: scim2-parse-filter is not installed in $peers" >&2; exit 1; }
+# ---- the peers: one shared installer (benchmarks/peers.sh) copies ../shared/peers (read-only on CI), runs
+#      npm ci there once and reuses /tmp/scim-peers when it is current ---------------------------------------
+# shellcheck source=peers.sh
+source "$root/benchmarks/peers.sh"
+ensure_peers
+[ -f "$peers/node_modules/scim2-parse-filter/package.json" ] || { echo "error: scim2-parse-filter is not installed in $peers" >&2; exit 1; }
 
 # ---- the peer ---------------------------------------------------------------------------------------------
 peer_json=$(node "$root/benchmarks/peer/filter-parse-peer.js" --peers="$peers" --mix="$mix" --seconds="${PEER_SECONDS:-2}")
