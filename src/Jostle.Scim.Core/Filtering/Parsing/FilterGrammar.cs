@@ -259,20 +259,6 @@ internal static class FilterGrammar
         }
 
         var source = span.Source!;
-        var a = (char)(source[span.Position.Absolute] | 0x20);
-        var b = (char)(source[span.Position.Absolute + 1] | 0x20);
-        switch (a, b)
-        {
-            case ('e', 'q'): op = ComparisonOperator.Equal; return true;
-            case ('n', 'e'): op = ComparisonOperator.NotEqual; return true;
-            case ('c', 'o'): op = ComparisonOperator.Contains; return true;
-            case ('s', 'w'): op = ComparisonOperator.StartsWith; return true;
-            case ('e', 'w'): op = ComparisonOperator.EndsWith; return true;
-            case ('g', 't'): op = ComparisonOperator.GreaterThan; return true;
-            case ('g', 'e'): op = ComparisonOperator.GreaterThanOrEqual; return true;
-            case ('l', 't'): op = ComparisonOperator.LessThan; return true;
-            case ('l', 'e'): op = ComparisonOperator.LessThanOrEqual; return true;
-            default: return false;
-        }
+        return SimpleForms.TryOperator(source[span.Position.Absolute], source[span.Position.Absolute + 1], out op);
     }
 }

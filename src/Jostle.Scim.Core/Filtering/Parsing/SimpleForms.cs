@@ -177,7 +177,8 @@ internal static class SimpleForms
     private static bool IsNot(string text, int start, int end) =>
         end - start == 3 && string.Compare(text, start, "not", 0, 3, StringComparison.OrdinalIgnoreCase) == 0;
 
-    private static bool TryOperator(char first, char second, out ComparisonOperator op)
+    /// <summary>The comparison operator spelled by two characters, case-insensitively (<c>eq</c>, <c>GE</c>, …).</summary>
+    internal static bool TryOperator(char first, char second, out ComparisonOperator op)
     {
         switch ((char)(first | 0x20), (char)(second | 0x20))
         {
