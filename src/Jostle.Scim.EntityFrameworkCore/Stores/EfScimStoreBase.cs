@@ -49,22 +49,27 @@ public abstract class EfScimStoreBase
                 return;
             }
 
-            var context = await ContextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-            await using (context.ConfigureAwait(false))
-            {
-                await context.Database.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-                if (context.Database.IsSqlite())
-                {
-                    // WAL lets readers run beside the one writer; the mode is kept in the file. In-memory databases stay in "memory" mode.
-                    await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
-                }
-            }
-
+            await InitializeDatabaseAsync(ContextFactory, cancellationToken).ConfigureAwait(false);
             _initialized = true;
         }
         finally
         {
             InitializationGate.Release();
+        }
+    }
+
+    /// <summary>Creates the database and its tables if needed and, on a SQLite file, switches it to write-ahead logging.</summary>
+    internal static async Task InitializeDatabaseAsync(IDbContextFactory<ScimDbContext> contextFactory, CancellationToken cancellationToken)
+    {
+        var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (context.ConfigureAwait(false))
+        {
+            await context.Database.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+            if (context.Database.IsSqlite())
+            {
+                // WAL lets readers run beside the one writer; the mode is kept in the file. In-memory databases stay in "memory" mode.
+                await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
