@@ -10,10 +10,10 @@ public static class JostleScimEntityFrameworkBuilderExtensions
     /// <summary>
     /// Registers <see cref="EfScimUserStore"/> and <see cref="EfScimGroupStore"/> on a pooled
     /// <see cref="IDbContextFactory{TContext}"/> of <see cref="ScimDbContext"/>; each store call uses a short-lived
-    /// context. The database and its tables are created on first use (SQLite in WAL mode).
+    /// context. The database is created or migrated on first use (see <c>MigrateScimDatabaseAsync</c>; SQLite in WAL mode).
     /// </summary>
     /// <param name="builder">The SCIM builder.</param>
-    /// <param name="configure">Chooses the provider and connection, e.g. <c>o =&gt; o.UseSqlite("Data Source=scim.db")</c>.</param>
+    /// <param name="configure">Chooses the provider and connection, <c>o =&gt; o.UseSqlite("Data Source=scim.db")</c> or <c>o =&gt; o.UseNpgsql(connectionString)</c>.</param>
     /// <returns>The builder.</returns>
     public static IJostleScimBuilder AddEntityFrameworkStores(this IJostleScimBuilder builder, Action<DbContextOptionsBuilder> configure)
     {

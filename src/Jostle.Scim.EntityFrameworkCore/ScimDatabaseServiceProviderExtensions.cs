@@ -7,8 +7,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class ScimDatabaseServiceProviderExtensions
 {
     /// <summary>
-    /// Creates the SCIM database and its tables, or brings an existing one up to date, and, on a SQLite file, switches
-    /// it to write-ahead logging. The stores do this on first use; call it at start-up (or before a command-line tool
+    /// Creates the SCIM database if it is missing and applies the EF Core migrations of the configured provider (SQLite
+    /// or PostgreSQL) that it lacks, and, on a SQLite file, switches it to write-ahead logging. Safe to run from several
+    /// processes at once: on PostgreSQL the migrations run under an advisory lock, on SQLite under EF Core's lock. The stores do this on first use; call it at start-up (or before a command-line tool
     /// touches the database) to fail early.
     /// </summary>
     /// <param name="services">The application's services, with <c>AddEntityFrameworkStores</c> registered.</param>

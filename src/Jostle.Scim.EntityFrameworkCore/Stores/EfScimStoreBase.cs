@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Jostle.Scim.EntityFrameworkCore.Migrations;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
@@ -22,7 +23,7 @@ public abstract class EfScimStoreBase
     /// <summary>Creates the short-lived contexts each call uses.</summary>
     private protected IDbContextFactory<ScimDbContext> ContextFactory { get; }
 
-    /// <summary>A context on a database that exists (created with its tables on first use; SQLite in WAL mode).</summary>
+    /// <summary>A context on a database that exists and is up to date (migrated on first use; SQLite in WAL mode).</summary>
     private protected async Task<ScimDbContext> OpenAsync(CancellationToken cancellationToken)
     {
         if (!_initialized)
@@ -34,8 +35,8 @@ public abstract class EfScimStoreBase
     }
 
     /// <summary>
-    /// Creates the database and its tables if they do not exist (EF Core <c>EnsureCreated</c>) and, on a SQLite file,
-    /// switches it to write-ahead logging. Stores call it on first use; call it at start-up to fail early.
+    /// Creates the database if it does not exist and applies the EF Core migrations of the configured provider (SQLite
+    /// or PostgreSQL) that it lacks; on a SQLite file, switches it to write-ahead logging. Stores call it on first use; call it at start-up to fail early.
     /// </summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the database is ready.</returns>
@@ -58,18 +59,13 @@ public abstract class EfScimStoreBase
         }
     }
 
-    /// <summary>Creates the database and its tables if needed and, on a SQLite file, switches it to write-ahead logging.</summary>
+    /// <summary>Applies the provider's pending migrations (creating the database if needed) and, on a SQLite file, switches it to write-ahead logging.</summary>
     internal static async Task InitializeDatabaseAsync(IDbContextFactory<ScimDbContext> contextFactory, CancellationToken cancellationToken)
     {
         var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (context.ConfigureAwait(false))
         {
-            await context.Database.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-            if (context.Database.IsSqlite())
-            {
-                // WAL lets readers run beside the one writer; the mode is kept in the file. In-memory databases stay in "memory" mode.
-                await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
-            }
+            await ScimMigrations.MigrateAsync(context, cancellationToken).ConfigureAwait(false);
         }
     }
 

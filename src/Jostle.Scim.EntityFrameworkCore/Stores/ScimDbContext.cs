@@ -1,11 +1,14 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Jostle.Scim.EntityFrameworkCore;
 
 /// <summary>
 /// The EF Core model of the SCIM stores: tables <c>scim_users</c>, <c>scim_user_emails</c>,
-/// <c>scim_user_phone_numbers</c>, <c>scim_groups</c> and <c>scim_group_members</c> (snake_case columns).
+/// <c>scim_user_phone_numbers</c>, <c>scim_groups</c> and <c>scim_group_members</c> (snake_case columns), on SQLite or
+/// PostgreSQL. On PostgreSQL every text column uses the <c>"C"</c> collation, so comparisons, sorting and <c>LIKE</c>
+/// prefixes are ordinal and index-backed as on SQLite, and dates are <c>timestamptz</c> written in UTC.
 /// </summary>
 /// <param name="options">The context options (provider and connection).</param>
 public class ScimDbContext(DbContextOptions<ScimDbContext> options) : DbContext(options)
@@ -85,14 +88,60 @@ public class ScimDbContext(DbContextOptions<ScimDbContext> options) : DbContext(
             member.HasIndex(m => new { m.TenantId, m.MemberId });
         });
 
+        var postgres = Database.IsNpgsql();
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {
             foreach (var property in entity.GetProperties())
             {
                 property.SetColumnName(SnakeCase(property.Name));
+                if (postgres)
+                {
+                    ConfigureForPostgres(property);
+                }
             }
         }
     }
+
+    /// <summary>The collation PostgreSQL text columns use: byte order, the ordinal comparison SQLite and the in-memory store use.</summary>
+    internal const string PostgresCollation = "C";
+
+    private static void ConfigureForPostgres(Microsoft.EntityFrameworkCore.Metadata.IMutableProperty property)
+    {
+        var type = Nullable.GetUnderlyingType(property.ClrType) ?? property.ClrType;
+        if (type == typeof(string))
+        {
+            // The database's default collation may be linguistic (en_US.UTF-8): "C" keeps sorting and ge/gt/lt/le
+            // ordinal, and lets the btree indexes serve LIKE 'prefix%' (sw) as well as equality.
+            property.SetCollation(PostgresCollation);
+        }
+        else if (type == typeof(DateTimeOffset))
+        {
+            // timestamptz only takes UTC offsets: store the same instant at offset zero.
+            property.SetValueConverter(property.ClrType == type ? UtcOffsetConverter : NullableUtcOffsetConverter);
+        }
+        else if (type == typeof(DateTime))
+        {
+            // timestamptz only takes DateTimeKind.Utc: the stores write UTC; an unspecified kind is taken as UTC.
+            property.SetValueConverter(property.ClrType == type ? UtcDateTimeConverter : NullableUtcDateTimeConverter);
+        }
+    }
+
+    private static readonly ValueConverter<DateTimeOffset, DateTimeOffset> UtcOffsetConverter = new(v => v.ToUniversalTime(), v => v);
+
+    private static readonly ValueConverter<DateTimeOffset?, DateTimeOffset?> NullableUtcOffsetConverter =
+        new(v => v.HasValue ? v.Value.ToUniversalTime() : v, v => v);
+
+    private static readonly ValueConverter<DateTime, DateTime> UtcDateTimeConverter = new(v => ToUtc(v), v => ToUtc(v));
+
+    private static readonly ValueConverter<DateTime?, DateTime?> NullableUtcDateTimeConverter =
+        new(v => v.HasValue ? ToUtc(v.Value) : v, v => v.HasValue ? ToUtc(v.Value) : v);
+
+    private static DateTime ToUtc(DateTime value) => value.Kind switch
+    {
+        DateTimeKind.Utc => value,
+        DateTimeKind.Local => value.ToUniversalTime(),
+        _ => DateTime.SpecifyKind(value, DateTimeKind.Utc),
+    };
 
     internal static string SnakeCase(string name)
     {
