@@ -208,8 +208,7 @@ public sealed class EfScimGroupStore(IDbContextFactory<ScimDbContext> contextFac
                 var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
                 await using (transaction.ConfigureAwait(false))
                 {
-                    var group = await context.Groups
-                        .FirstOrDefaultAsync(g => g.TenantId == tenantId && g.Id == id, cancellationToken).ConfigureAwait(false);
+                    var group = await ReadForWriteAsync(context, tenantId, id, cancellationToken).ConfigureAwait(false);
                     if (group is null)
                     {
                         return StoreResult.NotFound;
@@ -237,6 +236,24 @@ public sealed class EfScimGroupStore(IDbContextFactory<ScimDbContext> contextFac
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Reads the group to change. PostgreSQL locks the row (<c>FOR UPDATE</c>) so that concurrent writers to one group
+    /// queue behind each other instead of all but one failing their version check and retrying; SQLite has one writer
+    /// at a time anyway.
+    /// </summary>
+    private static async Task<ScimGroupEntity?> ReadForWriteAsync(ScimDbContext context, string tenantId, string id, CancellationToken cancellationToken)
+    {
+        if (!context.Database.IsNpgsql())
+        {
+            return await context.Groups.FirstOrDefaultAsync(g => g.TenantId == tenantId && g.Id == id, cancellationToken).ConfigureAwait(false);
+        }
+
+        var rows = await context.Groups
+            .FromSql($"SELECT * FROM scim_groups WHERE tenant_id = {tenantId} AND id = {id} FOR UPDATE")
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return rows.FirstOrDefault();
     }
 
     /// <summary>Inserts members in order, ignoring those already in the group (one row each; nothing else is read or written).</summary>
