@@ -112,6 +112,7 @@ internal sealed class PostgresServer
                 throw;
             }
 
+            cluster.StartWatchdog();
             AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Stop();
             return cluster;
         }
@@ -133,6 +134,26 @@ internal sealed class PostgresServer
                  "start"],
                 _asPostgresUser);
             AdminConnectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres";
+        }
+
+        /// <summary>
+        /// A detached shell that stops and deletes the cluster once this test process is gone, however it ends (the test
+        /// host may be killed before ProcessExit handlers finish).
+        /// </summary>
+        private void StartWatchdog()
+        {
+            var pgCtl = Path.Combine(_binaries, "pg_ctl");
+            var data = Path.Combine(_folder, "data");
+            var stop = _asPostgresUser ? $"runuser -u postgres -- '{pgCtl}'" : $"'{pgCtl}'";
+            var script = $"while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 1; done; " +
+                $"[ -f '{data}/postmaster.pid' ] && {stop} -D '{data}' -m immediate -w stop >/dev/null 2>&1; rm -rf '{_folder}'";
+            var start = new ProcessStartInfo("setsid") { UseShellExecute = false };
+            foreach (var part in new[] { "bash", "-c", script })
+            {
+                start.ArgumentList.Add(part);
+            }
+
+            Process.Start(start)?.Dispose();
         }
 
         private void Stop()
