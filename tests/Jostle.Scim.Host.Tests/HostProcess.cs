@@ -6,7 +6,7 @@ using System.Text;
 namespace Jostle.Scim.Host.Tests;
 
 /// <summary>What a finished command printed and returned.</summary>
-internal sealed record CliResult(int ExitCode, string StandardOutput, string StandardError)
+public sealed record CliResult(int ExitCode, string StandardOutput, string StandardError)
 {
     public override string ToString() => $"exit {ExitCode}\n--- stdout\n{StandardOutput}\n--- stderr\n{StandardError}";
 }
@@ -48,10 +48,11 @@ internal sealed class HostProcess : IAsyncDisposable
     public static string HostDll => Path.Combine(AppContext.BaseDirectory, "Jostle.Scim.Host.dll");
 
     /// <summary>Starts the server on a free loopback port with the given data folder, and waits until <c>/health</c> answers 200.</summary>
-    public static async Task<HostProcess> StartServerAsync(string dataDirectory, params string[] extra)
+    public static async Task<HostProcess> StartServerAsync(TempFolder folder, params string[] extra)
     {
+        var dataDirectory = folder.Data;
         var address = new Uri($"http://127.0.0.1:{FreePort()}/");
-        var process = Start(dataDirectory, ["--urls", address.ToString().TrimEnd('/'), "--data", dataDirectory, "--rate-limit", "0", .. extra]);
+        var process = Start(folder.Path, ["--urls", address.ToString().TrimEnd('/'), "--data", dataDirectory, "--rate-limit", "0", .. extra]);
         var host = new HostProcess(process, address);
         process.OutputDataReceived += (_, e) => host.Append(e.Data);
         process.ErrorDataReceived += (_, e) => host.Append(e.Data);
@@ -198,7 +199,7 @@ internal sealed class HostProcess : IAsyncDisposable
 }
 
 /// <summary>A temporary folder for one test's database, deleted afterwards.</summary>
-internal sealed class TempFolder : IDisposable
+public sealed class TempFolder : IDisposable
 {
     public string Path { get; } = Directory.CreateTempSubdirectory("jostle-host-").FullName;
 
