@@ -141,6 +141,11 @@ public sealed class ServerProcessTests(ServerFixture fixture) : IClassFixture<Se
         Assert.Equal("401", body.RootElement.GetProperty("status").GetString());
         Assert.Contains("SCIM server listening at " + host.ScimAddress.ToString().TrimEnd('/'), host.Output, StringComparison.Ordinal);
         Assert.Contains("keys create --tenant NAME --description \\u0022Entra ID\\u0022 --data " + _folder.Data, host.Output, StringComparison.Ordinal);
+        foreach (var logLine in host.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            using var record = JsonDocument.Parse(logLine); // not a terminal: structured (JSON) console logs
+            Assert.True(record.RootElement.TryGetProperty("Category", out _), logLine);
+        }
     }
 
     /// <summary>Needs the EF Core API key store: the key is created by the command line, in another process.</summary>
