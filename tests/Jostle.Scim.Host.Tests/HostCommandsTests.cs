@@ -81,14 +81,17 @@ public sealed class HostCommandsTests : IAsyncLifetime
     [Fact]
     public async Task LogShowsTheNewestRecordsFirstAndFailedOnlyWithFailed()
     {
-        var sink = _services.GetServices<IProvisioningLogSink>().Single();
+        // The command's filtering and formatting, over a log whose content the test controls (whatever sink the
+        // composition registers may write asynchronously).
+        var log = new InMemoryProvisioningLog();
         var at = DateTimeOffset.UtcNow.AddMinutes(-1);
-        await sink.WriteAsync(Entry(at, "acme", 201, "alice@example.com"));
-        await sink.WriteAsync(Entry(at.AddSeconds(1), "acme", 409, "bob@example.com", "uniqueness", "userName 'bob@example.com' is taken."));
-        await sink.WriteAsync(Entry(at.AddSeconds(2), "other", 400, "carol@example.com", "invalidValue", "bad"));
+        await log.WriteAsync(Entry(at, "acme", 201, "alice@example.com"));
+        await log.WriteAsync(Entry(at.AddSeconds(1), "acme", 409, "bob@example.com", "uniqueness", "userName 'bob@example.com' is taken."));
+        await log.WriteAsync(Entry(at.AddSeconds(2), "other", 400, "carol@example.com", "invalidValue", "bad"));
+        await using var services = new ServiceCollection().AddSingleton<IProvisioningLogReader>(log).BuildServiceProvider();
 
-        var all = (await RunAsync("log")).Output;
-        var failed = JsonDocument.Parse((await RunAsync("log", "--tenant", "acme", "--failed", "--json")).Output).RootElement;
+        var all = (await RunAsync(services, "log")).Output;
+        var failed = JsonDocument.Parse((await RunAsync(services, "log", "--tenant", "acme", "--failed", "--json")).Output).RootElement;
 
         Assert.True(all.IndexOf("carol", StringComparison.Ordinal) < all.IndexOf("bob", StringComparison.Ordinal));
         Assert.True(all.IndexOf("bob", StringComparison.Ordinal) < all.IndexOf("alice", StringComparison.Ordinal));
@@ -112,12 +115,14 @@ public sealed class HostCommandsTests : IAsyncLifetime
 
     private ScimHostOptions Options() => new() { DataDirectory = _folder.Data };
 
-    private async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
+    private Task<(int Exit, string Output, string Error)> RunAsync(params string[] args) => RunAsync(_services, args);
+
+    private async Task<(int Exit, string Output, string Error)> RunAsync(IServiceProvider services, params string[] args)
     {
         Assert.True(CommandLine.TryParse([.. args, "--data", _folder.Data], out var line, out var problem), problem);
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exit = await HostCommands.RunAsync(_services, line, output, error, CancellationToken.None);
+        var exit = await HostCommands.RunAsync(services, line, output, error, CancellationToken.None);
         return (exit, output.ToString(), error.ToString());
     }
 }
