@@ -1,0 +1,106 @@
+using Jostle.Scim.AspNetCore;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Console;
+
+namespace Jostle.Scim.Host;
+
+/// <summary>
+/// The SCIM services as the server and every command compose them, so a key created on the command line lands in the
+/// same store the server reads: API keys, the provisioning log and the EF Core stores on SQLite or PostgreSQL.
+/// </summary>
+internal static class ScimComposition
+{
+    /// <summary>Registers the SCIM services on the database that <paramref name="options"/> name.</summary>
+    public static void AddScim(IServiceCollection services, ScimHostOptions options)
+    {
+        services.AddJostleScim(o => ConfigureRateLimit(o.RateLimit, options.RateLimit))
+            .AddApiKeys()
+            .AddProvisioningLog()
+            .AddEntityFrameworkStores(db => UseDatabase(db, options));
+    }
+
+    /// <summary>Maps <c>--rate-limit N</c> onto the library's limiter: N per second, bursts of 2N (the default's ratio); 0 turns it off.</summary>
+    public static void ConfigureRateLimit(ScimRateLimitOptions rate, int? requestsPerSecond)
+    {
+        if (requestsPerSecond is { } n)
+        {
+            rate.RequestsPerSecond = n;
+            rate.Burst = n * 2;
+        }
+    }
+
+    /// <summary>Creates the data folder (SQLite) and creates or upgrades the database. Runs before the server starts and before every command.</summary>
+    public static async Task PrepareDatabaseAsync(IServiceProvider services, ScimHostOptions options, CancellationToken cancellationToken)
+    {
+        if (options.PostgresConnectionString is null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(options.DatabasePath)!);
+        }
+
+        await services.MigrateScimDatabaseAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void UseDatabase(DbContextOptionsBuilder db, ScimHostOptions options)
+    {
+        if (options.PostgresConnectionString is { } postgres)
+        {
+            db.UseNpgsql(postgres);
+            return;
+        }
+
+        // Durability: the database is in WAL mode (MigrateScimDatabaseAsync sets it) and Microsoft.Data.Sqlite's bundled
+        // SQLite keeps its default synchronous=FULL (2) in WAL mode, so every commit syncs the WAL to disk before the
+        // write is acknowledged. A killed process (SIGKILL) cannot lose a committed transaction under any synchronous
+        // setting — the bytes are in the operating system's cache once write() returns; synchronous only matters for
+        // power loss or an OS crash, where NORMAL could lose the last commits and FULL does not.
+        var connection = new SqliteConnectionStringBuilder
+        {
+            DataSource = options.DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Default,
+            Pooling = true,
+        };
+        db.UseSqlite(connection.ToString());
+    }
+}
+
+/// <summary>Console logging of the server and the commands.</summary>
+internal static class HostLogging
+{
+    /// <summary>
+    /// Structured console logs: the JSON formatter when <paramref name="format"/> says so or, by default, when the log
+    /// stream is not a terminal; one readable line per message otherwise. Commands log to standard error only (so
+    /// <c>--json</c> output on standard output is nothing but the document) and only warnings and errors.
+    /// </summary>
+    public static void Configure(ILoggingBuilder logging, HostLogFormat format, bool command)
+    {
+        logging.ClearProviders();
+        var redirected = command ? Console.IsErrorRedirected : Console.IsOutputRedirected;
+        if (format == HostLogFormat.Json || (format == HostLogFormat.Auto && redirected))
+        {
+            logging.AddJsonConsole(o =>
+            {
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+            });
+        }
+        else
+        {
+            logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+            });
+        }
+
+        logging.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = command ? LogLevel.Trace : LogLevel.None);
+        logging.SetMinimumLevel(command ? LogLevel.Warning : LogLevel.Information);
+        logging.AddFilter("Microsoft", LogLevel.Warning);
+        logging.AddFilter("Microsoft.Hosting.Lifetime", command ? LogLevel.Warning : LogLevel.Information);
+
+        // ASP.NET Core's authentication base class logs every unauthenticated request twice more under the handler's
+        // category; the SCIM recorder already logs the 401 once.
+        logging.AddFilter("Jostle.Scim.AspNetCore.ScimApiKeyAuthenticationHandler", LogLevel.Warning);
+    }
+}

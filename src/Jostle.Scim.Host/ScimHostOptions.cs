@@ -1,0 +1,80 @@
+namespace Jostle.Scim.Host;
+
+/// <summary>How console logs are written.</summary>
+internal enum HostLogFormat
+{
+    /// <summary>JSON when the log stream is redirected (a container, a service manager), one readable line otherwise.</summary>
+    Auto,
+
+    /// <summary>One readable line per message.</summary>
+    Simple,
+
+    /// <summary>One JSON object per message (the console JSON formatter).</summary>
+    Json,
+}
+
+/// <summary>The options every command shares: where the server listens and where its data lives.</summary>
+internal sealed record ScimHostOptions
+{
+    /// <summary>The address the server listens on when neither <c>--urls</c> nor <c>ASPNETCORE_URLS</c> names one.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5000";
+
+    /// <summary>The path of the SCIM endpoints.</summary>
+    public const string BasePath = "/scim/v2";
+
+    /// <summary>The path of the health endpoint.</summary>
+    public const string HealthPath = "/health";
+
+    /// <summary>The SQLite file's name inside <see cref="DataDirectory"/>.</summary>
+    public const string DatabaseFileName = "scim.db";
+
+    /// <summary><c>--urls</c>: the addresses to listen on (<c>;</c>-separated), or <see langword="null"/> for the configuration's or <see cref="DefaultUrl"/>.</summary>
+    public string? Urls { get; init; }
+
+    /// <summary><c>--data</c>: the folder of the SQLite database. Default <c>./data</c>.</summary>
+    public string DataDirectory { get; init; } = "data";
+
+    /// <summary>Whether <c>--data</c> was given (the key-creation hint repeats it).</summary>
+    public bool DataDirectoryGiven { get; init; }
+
+    /// <summary><c>--postgres</c>: a PostgreSQL connection string; when set, PostgreSQL is used instead of SQLite.</summary>
+    public string? PostgresConnectionString { get; init; }
+
+    /// <summary><c>--rate-limit</c>: requests per second per tenant (<c>0</c> = off), or <see langword="null"/> for the library's default.</summary>
+    public int? RateLimit { get; init; }
+
+    /// <summary><c>--log-format</c>.</summary>
+    public HostLogFormat LogFormat { get; init; }
+
+    /// <summary>The SQLite file, as an absolute path.</summary>
+    public string DatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, DatabaseFileName));
+
+    /// <summary>Where the data lives, for people: the SQLite file or "PostgreSQL" (never the connection string, which may hold a password).</summary>
+    public string DatabaseDescription => PostgresConnectionString is null ? "SQLite " + DatabasePath : "PostgreSQL";
+
+    /// <summary>
+    /// The SCIM base URL that clients use, from the first listening address: a wildcard host (<c>*</c>, <c>+</c>,
+    /// <c>0.0.0.0</c>, <c>[::]</c>) becomes <c>localhost</c>. The address actually bound is printed by the server.
+    /// </summary>
+    public string BaseUrl(string? configuredUrls = null)
+    {
+        var first = (Urls ?? configuredUrls ?? DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? DefaultUrl;
+        return PublicAddress(first) + BasePath;
+    }
+
+    /// <summary>Turns a listening address into one a client can call.</summary>
+    public static string PublicAddress(string address)
+    {
+        var trimmed = address.TrimEnd('/');
+        foreach (var wildcard in new[] { "://*", "://+", "://0.0.0.0", "://[::]" })
+        {
+            var at = trimmed.IndexOf(wildcard, StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                return string.Concat(trimmed.AsSpan(0, at), "://localhost", trimmed.AsSpan(at + wildcard.Length));
+            }
+        }
+
+        return trimmed;
+    }
+}

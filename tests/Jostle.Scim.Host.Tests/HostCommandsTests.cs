@@ -1,0 +1,128 @@
+using System.Text.Json;
+using Jostle.Scim.Provisioning;
+
+namespace Jostle.Scim.Host.Tests;
+
+/// <summary>The commands in-process, on one set of services over a temporary SQLite database.</summary>
+public sealed class HostCommandsTests : IAsyncLifetime
+{
+    private readonly TempFolder _folder = new();
+    private ServiceProvider _services = null!;
+
+    public async Task InitializeAsync()
+    {
+        var collection = new ServiceCollection();
+        collection.AddLogging();
+        ScimComposition.AddScim(collection, Options());
+        _services = collection.BuildServiceProvider();
+        await ScimComposition.PrepareDatabaseAsync(_services, Options(), CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _folder.Dispose();
+    }
+
+    [Fact]
+    public void PreparingTheDatabaseCreatesTheDataFolderAndTheSqliteFile() =>
+        Assert.True(File.Exists(Path.Combine(_folder.Data, "scim.db")));
+
+    [Fact]
+    public async Task KeysCreatePrintsTheKeyOnceWithTheTenantUrl()
+    {
+        var (exit, output, _) = await RunAsync("keys", "create", "--tenant", "acme", "--description", "Azure", "--urls", "http://127.0.0.1:7000");
+        Assert.Equal(0, exit);
+        Assert.Matches(@"Created API key [0-9a-f]{16} for tenant 'acme' \(user 'scim-provisioning', 'Azure'\)\.", output);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(output, "jscim_[0-9a-f]{16}_[A-Za-z0-9_-]{43}"));
+        Assert.Contains("Tenant URL: http://127.0.0.1:7000/scim/v2", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task KeysListShowsEveryKeyButNeverItsSecretOrHash()
+    {
+        var created = JsonDocument.Parse((await RunAsync("keys", "create", "--tenant", "acme", "--description", "Azure", "--json")).Output).RootElement;
+        await RunAsync("keys", "create", "--tenant", "other", "--description", "Okta", "--user", "okta-bot", "--json");
+        var id = created.GetProperty("id").GetString()!;
+        var secret = created.GetProperty("key").GetString()!;
+        var hash = (await _services.GetRequiredService<Jostle.Scim.Keys.ScimApiKeyManager>().ListAsync("acme")).Single().SecretHash;
+
+        var text = (await RunAsync("keys", "list")).Output;
+        var json = (await RunAsync("keys", "list", "--tenant", "acme", "--json")).Output;
+
+        Assert.Contains(id, text, StringComparison.Ordinal);
+        Assert.Contains("okta-bot", text, StringComparison.Ordinal);
+        var listed = Assert.Single(JsonDocument.Parse(json).RootElement.EnumerateArray());
+        Assert.Equal(["id", "tenant", "user", "description", "createdAt", "lastUsedAt", "revokedAt"], listed.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(id, listed.GetProperty("id").GetString());
+        foreach (var output in new[] { text, json })
+        {
+            Assert.DoesNotContain(secret, output, StringComparison.Ordinal);
+            Assert.DoesNotContain(secret[^43..], output, StringComparison.Ordinal);
+            Assert.DoesNotContain(hash, output, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
+    public async Task KeysRevokeMarksTheKeyRevokedAndAnUnknownIdFailsWithExitCodeOne()
+    {
+        var id = JsonDocument.Parse((await RunAsync("keys", "create", "--tenant", "acme", "--description", "Azure", "--json")).Output).RootElement.GetProperty("id").GetString()!;
+
+        var revoked = await RunAsync("keys", "revoke", id);
+        var unknown = await RunAsync("keys", "revoke", "0000000000000000");
+
+        Assert.Equal(0, revoked.Exit);
+        Assert.Contains("revoked", (await RunAsync("keys", "list")).Output, StringComparison.Ordinal);
+        Assert.Equal((1, ""), (unknown.Exit, unknown.Output));
+        Assert.Equal("No API key has the id '0000000000000000'. 'keys list' shows the ids.", unknown.Error.Trim());
+    }
+
+    [Fact]
+    public async Task LogShowsTheNewestRecordsFirstAndFailedOnlyWithFailed()
+    {
+        // The command's filtering and formatting, over a log whose content the test controls (whatever sink the
+        // composition registers may write asynchronously).
+        var log = new InMemoryProvisioningLog();
+        var at = DateTimeOffset.UtcNow.AddMinutes(-1);
+        await log.WriteAsync(Entry(at, "acme", 201, "alice@example.com"));
+        await log.WriteAsync(Entry(at.AddSeconds(1), "acme", 409, "bob@example.com", "uniqueness", "userName 'bob@example.com' is taken."));
+        await log.WriteAsync(Entry(at.AddSeconds(2), "other", 400, "carol@example.com", "invalidValue", "bad"));
+        await using var services = new ServiceCollection().AddSingleton<IProvisioningLogReader>(log).BuildServiceProvider();
+
+        var all = (await RunAsync(services, "log")).Output;
+        var failed = JsonDocument.Parse((await RunAsync(services, "log", "--tenant", "acme", "--failed", "--json")).Output).RootElement;
+
+        Assert.True(all.IndexOf("carol", StringComparison.Ordinal) < all.IndexOf("bob", StringComparison.Ordinal));
+        Assert.True(all.IndexOf("bob", StringComparison.Ordinal) < all.IndexOf("alice", StringComparison.Ordinal));
+        Assert.Contains("uniqueness: userName 'bob@example.com' is taken.", all, StringComparison.Ordinal);
+        var only = Assert.Single(failed.EnumerateArray());
+        Assert.Equal(("bob@example.com", 409, "uniqueness", "Create"), (only.GetProperty("userName").GetString(), only.GetProperty("status").GetInt32(), only.GetProperty("scimType").GetString(), only.GetProperty("operation").GetString()));
+    }
+
+    private static ProvisioningLogEntry Entry(DateTimeOffset at, string tenant, int status, string userName, string? scimType = null, string? detail = null) => new()
+    {
+        Timestamp = at,
+        Tenant = tenant,
+        Operation = ProvisioningOperation.Create,
+        ResourceType = "User",
+        UserName = userName,
+        Status = status,
+        ScimType = scimType,
+        Detail = detail,
+        CorrelationId = Guid.NewGuid().ToString("N"),
+    };
+
+    private ScimHostOptions Options() => new() { DataDirectory = _folder.Data };
+
+    private Task<(int Exit, string Output, string Error)> RunAsync(params string[] args) => RunAsync(_services, args);
+
+    private async Task<(int Exit, string Output, string Error)> RunAsync(IServiceProvider services, params string[] args)
+    {
+        Assert.True(CommandLine.TryParse([.. args, "--data", _folder.Data], out var line, out var problem), problem);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = await HostCommands.RunAsync(services, line, output, error, CancellationToken.None);
+        return (exit, output.ToString(), error.ToString());
+    }
+}

@@ -1,0 +1,291 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace Jostle.Scim.Host.Tests;
+
+/// <summary>Process tests run one at a time: each starts the real host, and the machine has few cores.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class HostProcessCollection
+{
+    public const string Name = "host processes";
+}
+
+/// <summary>The command line of the real, built host, run as a child process.</summary>
+[Collection(HostProcessCollection.Name)]
+public sealed class CommandLineProcessTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task KeysCreateWithJsonPrintsExactlyOneJsonObjectAndNothingElseOnStandardOutput()
+    {
+        var result = await HostProcess.RunAsync(_folder.Path, "keys", "create", "--tenant", "acme", "--description", "Entra ID", "--json", "--data", _folder.Data, "--urls", "http://127.0.0.1:5099");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Single(result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        using var document = JsonDocument.Parse(result.StandardOutput); // throws on anything but one JSON value
+        var root = document.RootElement;
+        Assert.Equal(JsonValueKind.Object, root.ValueKind);
+        Assert.Equal(["id", "key", "tenant", "baseUrl"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Matches("^[0-9a-f]{16}$", root.GetProperty("id").GetString());
+        Assert.Matches("^jscim_" + root.GetProperty("id").GetString() + "_[A-Za-z0-9_-]{43}$", root.GetProperty("key").GetString());
+        Assert.Equal("acme", root.GetProperty("tenant").GetString());
+        Assert.Equal("http://127.0.0.1:5099/scim/v2", root.GetProperty("baseUrl").GetString());
+        Assert.True(File.Exists(Path.Combine(_folder.Data, "scim.db")), "The command creates the data folder and the database.");
+    }
+
+    [Fact]
+    public async Task RevokingAnUnknownKeyIdExitsWithOneAndSaysSo()
+    {
+        var result = await HostProcess.RunAsync(_folder.Path, "keys", "revoke", "0123456789abcdef", "--data", _folder.Data);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("", result.StandardOutput);
+        Assert.Contains("No API key has the id '0123456789abcdef'.", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--bogus", "error: Unknown option '--bogus'.")]
+    [InlineData("keys list --failed", "error: Option '--failed' does not apply to 'keys list'.")]
+    [InlineData("frobnicate", "error: Unknown command 'frobnicate'.")]
+    public async Task ACommandLineThatCannotBeUnderstoodExitsWithTwoAndPrintsUsageOnStandardError(string args, string message)
+    {
+        var result = await HostProcess.RunAsync(_folder.Path, args.Split(' '));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.StandardOutput);
+        Assert.StartsWith(message, result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("Usage: Jostle.Scim.Host [command] [options]", result.StandardError, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_folder.Data), "Nothing is created for a command line that is not understood.");
+    }
+
+    /// <summary>Needs the EF Core API key store (keys must outlive the process that created them).</summary>
+    [Fact]
+    public async Task AKeyCreatedByOneCommandIsListedWithoutItsSecretAndRevokedByTheNext()
+    {
+        var created = await HostProcess.RunAsync(_folder.Path, "keys", "create", "--tenant", "acme", "--description", "Azure", "--json", "--data", _folder.Data);
+        using var key = JsonDocument.Parse(created.StandardOutput);
+        var id = key.RootElement.GetProperty("id").GetString()!;
+        var secret = key.RootElement.GetProperty("key").GetString()!;
+
+        var listed = await HostProcess.RunAsync(_folder.Path, "keys", "list", "--json", "--data", _folder.Data);
+        var revoked = await HostProcess.RunAsync(_folder.Path, "keys", "revoke", id, "--data", _folder.Data);
+
+        var entry = Assert.Single(JsonDocument.Parse(listed.StandardOutput).RootElement.EnumerateArray());
+        Assert.Equal(id, entry.GetProperty("id").GetString());
+        Assert.DoesNotContain(secret[^43..], listed.StandardOutput, StringComparison.Ordinal);
+        Assert.True(revoked.ExitCode == 0, revoked.ToString()); // an id this process never saw: unknown would exit 1
+    }
+}
+
+/// <summary>
+/// One data folder and one API key for the server tests, the key created by the command line in its own process (so
+/// starting a test's server proves that keys reach the server through the database). Each test writes users of its own.
+/// </summary>
+public sealed class ServerFixture : IAsyncLifetime
+{
+    public TempFolder Folder { get; } = new();
+
+    public CliResult KeyCreation { get; private set; } = null!;
+
+    /// <summary>The plaintext key, or an invalid one when creation failed (the test that checks creation says why).</summary>
+    public string Key { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        KeyCreation = await HostProcess.RunAsync(Folder.Path, "keys", "create", "--tenant", "acme", "--description", "test", "--json", "--data", Folder.Data);
+        if (KeyCreation.ExitCode == 0)
+        {
+            using var json = JsonDocument.Parse(KeyCreation.StandardOutput);
+            Key = json.RootElement.GetProperty("key").GetString()!;
+        }
+    }
+
+    public Task DisposeAsync()
+    {
+        Folder.Dispose();
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>The real, built server, run as a child process.</summary>
+[Collection(HostProcessCollection.Name)]
+public sealed class ServerProcessTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private const int Writers = 8;
+    private const int AcknowledgedBeforeStop = 25;
+    private readonly TempFolder _folder = fixture.Folder;
+
+    [Fact]
+    public async Task HealthAnswers200AndAnInvalidKeyGetsA401ScimError()
+    {
+        await using var host = await HostProcess.StartServerAsync(_folder);
+        using var http = new HttpClient();
+
+        using var health = await http.GetAsync(new Uri(host.Address, "health"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(host.ScimAddress, "Users"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "jscim_0123456789abcdef_" + new string('A', 43));
+        using var refused = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal("application/scim+json", refused.Content.Headers.ContentType?.MediaType);
+        using var body = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
+        Assert.Equal("urn:ietf:params:scim:api:messages:2.0:Error", body.RootElement.GetProperty("schemas")[0].GetString());
+        Assert.Equal("401", body.RootElement.GetProperty("status").GetString());
+        Assert.Contains("SCIM server listening at " + host.ScimAddress.ToString().TrimEnd('/'), host.Output, StringComparison.Ordinal);
+        Assert.Contains("keys create --tenant NAME --description \\u0022Entra ID\\u0022 --data " + _folder.Data, host.Output, StringComparison.Ordinal);
+        foreach (var logLine in host.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            using var record = JsonDocument.Parse(logLine); // not a terminal: structured (JSON) console logs
+            Assert.True(record.RootElement.TryGetProperty("Category", out _), logLine);
+        }
+    }
+
+    /// <summary>Needs the EF Core API key store: the key is created by the command line, in another process.</summary>
+    [Fact]
+    public async Task AKeyCreatedOnTheCommandLineAuthenticatesAgainstTheRunningServer()
+    {
+        var key = await CreateKeyAsync();
+        await using var host = await HostProcess.StartServerAsync(_folder);
+        using var http = Client(host, key);
+
+        using var response = await http.GetAsync("Users?count=1");
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}\n{host.Output}");
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("urn:ietf:params:scim:api:messages:2.0:ListResponse", body.RootElement.GetProperty("schemas")[0].GetString());
+    }
+
+    /// <summary>Needs the EF Core API key store (the key is created by the command line).</summary>
+    [Fact]
+    public async Task OnSigtermEveryAcknowledgedWriteSurvivesAndTheProcessExitsWithZero()
+    {
+        var key = await CreateKeyAsync();
+        var acknowledged = new ConcurrentDictionary<string, string>();
+        int exitCode;
+        await using (var host = await HostProcess.StartServerAsync(_folder))
+        {
+            var load = WriteLoadAsync(host, key, acknowledged, "term");
+            await WaitForAsync(() => acknowledged.Count >= AcknowledgedBeforeStop, load, host);
+            host.Terminate();
+            exitCode = await host.WaitForExitAsync(TimeSpan.FromSeconds(30));
+            await load;
+            Assert.True(exitCode == 0, $"exit {exitCode}\n{host.Output}");
+            Assert.Contains("SCIM server stopped; requests in flight finished.", host.Output, StringComparison.Ordinal);
+        }
+
+        await AssertAllPresentAfterRestartAsync(key, acknowledged);
+    }
+
+    /// <summary>
+    /// Needs the EF Core API key store (the key is created by the command line). SIGKILL gives the process no chance to
+    /// flush anything: what makes the acknowledged writes survive is that each was a committed SQLite transaction in the
+    /// WAL before its 201 was sent (see ScimComposition for the synchronous mode).
+    /// </summary>
+    [Fact]
+    public async Task OnSigkillEveryWriteAcknowledgedBeforeTheKillSurvivesARestart()
+    {
+        var key = await CreateKeyAsync();
+        var acknowledged = new ConcurrentDictionary<string, string>();
+        Dictionary<string, string> beforeKill;
+        await using (var host = await HostProcess.StartServerAsync(_folder))
+        {
+            var load = WriteLoadAsync(host, key, acknowledged, "kill");
+            await WaitForAsync(() => acknowledged.Count >= AcknowledgedBeforeStop, load, host);
+            host.Kill();
+            await host.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            beforeKill = new Dictionary<string, string>(acknowledged); // every 201 received; none can arrive after the kill
+            await load;
+        }
+
+        Assert.Equal(beforeKill.Count, acknowledged.Count);
+        await AssertAllPresentAfterRestartAsync(key, acknowledged);
+    }
+
+    private Task<string> CreateKeyAsync()
+    {
+        Assert.True(fixture.KeyCreation.ExitCode == 0, fixture.KeyCreation.ToString());
+        return Task.FromResult(fixture.Key);
+    }
+
+    /// <summary>Several writers POST users until the server goes away; every 201 is recorded (id → userName).</summary>
+    private static Task WriteLoadAsync(HostProcess host, string key, ConcurrentDictionary<string, string> acknowledged, string prefix)
+    {
+        var next = 0;
+        async Task Writer(HttpClient http)
+        {
+            while (true)
+            {
+                var userName = $"{prefix}-{Interlocked.Increment(ref next)}@example.com";
+                var body = $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"{{userName}}","name":{"givenName":"G","familyName":"F"},"active":true}""";
+                try
+                {
+                    using var response = await http.PostAsync("Users", new StringContent(body, Encoding.UTF8, "application/scim+json"));
+                    if (response.StatusCode != HttpStatusCode.Created)
+                    {
+                        return; // a server shutting down may refuse; only 201s are promises
+                    }
+
+                    using var created = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                    acknowledged[created.RootElement.GetProperty("id").GetString()!] = userName;
+                }
+                catch (HttpRequestException)
+                {
+                    return; // the server stopped or died
+                }
+                catch (IOException)
+                {
+                    return;
+                }
+            }
+        }
+
+        return Task.WhenAll(Enumerable.Range(0, Writers).Select(async _ =>
+        {
+            using var http = Client(host, key);
+            await Writer(http);
+        }));
+    }
+
+    private async Task AssertAllPresentAfterRestartAsync(string key, ConcurrentDictionary<string, string> acknowledged)
+    {
+        Assert.NotEmpty(acknowledged);
+        await using var host = await HostProcess.StartServerAsync(_folder);
+        using var http = Client(host, key);
+        var missing = new ConcurrentBag<string>();
+        await Parallel.ForEachAsync(acknowledged, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (pair, ct) =>
+        {
+            using var response = await http.GetAsync($"Users/{pair.Key}", ct);
+            if (response.StatusCode != HttpStatusCode.OK || !(await response.Content.ReadAsStringAsync(ct)).Contains(pair.Value, StringComparison.Ordinal))
+            {
+                missing.Add($"{pair.Value} ({pair.Key}): {(int)response.StatusCode}");
+            }
+        });
+        Assert.True(missing.IsEmpty, $"{missing.Count} of {acknowledged.Count} acknowledged users are missing: {string.Join(", ", missing.Take(10))}");
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, Task load, HostProcess host)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!condition())
+        {
+            Assert.False(load.IsCompleted, "The writers stopped (a request was not answered 201) before the server was stopped.\n" + host.Output);
+            Assert.True(DateTime.UtcNow < deadline, "The write load made no progress.\n" + host.Output);
+            await Task.Delay(20);
+        }
+    }
+
+    private static HttpClient Client(HostProcess host, string key)
+    {
+        var http = new HttpClient { BaseAddress = host.ScimAddress, Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return http;
+    }
+}
