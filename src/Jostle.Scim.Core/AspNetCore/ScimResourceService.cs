@@ -46,7 +46,10 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
         return found;
     }
 
-    public async Task<StoredResource> ReplaceAsync(ScimResourceKind kind, string tenant, string id, JsonNode? body, string? ifMatch, CancellationToken ct)
+    public Task<StoredResource> ReplaceAsync(ScimResourceKind kind, string tenant, string id, JsonNode? body, string? ifMatch, CancellationToken ct) =>
+        RetryLostRaceAsync(ifMatch, () => ReplaceOnceAsync(kind, tenant, id, body, ifMatch, ct));
+
+    private async Task<StoredResource> ReplaceOnceAsync(ScimResourceKind kind, string tenant, string id, JsonNode? body, string? ifMatch, CancellationToken ct)
     {
         var engine = runtime.Engine(kind);
         var existing = await GetAsync(kind, tenant, id, includeMembers: true, ct);
@@ -61,14 +64,47 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
         }
 
         var result = await Store(kind).ReplaceAsync(tenant, document, existing.Version, ct);
-        return Written(result, kind, id);
+        return WrittenOrLostRace(result, kind, id);
     }
 
     /// <summary>Applies a PATCH. For a Group whose request only changes members by value, the change goes to the store as a delta and the returned group has no members.</summary>
-    public async Task<StoredResource> PatchAsync(ScimResourceKind kind, string tenant, string id, JsonNode? body, string? ifMatch, CancellationToken ct)
+    public Task<StoredResource> PatchAsync(ScimResourceKind kind, string tenant, string id, JsonNode? body, string? ifMatch, CancellationToken ct)
+    {
+        var request = PatchRequest.Parse(body, runtime.Options.Compatibility);
+        return RetryLostRaceAsync(ifMatch, () => PatchOnceAsync(kind, tenant, id, request, ifMatch, ct));
+    }
+
+    /// <summary>
+    /// Runs a read-modify-write. Without <c>If-Match</c> the client asked for no version check, so a write that lost a
+    /// race with another request (the store saw a newer version than the one read) is redone on the fresh resource a
+    /// few times instead of answering 412 — Entra ID sends concurrent member PATCHes to one group and counts a 412 as a
+    /// failure. With <c>If-Match</c> the 412 is the answer.
+    /// </summary>
+    private static async Task<StoredResource> RetryLostRaceAsync(string? ifMatch, Func<Task<StoredResource>> attempt)
+    {
+        for (var remaining = LostRaceRetries; ; remaining--)
+        {
+            try
+            {
+                return await attempt();
+            }
+            catch (LostRaceException) when (ifMatch is null && remaining > 0)
+            {
+                await Task.Yield();
+            }
+            catch (LostRaceException race)
+            {
+                throw race.ToScimException();
+            }
+        }
+    }
+
+    /// <summary>How often a write without <c>If-Match</c> is redone after losing a race.</summary>
+    private const int LostRaceRetries = 8;
+
+    private async Task<StoredResource> PatchOnceAsync(ScimResourceKind kind, string tenant, string id, PatchRequest request, string? ifMatch, CancellationToken ct)
     {
         var engine = runtime.Engine(kind);
-        var request = PatchRequest.Parse(body, runtime.Options.Compatibility);
         if (kind == ScimResourceKind.Group && PatchApplier.CanCollectMembershipDelta(request, engine.ResourceType))
         {
             var group = await GetAsync(kind, tenant, id, includeMembers: false, ct);
@@ -92,8 +128,10 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
                     LastModified = engine.Options.TimeProvider.GetUtcNow(),
                     NewVersion = "W/\"" + Guid.NewGuid().ToString("N") + "\"",
                 };
-                var result = await groups.UpdateMembersAsync(tenant, id, update, group.Version, ct);
-                return Written(result, kind, id);
+                // A members-only delta does not depend on the rest of the group, so without If-Match it is applied
+                // unconditionally: concurrent member additions to one group all land.
+                var result = await groups.UpdateMembersAsync(tenant, id, update, ifMatch is null ? null : group.Version, ct);
+                return WrittenOrLostRace(result, kind, id);
             }
 
             // Other attributes change too: fall through to the whole-document path, which rewrites them with the members.
@@ -122,7 +160,7 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
         }
 
         var written = await Store(kind).ReplaceAsync(tenant, document, existing.Version, ct);
-        return Written(written, kind, id);
+        return WrittenOrLostRace(written, kind, id);
     }
 
     public async Task DeleteAsync(ScimResourceKind kind, string tenant, string id, string? ifMatch, CancellationToken ct)
@@ -283,10 +321,20 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
     {
         StoreStatus.Ok => Observed(result.Resource)!,
         StoreStatus.NotFound => throw NotFound(kind, id ?? ""),
-        StoreStatus.VersionMismatch => throw new ScimException(412, null, $"The {kind} was changed by another request; read it again and retry."),
+        StoreStatus.VersionMismatch => throw new LostRaceException(kind).ToScimException(),
         StoreStatus.UniquenessConflict => throw new ScimException(409, ScimErrorType.Uniqueness, $"The value of {result.ConflictingAttribute ?? "a unique attribute"} is already in use by another {kind}."),
         _ => throw new InvalidOperationException("Unknown store status " + result.Status),
     };
+
+    /// <summary>Like <see cref="Written"/>, but a version mismatch is a <see cref="LostRaceException"/> for <see cref="RetryLostRaceAsync"/>.</summary>
+    private static StoredResource WrittenOrLostRace(StoreResult result, ScimResourceKind kind, string id) =>
+        result.Status == StoreStatus.VersionMismatch ? throw new LostRaceException(kind) : Written(result, kind, id);
+
+    /// <summary>A write found a newer version than the one it read; <see cref="RetryLostRaceAsync"/> redoes it or answers 412.</summary>
+    private sealed class LostRaceException(ScimResourceKind kind) : Exception
+    {
+        public ScimException ToScimException() => new(412, null, $"The {kind} was changed by another request; read it again and retry.");
+    }
 
     private static StoredResource? Observed(StoredResource? written)
     {
