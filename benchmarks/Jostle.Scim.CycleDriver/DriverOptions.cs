@@ -22,7 +22,7 @@ internal sealed record DriverOptions
           --users N            cycle/seed: users to create; lookup: how many are seeded (default 10000)
           --groups G           cycle: groups to create (default 100)
           --members M          cycle: members added to each group (default 100; at most --users)
-          --member-batch B     cycle: members per PATCH (default 10, see README of benchmarks/cycle)
+          --member-batch B     cycle: members per PATCH (default 10; see docs/benchmarks.md, "Entra initial cycle")
           --member-order O     cycle: spread (default: batch k goes to group k mod G, so one group's PATCHes
                                rarely overlap, as when Entra works one object at a time) or grouped (all of
                                group 0's batches, then group 1's...: concurrent PATCHes to one group)

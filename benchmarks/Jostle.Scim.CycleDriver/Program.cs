@@ -23,6 +23,7 @@ if (!await runner.TestConnectionAsync())
 }
 
 var started = DateTimeOffset.UtcNow;
+var cpuBefore = Environment.CpuUsage.TotalTime;
 switch (options.Mode)
 {
     case DriverMode.Cycle:
@@ -37,6 +38,7 @@ switch (options.Mode)
 }
 
 var report = Report.Build(options, runner, started);
+report["driver_cpu_seconds"] = Math.Round((Environment.CpuUsage.TotalTime - cpuBefore).TotalSeconds, 2);
 var line = report.ToJsonString();
 Console.WriteLine(line);
 if (options.Out is not null)
