@@ -79,12 +79,13 @@ start_server() {
       server_pid=$!
       wait_http "http://127.0.0.1:$port/healthz" ;;
     sqlite | postgres)
-      local data="$work/data-$target-$port" db=()
-      mkdir -p "$data"
-      db=(--data "$data")
+      local db=()
       if [ "$target" = postgres ]; then
         pg_throwaway_start $((port + 1000))
-        db+=(--postgres "$pg_cs")
+        db=(--postgres "$pg_cs")          # the host takes --data or --postgres, not both
+      else
+        mkdir -p "$work/data-$port"
+        db=(--data "$work/data-$port")
       fi
       # The key first (this also creates the database), then the server on the same database.
       dotnet "$host_dll" keys create --tenant load --description bench --json "${db[@]}" > "$work/key.json" 2> "$work/key.err" \
@@ -113,7 +114,9 @@ for round in $(seq 1 "$REPEAT"); do
     runnable "$target" || continue
     echo "== round $round/$REPEAT: $target, N=$N" >&2
     start_server "$target"
+    before=$(wc -l < "$out")
     dotnet "$driver" cycle --url "$base" --token "$key" "${driver_args[@]}" --label "$target" --out "$out" > /dev/null || status=1
+    [ "$(wc -l < "$out")" -gt "$before" ] || echo "error: $target gave no result (the driver stopped before the cycle, see above)" >&2
     [ -s "$work/$target.log" ] && grep -iE "fail|exception|error" "$work/$target.log" | head -n 5 >&2 || true
     stop_server
   done
