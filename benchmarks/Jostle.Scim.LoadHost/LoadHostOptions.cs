@@ -4,11 +4,12 @@ namespace Jostle.Scim.LoadHost;
 
 /// <summary>
 /// Command line of the load host (anything else, such as <c>--urls</c>, goes to ASP.NET Core):
+/// <c>--rate-limit N</c> sets the library's per-tenant rate limit (default <c>0</c>: off, this is a load host);
 /// <c>--trivial</c> answers <c>GET /scim/v2/Users</c> with a fixed small ListResponse (the ceiling);
 /// <c>--seed N</c> creates N users in-process before the host reports that it is ready (<c>--seed-bulk N</c>:
 /// through <c>POST /Bulk</c> over loopback instead); <c>--token</c>, <c>--tenant</c>, <c>--base-path</c>.
 /// </summary>
-internal sealed record LoadHostOptions(bool Trivial, int Seed, bool SeedThroughBulk, string Token, string Tenant, string BasePath)
+internal sealed record LoadHostOptions(bool Trivial, int Seed, bool SeedThroughBulk, string Token, string Tenant, string BasePath, int RateLimit)
 {
     public const string TenantClaimType = "scim:tenant";
 
@@ -26,13 +27,14 @@ internal sealed record LoadHostOptions(bool Trivial, int Seed, bool SeedThroughB
             SeedThroughBulk: args.Contains("--seed-bulk"),
             Token: Value("--token") ?? "secret",
             Tenant: Value("--tenant") ?? "load",
-            BasePath: Value("--base-path") ?? "/scim/v2");
+            BasePath: Value("--base-path") ?? "/scim/v2",
+            RateLimit: int.Parse(Value("--rate-limit") ?? "0", CultureInfo.InvariantCulture));
     }
 
     /// <summary>The arguments left for ASP.NET Core's configuration.</summary>
     public static string[] HostArguments(string[] args)
     {
-        var own = new HashSet<string> { "--seed", "--seed-bulk", "--token", "--tenant", "--base-path" };
+        var own = new HashSet<string> { "--seed", "--seed-bulk", "--token", "--tenant", "--base-path", "--rate-limit" };
         var rest = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {

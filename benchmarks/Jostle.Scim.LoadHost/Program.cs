@@ -25,7 +25,7 @@ builder.Services.AddAuthentication(StaticBearerAuthenticationHandler.SchemeName)
 builder.Services.AddAuthorization();
 if (!options.Trivial)
 {
-    ScimSetup.AddServices(builder.Services);
+    ScimSetup.AddServices(builder.Services, options.RateLimit);
 }
 
 var app = builder.Build();

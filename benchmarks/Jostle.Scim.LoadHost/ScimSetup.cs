@@ -3,8 +3,12 @@ namespace Jostle.Scim.LoadHost;
 /// <summary>The SCIM endpoints as a host adds them: the in-memory stores, the tenant from the bearer scheme's claim.</summary>
 internal static class ScimSetup
 {
-    public static void AddServices(IServiceCollection services) =>
-        services.AddJostleScim(options => options.TenantClaimType = LoadHostOptions.TenantClaimType).AddInMemoryStores();
+    public static void AddServices(IServiceCollection services, int rateLimit) =>
+        services.AddJostleScim(options =>
+        {
+            options.TenantClaimType = LoadHostOptions.TenantClaimType;
+            options.RateLimit.RequestsPerSecond = rateLimit;
+        }).AddInMemoryStores();
 
     public static void Map(WebApplication app, string basePath) => app.MapJostleScim(basePath);
 }

@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# Entra ID initial provisioning cycle, side by side in one run (benchmarks/Jostle.Scim.CycleDriver, "cycle" mode):
+# for each of N users GET /Users?filter=userName eq (empty) then POST /Users; then G groups (GET filter displayName eq,
+# POST empty); then M members per group by PATCH {"op":"Add","path":"members",...}, B members per PATCH. Targets:
+#   loadhost  — Jostle.Scim.LoadHost: our endpoints on the in-memory stores (the ceiling), limiter off;
+#   scimmy    — the SCIMMY peer (../shared/peers via benchmarks/peers.sh), INDEX=1 (userName index: its best case);
+#   sqlite    — src/Jostle.Scim.Host on SQLite (--data in a temporary folder), --rate-limit 0;
+#   postgres  — the same host on a throwaway PostgreSQL cluster (pg-throwaway.sh), --rate-limit 0.
+# One server at a time, each fresh, so they never compete for the cores; with REPEAT=k the targets take turns k times
+# (round-robin, so each sees about the same machine) and the summary quotes medians. A host target is skipped with
+# a message when src/Jostle.Scim.Host does not exist (yet). Loopback only.
+#
+#   benchmarks/cycle/run-cycle.sh [N=10000]
+#
+# Env: TARGETS="loadhost scimmy sqlite postgres", GROUP_COUNT=100 MEMBERS=100 MEMBER_BATCH=10 CONCURRENCY=8 REPEAT=1,
+#      MEMBER_ORDER=spread|grouped, SCIMMY_INDEX=1, PORT_BASE=5400, HOST_DLL (default: the Release build of
+#      src/Jostle.Scim.Host), HOST_LOG_LEVEL=Warning (Logging__LogLevel__Default for the host), PG_BIN,
+#      LOOKUP_SIZES="" (e.g. "10000 1000000": after the cycles, per host target, seed up to each size through
+#      POST /Users and measure LOOKUP_REQUESTS=20000 random userName eq lookups after each),
+#      OUT=benchmarks/cycle/results/<utc time>.jsonl, PEERS_SRC / PEERS_DIR (see benchmarks/peers.sh).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$root/benchmarks/peers.sh"
+. "$root/benchmarks/cycle/pg-throwaway.sh"
+N="${1:-10000}"
+TARGETS="${TARGETS:-loadhost scimmy sqlite postgres}"
+REPEAT="${REPEAT:-1}"
+driver_args=(--users "$N" --groups "${GROUP_COUNT:-100}" --members "${MEMBERS:-100}" --member-batch "${MEMBER_BATCH:-10}"
+  --concurrency "${CONCURRENCY:-8}" --member-order "${MEMBER_ORDER:-spread}")
+port="${PORT_BASE:-5400}"
+token=cycle-secret
+mkdir -p "$root/benchmarks/cycle/results"
+out="${OUT:-$root/benchmarks/cycle/results/$(date -u +%Y%m%dT%H%M%SZ).jsonl}"
+work=$(mktemp -d)
+server_pid=
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  pg_throwaway_stop
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+build() {
+  echo "building $1 (Release) ..." >&2
+  dotnet build "$root/$1" -c Release -v q -nologo > "$work/build.log" 2>&1 || { tail -n 30 "$work/build.log" >&2; exit 1; }
+}
+
+build benchmarks/Jostle.Scim.CycleDriver
+driver="$root/benchmarks/Jostle.Scim.CycleDriver/bin/Release/net10.0/Jostle.Scim.CycleDriver.dll"
+loadhost_dll="$root/benchmarks/Jostle.Scim.LoadHost/bin/Release/net10.0/Jostle.Scim.LoadHost.dll"
+host_dll="${HOST_DLL:-$root/src/Jostle.Scim.Host/bin/Release/net10.0/Jostle.Scim.Host.dll}"
+case " $TARGETS " in *" loadhost "*) build benchmarks/Jostle.Scim.LoadHost ;; esac
+case " $TARGETS " in *" scimmy "*) ensure_peers ;; esac
+have_host=0
+case " $TARGETS " in
+  *" sqlite "* | *" postgres "*)
+    if [ -z "${HOST_DLL:-}" ] && [ -f "$root/src/Jostle.Scim.Host/Jostle.Scim.Host.csproj" ]; then build src/Jostle.Scim.Host; fi
+    if [ -f "$host_dll" ]; then have_host=1; else
+      echo "note: $host_dll is missing (src/Jostle.Scim.Host not built or not merged yet): skipping the sqlite and postgres targets" >&2
+    fi ;;
+esac
+
+# start_server TARGET: starts a fresh server of that kind on $port; sets $base and $key for the driver.
+start_server() {
+  local target="$1" log="$work/$1.log"
+  base="http://127.0.0.1:$port/scim/v2" key="$token"
+  case "$target" in
+    loadhost)
+      dotnet "$loadhost_dll" --urls "http://127.0.0.1:$port" --token "$token" --rate-limit 0 > "$log" 2>&1 &
+      server_pid=$!
+      local i=0
+      until grep -q '^ready ' "$log"; do
+        kill -0 "$server_pid" 2>/dev/null || { cat "$log" >&2; echo "error: the load host exited" >&2; exit 1; }
+        i=$((i + 1)); [ "$i" -lt 600 ] || { echo "error: the load host is not ready after 2 min" >&2; exit 1; }
+        sleep 0.2
+      done ;;
+    scimmy)
+      PORT="$port" TOKEN="$token" INDEX="${SCIMMY_INDEX:-1}" QUIET=1 node "$peers/scimmy-server.js" > "$log" 2>&1 &
+      server_pid=$!
+      wait_http "http://127.0.0.1:$port/healthz" ;;
+    sqlite | postgres)
+      local db=()
+      if [ "$target" = postgres ]; then
+        pg_throwaway_start $((port + 1000))
+        db=(--postgres "$pg_cs")          # the host takes --data or --postgres, not both
+      else
+        mkdir -p "$work/data-$port"
+        db=(--data "$work/data-$port")
+      fi
+      # The key first (this also creates the database), then the server on the same database.
+      dotnet "$host_dll" keys create --tenant load --description bench --json "${db[@]}" > "$work/key.json" 2> "$work/key.err" \
+        || { cat "$work/key.err" >&2; echo "error: keys create failed" >&2; exit 1; }
+      key=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).key)' "$work/key.json")
+      Logging__LogLevel__Default="${HOST_LOG_LEVEL:-Warning}" \
+        dotnet "$host_dll" --urls "http://127.0.0.1:$port" "${db[@]}" --rate-limit 0 > "$log" 2>&1 &
+      server_pid=$!
+      wait_http "http://127.0.0.1:$port/health" 120 ;;
+    *) echo "error: unknown target $target (loadhost, scimmy, sqlite, postgres)" >&2; exit 1 ;;
+  esac
+}
+
+stop_server() {
+  kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; server_pid=
+  pg_throwaway_stop
+  port=$((port + 1))
+}
+
+runnable() { case "$1" in sqlite | postgres) [ "$have_host" = 1 ] ;; *) true ;; esac; }
+
+: > "$out"
+status=0
+for round in $(seq 1 "$REPEAT"); do
+  for target in $TARGETS; do
+    runnable "$target" || continue
+    echo "== round $round/$REPEAT: $target, N=$N" >&2
+    start_server "$target"
+    before=$(wc -l < "$out")
+    dotnet "$driver" cycle --url "$base" --token "$key" "${driver_args[@]}" --label "$target" --out "$out" > /dev/null || status=1
+    [ "$(wc -l < "$out")" -gt "$before" ] || echo "error: $target gave no result (the driver stopped before the cycle, see above)" >&2
+    [ -s "$work/$target.log" ] && grep -iE "fail|exception|error" "$work/$target.log" | head -n 5 >&2 || true
+    stop_server
+  done
+done
+
+for size_target in ${LOOKUP_SIZES:+$TARGETS}; do
+  case "$size_target" in scimmy) continue ;; esac
+  runnable "$size_target" || continue
+  start_server "$size_target"
+  seeded=0
+  for size in $LOOKUP_SIZES; do
+    echo "== lookup: $size_target, seeding $seeded -> $size users" >&2
+    dotnet "$driver" seed --url "$base" --token "$key" --prefix seed --start "$seeded" --users $((size - seeded)) \
+      --concurrency "${CONCURRENCY:-8}" --label "$size_target seed to $size" --out "$out" > /dev/null || status=1
+    seeded=$size
+    dotnet "$driver" lookup --url "$base" --token "$key" --prefix seed --users "$size" --requests "${LOOKUP_REQUESTS:-20000}" \
+      --concurrency "${CONCURRENCY:-8}" --label "$size_target lookup at $size" --out "$out" > /dev/null || status=1
+  done
+  stop_server
+done
+
+node - "$out" <<'JS'
+const fs = require("node:fs");
+const rows = fs.readFileSync(process.argv[2], "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const kind = (r, k) => r.kinds.find((x) => x.kind === k) || {};
+const cycles = rows.filter((r) => r.mode === "cycle");
+const targets = [...new Set(cycles.map((r) => r.label))];
+const med = {};
+console.log("| target | runs | status | wall s (median; runs) | req/s | users s | groups s | members s | user GET p50/p99 ms | user POST p50/p99 ms | PATCH p50/p99 ms |");
+console.log("| --- | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+for (const t of targets) {
+  const rs = cycles.filter((r) => r.label === t);
+  const walls = rs.map((r) => r.wall_seconds);
+  med[t] = median(walls);
+  const m = rs.reduce((best, r) => (Math.abs(r.wall_seconds - med[t]) < Math.abs(best.wall_seconds - med[t]) ? r : best));
+  const pp = (k) => `${kind(m, k).p50_ms ?? "-"}/${kind(m, k).p99_ms ?? "-"}`;
+  const st = rs.every((r) => r.status === "OK") ? "OK" : "FAILED " + rs.filter((r) => r.status !== "OK").length + "/" + rs.length;
+  console.log(`| ${t} | ${rs.length} | ${st} | ${med[t].toFixed(2)} (${walls.map((w) => w.toFixed(2)).join(", ")}) | ${m.ops_per_sec.toFixed(0)} | ${m.phases_seconds.users} | ${m.phases_seconds.groups} | ${m.phases_seconds.memberships} | ${pp("user GET filter")} | ${pp("user POST")} | ${pp("group PATCH members")} |`);
+}
+if (med.scimmy) {
+  console.log("");
+  for (const t of targets.filter((x) => x !== "scimmy"))
+    console.log(`${t}: the cycle is ${(med.scimmy / med[t]).toFixed(2)}x faster than SCIMMY (median wall ${med[t].toFixed(2)} s vs ${med.scimmy.toFixed(2)} s)${t === "sqlite" ? " — target >= 5" : ""}`);
+}
+const lookups = rows.filter((r) => r.mode === "lookup");
+if (lookups.length) {
+  console.log("");
+  for (const r of lookups) console.log(`${r.label}: ${r.ops_per_sec.toFixed(0)} req/s, p50/p99 ${kind(r, "user GET filter").p50_ms}/${kind(r, "user GET filter").p99_ms} ms, ${r.status}`);
+}
+console.log(`raw lines: ${process.argv[2]}`);
+JS
+exit "$status"
