@@ -43,6 +43,10 @@ else
     ScimSetup.Map(app, options.BasePath);
 }
 
+// Garbage-collector figures for load runs (heap size, collections per generation, total pause time), so a script can
+// take them before and after a load and report the difference. Anonymous, like a health check; loopback only.
+app.MapGet("/_diag/gc", GcReport.Get);
+
 await app.StartAsync();
 var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 var seeded = "";
