@@ -6,9 +6,10 @@ namespace Jostle.Scim.LoadHost;
 /// Command line of the load host (anything else, such as <c>--urls</c>, goes to ASP.NET Core):
 /// <c>--trivial</c> answers <c>GET /scim/v2/Users</c> with a fixed small ListResponse (the ceiling);
 /// <c>--seed N</c> creates N users in-process before the host reports that it is ready (<c>--seed-bulk N</c>:
-/// through <c>POST /Bulk</c> over loopback instead); <c>--token</c>, <c>--tenant</c>, <c>--base-path</c>.
+/// through <c>POST /Bulk</c> over loopback instead), followed by one full collection unless <c>--no-settle</c>;
+/// <c>--token</c>, <c>--tenant</c>, <c>--base-path</c>.
 /// </summary>
-internal sealed record LoadHostOptions(bool Trivial, int Seed, bool SeedThroughBulk, string Token, string Tenant, string BasePath)
+internal sealed record LoadHostOptions(bool Trivial, int Seed, bool SeedThroughBulk, string Token, string Tenant, string BasePath, bool NoSettle = false)
 {
     public const string TenantClaimType = "scim:tenant";
 
@@ -26,7 +27,8 @@ internal sealed record LoadHostOptions(bool Trivial, int Seed, bool SeedThroughB
             SeedThroughBulk: args.Contains("--seed-bulk"),
             Token: Value("--token") ?? "secret",
             Tenant: Value("--tenant") ?? "load",
-            BasePath: Value("--base-path") ?? "/scim/v2");
+            BasePath: Value("--base-path") ?? "/scim/v2",
+            NoSettle: args.Contains("--no-settle"));
     }
 
     /// <summary>The arguments left for ASP.NET Core's configuration.</summary>
@@ -36,7 +38,7 @@ internal sealed record LoadHostOptions(bool Trivial, int Seed, bool SeedThroughB
         var rest = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
-            if (args[i] == "--trivial")
+            if (args[i] is "--trivial" or "--no-settle")
             {
                 continue;
             }

@@ -14,7 +14,7 @@
 #
 # Env: DURATION=5 CONNECTIONS=10 (autocannon and wrk), WRK=auto|0, BIG=1000000 (0 skips the scale runs), PORT_BASE=5300,
 #      SCALE_ONLY=1 (only the 1 000 vs BIG runs, wrk only), RUNS=3 (wrk runs per size in the scale runs, each with the
-#      host's garbage-collector figures before and after: GET /_diag/gc), HOST_ENV="DOTNET_gcServer=1 ..." (scale hosts),
+#      host's garbage-collector figures before and after: GET /_diag/gc), HOST_ENV="DOTNET_gcServer=1 ..." and HOST_ARGS="--no-settle" (scale hosts),
 #      OUT=benchmarks/load/results/<utc time>.jsonl, PEERS_SRC / PEERS_DIR (see benchmarks/peers.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -95,7 +95,7 @@ scale() {
 if [ "${SCALE_ONLY:-0}" = 1 ]; then
   [ "$BIG" != "0" ] || { echo "error: SCALE_ONLY=1 needs BIG > 0" >&2; exit 1; }
   for n in 1000 "$BIG"; do
-    start_host "ours-$n" --seed "$n"
+    start_host "ours-$n" --seed "$n" ${HOST_ARGS:-}
     q=$(sed -n 's/^ready .*query_user=\([^ ]*\).*/\1/p' "$work/ours-$n.log")
     scale "ours seeded=$n" "$q"
     stop_last
