@@ -14,7 +14,7 @@
 #
 # Env: DURATION=5 CONNECTIONS=10 (autocannon and wrk), WRK=auto|0, BIG=1000000 (0 skips the scale runs), PORT_BASE=5300,
 #      SCALE_ONLY=1 (only the 1 000 vs BIG runs, wrk only), RUNS=3 (wrk runs per size in the scale runs, each with the
-#      host's garbage-collector figures before and after: GET /_diag/gc), HOST_ENV="DOTNET_gcServer=1 ..." and HOST_ARGS="--no-settle" (scale hosts),
+#      host's garbage-collector figures before and after: GET /_diag/gc) after WARMUP=5 unrecorded seconds, HOST_ENV="DOTNET_gcServer=1 ..." and HOST_ARGS="--no-settle" (scale hosts),
 #      OUT=benchmarks/load/results/<utc time>.jsonl, PEERS_SRC / PEERS_DIR (see benchmarks/peers.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -76,6 +76,11 @@ load() {
 scale() {
   local label="$1" user="$2" r before after
   local url="http://127.0.0.1:$port/scim/v2/Users?filter=$(node -e 'console.log(encodeURIComponent(process.argv[1]))' "userName eq \"$user\"")"
+  if [ "${WARMUP:-5}" != 0 ]; then
+    # Unrecorded: right after seeding the first seconds are always the worst (JIT tiering, the GC returning the seed's
+    # garbage to the OS), at any size; the recorded runs measure the steady state.
+    WRK_TOKEN="$token" wrk -t1 -c"$CONNECTIONS" -d"${WARMUP:-5}s" -s "$root/benchmarks/load/wrk-report.lua" "$url" > /dev/null
+  fi
   for r in $(seq 1 "${RUNS:-3}"); do
     echo "== $label run $r" >&2
     before=$(curl -fsS "http://127.0.0.1:$port/_diag/gc")
@@ -100,7 +105,7 @@ if [ "${SCALE_ONLY:-0}" = 1 ]; then
     scale "ours seeded=$n" "$q"
     stop_last
   done
-  echo "raw lines: $out"
+  node "$root/benchmarks/load/scale-summary.js" "$out"
   exit 0
 fi
 
