@@ -7,9 +7,10 @@ namespace Jostle.Scim.LoadHost;
 /// <c>--rate-limit N</c> sets the library's per-tenant rate limit (default <c>0</c>: off, this is a load host);
 /// <c>--trivial</c> answers <c>GET /scim/v2/Users</c> with a fixed small ListResponse (the ceiling);
 /// <c>--seed N</c> creates N users in-process before the host reports that it is ready (<c>--seed-bulk N</c>:
-/// through <c>POST /Bulk</c> over loopback instead); <c>--token</c>, <c>--tenant</c>, <c>--base-path</c>.
+/// through <c>POST /Bulk</c> over loopback instead), followed by one full collection unless <c>--no-settle</c>;
+/// <c>--token</c>, <c>--tenant</c>, <c>--base-path</c>.
 /// </summary>
-internal sealed record LoadHostOptions(bool Trivial, int Seed, bool SeedThroughBulk, string Token, string Tenant, string BasePath, int RateLimit)
+internal sealed record LoadHostOptions(bool Trivial, int Seed, bool SeedThroughBulk, string Token, string Tenant, string BasePath, int RateLimit, bool NoSettle = false)
 {
     public const string TenantClaimType = "scim:tenant";
 
@@ -28,7 +29,8 @@ internal sealed record LoadHostOptions(bool Trivial, int Seed, bool SeedThroughB
             Token: Value("--token") ?? "secret",
             Tenant: Value("--tenant") ?? "load",
             BasePath: Value("--base-path") ?? "/scim/v2",
-            RateLimit: int.Parse(Value("--rate-limit") ?? "0", CultureInfo.InvariantCulture));
+            RateLimit: int.Parse(Value("--rate-limit") ?? "0", CultureInfo.InvariantCulture),
+            NoSettle: args.Contains("--no-settle"));
     }
 
     /// <summary>The arguments left for ASP.NET Core's configuration.</summary>
@@ -38,7 +40,7 @@ internal sealed record LoadHostOptions(bool Trivial, int Seed, bool SeedThroughB
         var rest = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
-            if (args[i] == "--trivial")
+            if (args[i] is "--trivial" or "--no-settle")
             {
                 continue;
             }

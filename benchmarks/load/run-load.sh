@@ -13,6 +13,8 @@
 #   benchmarks/load/run-load.sh [N=10000]
 #
 # Env: DURATION=5 CONNECTIONS=10 (autocannon and wrk), WRK=auto|0, BIG=1000000 (0 skips the scale runs), PORT_BASE=5300,
+#      SCALE_ONLY=1 (only the 1 000 vs BIG runs, wrk only), RUNS=3 (wrk runs per size in the scale runs, each with the
+#      host's garbage-collector figures before and after: GET /_diag/gc) after WARMUP=5 unrecorded seconds, HOST_ENV="DOTNET_gcServer=1 ..." and HOST_ARGS="--no-settle" (scale hosts),
 #      OUT=benchmarks/load/results/<utc time>.jsonl, PEERS_SRC / PEERS_DIR (see benchmarks/peers.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -37,7 +39,7 @@ host_dll="$root/benchmarks/Jostle.Scim.LoadHost/bin/Release/net10.0/Jostle.Scim.
 # start_host NAME ARGS...: starts the load host and waits for its "ready" line (printed after any --seed).
 start_host() {
   local name="$1"; shift
-  dotnet "$host_dll" --urls "http://127.0.0.1:$port" --token "$token" "$@" > "$work/$name.log" 2>&1 &
+  env ${HOST_ENV:-} dotnet "$host_dll" --urls "http://127.0.0.1:$port" --token "$token" "$@" > "$work/$name.log" 2>&1 &
   pids+=($!)
   local i=0
   until grep -q '^ready ' "$work/$name.log"; do
@@ -70,6 +72,43 @@ load() {
 }
 
 : > "$out"
+# scale LABEL QUERY_USER: RUNS wrk runs on the current port, each line with the GC counters' change during the run.
+scale() {
+  local label="$1" user="$2" r before after
+  local url="http://127.0.0.1:$port/scim/v2/Users?filter=$(node -e 'console.log(encodeURIComponent(process.argv[1]))' "userName eq \"$user\"")"
+  if [ "${WARMUP:-5}" != 0 ]; then
+    # Unrecorded: right after seeding the first seconds are always the worst (JIT tiering, the GC returning the seed's
+    # garbage to the OS), at any size; the recorded runs measure the steady state.
+    WRK_TOKEN="$token" wrk -t1 -c"$CONNECTIONS" -d"${WARMUP:-5}s" -s "$root/benchmarks/load/wrk-report.lua" "$url" > /dev/null
+  fi
+  for r in $(seq 1 "${RUNS:-3}"); do
+    echo "== $label run $r" >&2
+    before=$(curl -fsS "http://127.0.0.1:$port/_diag/gc")
+    WRK_TOKEN="$token" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s "$root/benchmarks/load/wrk-report.lua" "$url" > "$work/wrk.out"
+    after=$(curl -fsS "http://127.0.0.1:$port/_diag/gc")
+    sed -n 's/^WRKJSON //p' "$work/wrk.out" | node -e '
+      const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
+      const [label, run, b, a, load] = process.argv.slice(1), B = JSON.parse(b), A = JSON.parse(a);
+      const gc = { heap_mb: Math.round(A.heap_mb), working_set_mb: Math.round(A.working_set_mb), server_gc: A.server_gc,
+        gen0: A.gen0 - B.gen0, gen1: A.gen1 - B.gen1, gen2: A.gen2 - B.gen2,
+        gc_pause_ms: +(A.pause_total_ms - B.pause_total_ms).toFixed(1),
+        allocated_kb_per_request: +((A.allocated_mb - B.allocated_mb) * 1024 / r.requests_total).toFixed(2) };
+      console.log(JSON.stringify({ label: label + " (wrk)", run: +run, ...r, gc, loadavg: load }));' "$label" "$r" "$before" "$after" "$(cut -d" " -f1-3 /proc/loadavg)" | tee -a "$out"
+  done
+}
+
+if [ "${SCALE_ONLY:-0}" = 1 ]; then
+  [ "$BIG" != "0" ] || { echo "error: SCALE_ONLY=1 needs BIG > 0" >&2; exit 1; }
+  for n in 1000 "$BIG"; do
+    start_host "ours-$n" --seed "$n" ${HOST_ARGS:-}
+    q=$(sed -n 's/^ready .*query_user=\([^ ]*\).*/\1/p' "$work/ours-$n.log")
+    scale "ours seeded=$n" "$q"
+    stop_last
+  done
+  node "$root/benchmarks/load/scale-summary.js" "$out"
+  exit 0
+fi
+
 start_host ours
 load "ours N=$N" "$N"
 stop_last

@@ -37,6 +37,12 @@ internal sealed class ScimApiKeyAuthenticationHandler(
 {
     private const string BearerPrefix = "Bearer ";
 
+    /// <summary>The <see cref="HttpContext.Items"/> key set when the key store threw: the request failed on our side, not the caller's.</summary>
+    public static readonly object StoreFailedItem = new();
+
+    /// <summary>Whether authenticating this request failed because the key store threw.</summary>
+    public static bool StoreFailed(HttpContext context) => context.Items.ContainsKey(StoreFailedItem);
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var headers = Request.Headers.Authorization;
@@ -52,7 +58,24 @@ internal sealed class ScimApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("The Authorization header is not a single bearer token.");
         }
 
-        var verification = await manager.VerifyAsync(header[BearerPrefix.Length..].Trim(), Context.RequestAborted);
+        ScimApiKeyVerification verification;
+        try
+        {
+            verification = await manager.VerifyAsync(header[BearerPrefix.Length..].Trim(), Context.RequestAborted);
+        }
+        catch (OperationCanceledException) when (Context.RequestAborted.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // A failing key store is the server's fault: logged here, answered as a SCIM 500 by ScimAuthorizationResultHandler.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            ApiKeyLog.StoreFailed(Logger, e);
+            Context.Items[StoreFailedItem] = true;
+            return AuthenticateResult.Fail("The API key store failed; the key could not be checked.");
+        }
+
         var key = verification.Key;
         switch (verification.Status)
         {
@@ -109,4 +132,7 @@ internal static partial class ApiKeyLog
 
     [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Tenant {Tenant} exceeded its SCIM rate limit; answered 429.")]
     public static partial void RateLimited(ILogger logger, string tenant);
+
+    [LoggerMessage(EventId = 204, Level = LogLevel.Error, Message = "The API key store threw while a request was authenticated; answered 500.")]
+    public static partial void StoreFailed(ILogger logger, Exception exception);
 }

@@ -16,8 +16,9 @@ internal sealed class ScimEndpointMetadata
 
 /// <summary>
 /// On SCIM endpoints, answers a failed challenge with 401 and a failed authorization with 403, each with a SCIM error
-/// body; the authentication schemes still challenge first so that they set <c>WWW-Authenticate</c>. Other endpoints
-/// get ASP.NET Core's default behaviour.
+/// body; the authentication schemes still challenge first so that they set <c>WWW-Authenticate</c>. A request whose
+/// API key could not be checked because the key store threw is a 500 SCIM error (no challenge: the key may be fine).
+/// Other endpoints get ASP.NET Core's default behaviour.
 /// </summary>
 internal sealed class ScimAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
 {
@@ -35,7 +36,13 @@ internal sealed class ScimAuthorizationResultHandler : IAuthorizationMiddlewareR
         var operation = recorder?.Begin(context);
         int status;
         string detail;
-        if (authorizeResult.Challenged)
+        if (authorizeResult.Challenged && ScimApiKeyAuthenticationHandler.StoreFailed(context))
+        {
+            // The key could not be checked because the key store threw (logged by the scheme): our failure, not the caller's.
+            status = StatusCodes.Status500InternalServerError;
+            detail = "An unexpected error occurred while serving the request; it has been logged.";
+        }
+        else if (authorizeResult.Challenged)
         {
             await ForEachScheme(policy, scheme => context.ChallengeAsync(scheme));
             status = StatusCodes.Status401Unauthorized;

@@ -195,23 +195,42 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
         return await Store(kind).QueryAsync(tenant, storeQuery, ct);
     }
 
-    /// <summary>The root <c>/.search</c>: Users then Groups, one page over both, the total across them. A type whose schema the filter does not fit contributes no results.</summary>
+    /// <summary>
+    /// The root <c>/.search</c>: Users then Groups, one page over both, the total across them. The filter runs against
+    /// each type with the attributes that type lacks read as having no value (<see cref="CrossTypeFilter"/>); an
+    /// attribute no type defines, or a filter invalid for a type that has its attributes, is a 400.
+    /// </summary>
     public async Task<(int Total, List<(ScimResourceKind Kind, StoredResource Resource)> Page)> QueryAllAsync(string tenant, ScimQueryParameters query, CancellationToken ct)
     {
         var filter = ParseFilter(query.Filter);
-        var kinds = new List<ScimResourceKind>();
-        ScimFilterError? lastError = null;
-        foreach (var kind in new[] { ScimResourceKind.User, ScimResourceKind.Group })
+        ScimResourceKind[] allKinds = [ScimResourceKind.User, ScimResourceKind.Group];
+        if (filter is not null)
         {
-            if (filter is null || ScimFilter.TryCompile(filter, runtime.Engine(kind).ResourceType, out _, out lastError))
-            {
-                kinds.Add(kind);
-            }
+            CrossTypeFilter.CheckEveryAttributeIsKnown(filter, [.. allKinds.Select(k => runtime.Engine(k).ResourceType)]);
         }
 
-        if (kinds.Count == 0)
+        var kinds = new List<(ScimResourceKind Kind, FilterExpression? Filter)>();
+        foreach (var kind in allKinds)
         {
-            throw new ScimException(ScimErrorType.InvalidFilter, lastError!.Message);
+            var resourceType = runtime.Engine(kind).ResourceType;
+            if (filter is null)
+            {
+                kinds.Add((kind, null));
+                continue;
+            }
+
+            var narrowed = CrossTypeFilter.Narrow(filter, resourceType);
+            if (narrowed.MatchesNothing)
+            {
+                continue;
+            }
+
+            if (narrowed.Filter is not null && !ScimFilter.TryCompile(narrowed.Filter, resourceType, out _, out var error))
+            {
+                throw new ScimException(ScimErrorType.InvalidFilter, error.Message);
+            }
+
+            kinds.Add((kind, narrowed.Filter));
         }
 
         if (query.SortBy is not null)
@@ -223,10 +242,10 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
         var total = 0;
         var skip = query.StartIndex - 1;
         var remaining = query.Count;
-        foreach (var kind in kinds)
+        foreach (var (kind, typeFilter) in kinds)
         {
             var engine = runtime.Engine(kind);
-            var counted = await Store(kind).QueryAsync(tenant, new StoreQuery { ResourceType = engine.ResourceType, Filter = filter, Count = 0 }, ct);
+            var counted = await Store(kind).QueryAsync(tenant, new StoreQuery { ResourceType = engine.ResourceType, Filter = typeFilter, Count = 0 }, ct);
             var typeTotal = counted.TotalResults;
             total += typeTotal;
             if (remaining > 0 && skip < typeTotal)
@@ -234,7 +253,7 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
                 var result = await Store(kind).QueryAsync(tenant, new StoreQuery
                 {
                     ResourceType = engine.ResourceType,
-                    Filter = filter,
+                    Filter = typeFilter,
                     StartIndex = skip + 1,
                     Count = remaining,
                     IncludeMembers = kind == ScimResourceKind.Group && ScimAttributeSelection.WantsMembers(query.Attributes, query.ExcludedAttributes),

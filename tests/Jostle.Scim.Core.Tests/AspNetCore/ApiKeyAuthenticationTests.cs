@@ -212,6 +212,35 @@ public sealed class ApiKeyAuthenticationTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Fact]
+    public async Task AKeyStoreThatThrowsIsA500ScimErrorWithoutInternalsAndIsLogged()
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var host = await ApiKeyTestHost.StartAsync(logs, scim: b => b.AddApiKeyStore<FailingKeyStore>());
+        using var client = host.ClientFor("jscim_0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+        using var response = await client.GetAsync("Users");
+        var body = await AssertErrorAsync(response, 500, null);
+        Assert.DoesNotContain(FailingKeyStore.Secret, body.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(nameof(InvalidOperationException), body.ToJsonString(), StringComparison.Ordinal);
+        Assert.Empty(response.Headers.WwwAuthenticate);
+        Assert.Contains(logs.Entries, e => e.StartsWith("Error", StringComparison.Ordinal) && e.Contains("[204]", StringComparison.Ordinal) && e.Contains(FailingKeyStore.Secret, StringComparison.Ordinal));
+    }
+
+    internal sealed class FailingKeyStore : IScimApiKeyStore
+    {
+        public const string Secret = "Server=db;Password=hunter2";
+
+        public Task<bool> CreateAsync(ScimApiKey key, CancellationToken cancellationToken = default) => throw new InvalidOperationException(Secret);
+
+        public Task<ScimApiKey?> FindAsync(string keyId, CancellationToken cancellationToken = default) => throw new InvalidOperationException(Secret);
+
+        public Task<IReadOnlyList<ScimApiKey>> ListAsync(string? tenantId = null, CancellationToken cancellationToken = default) => throw new InvalidOperationException(Secret);
+
+        public Task<bool> RevokeAsync(string keyId, DateTimeOffset revokedAt, CancellationToken cancellationToken = default) => throw new InvalidOperationException(Secret);
+
+        public Task TouchAsync(string keyId, DateTimeOffset lastUsedAt, CancellationToken cancellationToken = default) => throw new InvalidOperationException(Secret);
+    }
+
     internal sealed class RecordingKeyStore : IScimApiKeyStore
     {
         private readonly InMemoryApiKeyStore _inner = new();

@@ -194,4 +194,38 @@ public sealed class QueryEndpointTests : ScimHostTestBase
         var body = await JsonAsync(response);
         Assert.Equal(2, body["totalResults"]!.GetValue<int>());
     }
+
+    [Fact]
+    public async Task RootSearchEvaluatesAnAttributeOnlyUsersDefineAsNoValueOnGroupsInsteadOfDroppingThem()
+    {
+        await SeedAsync(2);
+        await Host.CreateGroupAsync("G");
+        await Host.CreateGroupAsync("H");
+        using var response = await Client.PostAsync(".search", Body("""{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":"displayName eq \"G\" or userName eq \"user01\""}"""));
+        var body = await JsonAsync(response);
+        Assert.Equal(2, body["totalResults"]!.GetValue<int>());
+        var found = body["Resources"]!.AsArray().Select(r => r!["userName"]?.GetValue<string>() ?? r!["displayName"]!.GetValue<string>()).ToArray();
+        Assert.Equal(["user01", "G"], found);
+    }
+
+    [Fact]
+    public async Task RootSearchNegatesTheNoValueOfAnAttributeAGroupLacks()
+    {
+        await SeedAsync(2);
+        await Host.CreateGroupAsync("G");
+        using var response = await Client.PostAsync(".search", Body("""{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":"not (userName eq \"user01\") and not (emails pr)"}"""));
+        var body = await JsonAsync(response);
+        var found = body["Resources"]!.AsArray().Select(r => r!["userName"]?.GetValue<string>() ?? r!["displayName"]!.GetValue<string>()).ToArray();
+        Assert.Equal(["user00", "G"], found);
+        Assert.Equal(2, body["totalResults"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task RootSearchOnAnAttributeNoResourceTypeDefinesIs400InvalidFilter()
+    {
+        await SeedAsync(1);
+        using var response = await Client.PostAsync(".search", Body("""{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":"displayName eq \"G\" or nickname2 eq \"x\""}"""));
+        var body = await AssertErrorAsync(response, 400, "invalidFilter");
+        Assert.Contains("nickname2", body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
 }

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Jostle.Scim.Filtering;
@@ -13,6 +15,14 @@ namespace Jostle.Scim.Stores.InMemory;
 /// a reverse index member → groups. One reader/writer lock per tenant makes every write, uniqueness check included,
 /// atomic; reads run in parallel.
 /// </summary>
+/// <remarks>
+/// A document is kept as one UTF-8 <see cref="byte"/> array and materialised as a <see cref="JsonElement"/> only when
+/// a read needs it (the page, the filter's candidates, a sort). An index entry is the resource's id string itself (or,
+/// for the rare key that several resources share, a set of ids). So a resource costs a handful of objects — id, bytes,
+/// index keys — however large the tenant: a million users are about four million objects that the garbage collector
+/// has to trace, not the fifteen million a parsed tree, a record and a set per index entry would make, and about half
+/// the memory.
+/// </remarks>
 internal sealed class InMemoryResourceTable
 {
     private readonly ConcurrentDictionary<string, Tenant> _tenants = new(StringComparer.Ordinal);
@@ -51,17 +61,17 @@ internal sealed class InMemoryResourceTable
                 return StoreResult.Conflict(clash);
             }
 
-            var entry = new Entry(new StoredResource(prepared.Id, prepared.Version, prepared.Document), tenant.NextSequence++, prepared.Keys);
-            tenant.ById.Add(entry.Resource.Id, entry);
-            AddToIndexes(tenant, entry);
+            var row = new Row(prepared.Id, prepared.Utf8, tenant.NextSequence++);
+            tenant.ById.Add(prepared.Id, row);
+            AddToIndexes(tenant, prepared.Id, prepared.Keys);
             if (_hasMembers)
             {
                 var members = new MemberSet();
-                tenant.Members![entry.Resource.Id] = members;
-                AddMembers(tenant, entry.Resource.Id, members, prepared.Members!);
+                tenant.Members![prepared.Id] = members;
+                AddMembers(tenant, prepared.Id, members, prepared.Members!);
             }
 
-            return StoreResult.Success(Compose(tenant, entry, includeMembers: true));
+            return StoreResult.Success(Compose(tenant, prepared.Id, StoreJson.Materialize(row.Utf8), includeMembers: true));
         }
         finally
         {
@@ -79,7 +89,7 @@ internal sealed class InMemoryResourceTable
         tenant.Lock.EnterReadLock();
         try
         {
-            return tenant.ById.TryGetValue(id, out var entry) ? Compose(tenant, entry, includeMembers) : null;
+            return tenant.ById.TryGetValue(id, out var row) ? Compose(tenant, id, StoreJson.Materialize(row.Utf8), includeMembers) : null;
         }
         finally
         {
@@ -103,7 +113,8 @@ internal sealed class InMemoryResourceTable
                 return StoreResult.NotFound;
             }
 
-            if (!VersionMatches(current, expectedVersion))
+            var currentDocument = StoreJson.Materialize(current.Utf8);
+            if (!VersionMatches(currentDocument, expectedVersion))
             {
                 return StoreResult.VersionMismatch;
             }
@@ -113,18 +124,20 @@ internal sealed class InMemoryResourceTable
                 return StoreResult.Conflict(clash);
             }
 
-            RemoveFromIndexes(tenant, current);
-            var entry = new Entry(new StoredResource(prepared.Id, prepared.Version, prepared.Document), current.Sequence, prepared.Keys);
-            tenant.ById[entry.Resource.Id] = entry;
-            AddToIndexes(tenant, entry);
+            // The id string that keys the dictionary and the indexes stays the one stored at creation.
+            var id = current.Id;
+            RemoveFromIndexes(tenant, id, KeysOf(currentDocument));
+            var row = new Row(id, prepared.Utf8, current.Sequence);
+            tenant.ById[id] = row;
+            AddToIndexes(tenant, id, prepared.Keys);
             if (_hasMembers)
             {
-                var members = tenant.Members![entry.Resource.Id];
-                RemoveAllMembers(tenant, entry.Resource.Id, members);
-                AddMembers(tenant, entry.Resource.Id, members, prepared.Members!);
+                var members = tenant.Members![id];
+                RemoveAllMembers(tenant, id, members);
+                AddMembers(tenant, id, members, prepared.Members!);
             }
 
-            return StoreResult.Success(Compose(tenant, entry, includeMembers: true));
+            return StoreResult.Success(Compose(tenant, id, StoreJson.Materialize(row.Utf8), includeMembers: true));
         }
         finally
         {
@@ -147,13 +160,14 @@ internal sealed class InMemoryResourceTable
                 return StoreResult.NotFound;
             }
 
-            if (!VersionMatches(current, expectedVersion))
+            var currentDocument = StoreJson.Materialize(current.Utf8);
+            if (!VersionMatches(currentDocument, expectedVersion))
             {
                 return StoreResult.VersionMismatch;
             }
 
             tenant.ById.Remove(id);
-            RemoveFromIndexes(tenant, current);
+            RemoveFromIndexes(tenant, id, KeysOf(currentDocument));
             if (_hasMembers && tenant.Members!.Remove(id, out var members))
             {
                 RemoveAllMembers(tenant, id, members);
@@ -182,7 +196,8 @@ internal sealed class InMemoryResourceTable
                 return StoreResult.NotFound;
             }
 
-            if (!VersionMatches(current, expectedVersion))
+            var currentDocument = StoreJson.Materialize(current.Utf8);
+            if (!VersionMatches(currentDocument, expectedVersion))
             {
                 return StoreResult.VersionMismatch;
             }
@@ -204,10 +219,9 @@ internal sealed class InMemoryResourceTable
             AddMembers(tenant, groupId, members, update.Added);
 
             // The group document without members is small: rewriting it for the new version costs O(1) in the member count.
-            var document = StoreJson.WithNewVersion(current.Resource.Document, update.NewVersion, update.LastModified);
-            var entry = current with { Resource = new StoredResource(groupId, update.NewVersion, document) };
-            tenant.ById[groupId] = entry;
-            return StoreResult.Success(entry.Resource);
+            var row = current with { Utf8 = StoreJson.WithNewVersion(currentDocument, update.NewVersion, update.LastModified) };
+            tenant.ById[groupId] = row;
+            return StoreResult.Success(new StoredResource(groupId, update.NewVersion, StoreJson.Materialize(row.Utf8)));
         }
         finally
         {
@@ -245,6 +259,10 @@ internal sealed class InMemoryResourceTable
     /// <param name="filter">The compiled filter, or <see langword="null"/> for every resource.</param>
     /// <param name="filterNeedsMembers">Whether the filter reads group members, so candidates are composed with them.</param>
     /// <param name="sort">The sortBy comparer (direction included), or <see langword="null"/> for creation order.</param>
+    /// <remarks>
+    /// Documents are materialised only where needed: every candidate when there is a filter, every match when there
+    /// is a sort, otherwise only the page — so listing a million users without a filter parses one page.
+    /// </remarks>
     public StoreQueryResult Query(string tenantId, StoreQuery query, CompiledFilter? filter, bool filterNeedsMembers, IComparer<JsonElement>? sort)
     {
         if (!_tenants.TryGetValue(tenantId, out var tenant))
@@ -256,30 +274,49 @@ internal sealed class InMemoryResourceTable
         tenant.Lock.EnterReadLock();
         try
         {
-            var matches = new List<Entry>();
+            var matches = new List<Match>();
             var evaluated = 0;
-            foreach (var candidate in Candidates(tenant, query))
+            var lookup = FindIndexedLookup(query.Filter, query.ResourceType);
+            if (lookup is not var (slot, value))
             {
-                evaluated++;
-                var document = filterNeedsMembers ? StoreJson.WithMembers(candidate.Resource.Document, tenant.Members![candidate.Resource.Id]) : candidate.Resource.Document;
-                if (filter is null || filter.Matches(document))
+                foreach (var (id, row) in tenant.ById)
                 {
-                    matches.Add(candidate);
+                    evaluated++;
+                    Consider(tenant, id, row, filter, filterNeedsMembers, sort is not null, matches, scan: true);
+                }
+            }
+            else if (slot < 0)
+            {
+                if (tenant.ById.TryGetValue(value, out var row))
+                {
+                    evaluated++;
+                    Consider(tenant, row.Id, row, filter, filterNeedsMembers, sort is not null, matches, scan: false);
+                }
+            }
+            else if (tenant.Indexes[slot].TryGetValue(value, out var holders))
+            {
+                foreach (var id in IdSet.Enumerate(holders))
+                {
+                    evaluated++;
+                    Consider(tenant, id, tenant.ById[id], filter, filterNeedsMembers, sort is not null, matches, scan: false);
                 }
             }
 
             Volatile.Write(ref _lastQueryEvaluations, evaluated);
-            if (sort is null)
+            if (matches.Count > 1)
             {
-                matches.Sort(static (a, b) => a.Sequence.CompareTo(b.Sequence));
-            }
-            else
-            {
-                matches.Sort((a, b) =>
+                if (sort is null)
                 {
-                    var order = sort.Compare(a.Resource.Document, b.Resource.Document);
-                    return order != 0 ? order : a.Sequence.CompareTo(b.Sequence);
-                });
+                    matches.Sort(static (a, b) => a.Row.Sequence.CompareTo(b.Row.Sequence));
+                }
+                else
+                {
+                    matches.Sort((a, b) =>
+                    {
+                        var order = sort.Compare(a.Document!.Value, b.Document!.Value);
+                        return order != 0 ? order : a.Row.Sequence.CompareTo(b.Row.Sequence);
+                    });
+                }
             }
 
             var start = Math.Max(query.StartIndex, 1) - 1;
@@ -287,7 +324,17 @@ internal sealed class InMemoryResourceTable
             var page = new StoredResource[count];
             for (var i = 0; i < count; i++)
             {
-                page[i] = Compose(tenant, matches[start + i], query.IncludeMembers);
+                var match = matches[start + i];
+                if (match.HasMembers && query.IncludeMembers)
+                {
+                    var composed = match.Document!.Value;
+                    page[i] = new StoredResource(match.Id, StoreJson.VersionOf(composed), composed);
+                    continue;
+                }
+
+                // A document composed with members for the filter is not what a caller that left them out should see.
+                var document = match.Document is { } parsed && !match.HasMembers ? parsed : StoreJson.Materialize(match.Row.Utf8);
+                page[i] = Compose(tenant, match.Id, document, query.IncludeMembers);
             }
 
             return new StoreQueryResult(page, matches.Count);
@@ -298,19 +345,44 @@ internal sealed class InMemoryResourceTable
         }
     }
 
-    private IEnumerable<Entry> Candidates(Tenant tenant, StoreQuery query)
+    /// <summary>
+    /// Tests one candidate and adds it to <paramref name="matches"/> when it passes. During a scan (no index applied)
+    /// most candidates do not match, so the document is parsed into pooled buffers that are returned at once and only a
+    /// match is materialised: a scan of a million users does not leave gigabytes of garbage behind.
+    /// </summary>
+    private void Consider(Tenant tenant, string id, Row row, CompiledFilter? filter, bool filterNeedsMembers, bool sorted, List<Match> matches, bool scan)
     {
-        if (FindIndexedLookup(query.Filter, query.ResourceType) is not var (slot, value))
+        if (filter is null)
         {
-            return tenant.ById.Values;
+            matches.Add(new Match(id, row, sorted ? StoreJson.Materialize(row.Utf8) : null, HasMembers: false));
+            return;
         }
 
-        if (slot < 0)
+        var withMembers = _hasMembers && filterNeedsMembers;
+        if (scan && !withMembers)
         {
-            return tenant.ById.TryGetValue(value, out var byId) ? [byId] : [];
+            using (var pooled = JsonDocument.Parse(row.Utf8))
+            {
+                if (!filter.Matches(pooled.RootElement))
+                {
+                    return;
+                }
+            }
+
+            matches.Add(new Match(id, row, sorted ? StoreJson.Materialize(row.Utf8) : null, HasMembers: false));
+            return;
         }
 
-        return tenant.Indexes[slot].TryGetValue(value, out var ids) ? ids.Select(id => tenant.ById[id]) : [];
+        var document = StoreJson.Materialize(row.Utf8);
+        if (withMembers)
+        {
+            document = StoreJson.WithMembers(document, tenant.Members![id]);
+        }
+
+        if (filter.Matches(document))
+        {
+            matches.Add(new Match(id, row, document, withMembers));
+        }
     }
 
     /// <summary>
@@ -349,10 +421,8 @@ internal sealed class InMemoryResourceTable
         }
     }
 
-    private StoredResource Compose(Tenant tenant, Entry entry, bool includeMembers) =>
-        _hasMembers && includeMembers
-            ? entry.Resource with { Document = StoreJson.WithMembers(entry.Resource.Document, tenant.Members![entry.Resource.Id]) }
-            : entry.Resource;
+    private StoredResource Compose(Tenant tenant, string id, JsonElement document, bool includeMembers) =>
+        new(id, StoreJson.VersionOf(document), _hasMembers && includeMembers ? StoreJson.WithMembers(document, tenant.Members![id]) : document);
 
     private Prepared Prepare(JsonObject document)
     {
@@ -363,7 +433,7 @@ internal sealed class InMemoryResourceTable
             throw new ArgumentException("The document has no id; the library sets it before calling the store.", nameof(document));
         }
 
-        var version = StoreJson.FindVersion(document)
+        _ = StoreJson.FindVersion(document)
             ?? throw new ArgumentException("The document has no meta.version; the library sets it before calling the store.", nameof(document));
         var keys = new string?[_indexed.Length];
         for (var i = 0; i < keys.Length; i++)
@@ -372,12 +442,23 @@ internal sealed class InMemoryResourceTable
         }
 
         return _hasMembers
-            ? new Prepared(id, version, keys, StoreJson.ToElement(document, StoreJson.Members), StoreJson.ReadMembers(document))
-            : new Prepared(id, version, keys, StoreJson.ToElement(document), null);
+            ? new Prepared(id, keys, StoreJson.ToUtf8(document, StoreJson.Members), StoreJson.ReadMembers(document))
+            : new Prepared(id, keys, StoreJson.ToUtf8(document), null);
     }
 
-    private static bool VersionMatches(Entry current, string? expectedVersion) =>
-        expectedVersion is null || string.Equals(current.Resource.Version, expectedVersion, StringComparison.Ordinal);
+    private string?[] KeysOf(JsonElement document)
+    {
+        var keys = new string?[_indexed.Length];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = StoreJson.FindString(document, _indexed[i]);
+        }
+
+        return keys;
+    }
+
+    private static bool VersionMatches(JsonElement current, string? expectedVersion) =>
+        expectedVersion is null || string.Equals(StoreJson.VersionOf(current), expectedVersion, StringComparison.Ordinal);
 
     private string? UniqueClash(Tenant tenant, string?[] keys, string id)
     {
@@ -386,7 +467,7 @@ internal sealed class InMemoryResourceTable
             return null;
         }
 
-        foreach (var holder in holders)
+        foreach (var holder in IdSet.Enumerate(holders))
         {
             if (!string.Equals(holder, id, StringComparison.Ordinal))
             {
@@ -397,30 +478,29 @@ internal sealed class InMemoryResourceTable
         return null;
     }
 
-    private static void AddToIndexes(Tenant tenant, Entry entry)
+    private static void AddToIndexes(Tenant tenant, string id, string?[] keys)
     {
-        for (var i = 0; i < entry.Keys.Length; i++)
+        for (var i = 0; i < keys.Length; i++)
         {
-            if (entry.Keys[i] is not { } key)
+            if (keys[i] is { } key)
+            {
+                ref var holders = ref CollectionsMarshal.GetValueRefOrAddDefault(tenant.Indexes[i], key, out _);
+                IdSet.Add(ref holders, id);
+            }
+        }
+    }
+
+    private static void RemoveFromIndexes(Tenant tenant, string id, string?[] keys)
+    {
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (keys[i] is not { } key)
             {
                 continue;
             }
 
-            if (!tenant.Indexes[i].TryGetValue(key, out var ids))
-            {
-                ids = new HashSet<string>(StringComparer.Ordinal);
-                tenant.Indexes[i].Add(key, ids);
-            }
-
-            ids.Add(entry.Resource.Id);
-        }
-    }
-
-    private static void RemoveFromIndexes(Tenant tenant, Entry entry)
-    {
-        for (var i = 0; i < entry.Keys.Length; i++)
-        {
-            if (entry.Keys[i] is { } key && tenant.Indexes[i].TryGetValue(key, out var ids) && ids.Remove(entry.Resource.Id) && ids.Count == 0)
+            ref var holders = ref CollectionsMarshal.GetValueRefOrNullRef(tenant.Indexes[i], key);
+            if (!Unsafe.IsNullRef(ref holders) && IdSet.Remove(ref holders, id) && holders is null)
             {
                 tenant.Indexes[i].Remove(key);
             }
@@ -464,18 +544,75 @@ internal sealed class InMemoryResourceTable
         }
     }
 
-    private sealed record Entry(StoredResource Resource, long Sequence, string?[] Keys);
+    /// <summary>
+    /// A stored resource: its id (the same string that keys the dictionary and the indexes), its document as compact
+    /// UTF-8 and its creation sequence (the default order).
+    /// </summary>
+    private readonly record struct Row(string Id, byte[] Utf8, long Sequence);
 
-    private sealed record Prepared(string Id, string Version, string?[] Keys, JsonElement Document, List<GroupMember>? Members);
+    /// <summary>A query match; <see cref="Document"/> is set once materialised, <see cref="HasMembers"/> when it already carries the members.</summary>
+    private readonly record struct Match(string Id, Row Row, JsonElement? Document, bool HasMembers);
+
+    private sealed record Prepared(string Id, string?[] Keys, byte[] Utf8, List<GroupMember>? Members);
+
+    /// <summary>
+    /// The ids behind one index key without a set per key: the id string itself when one resource holds the key (the
+    /// usual case, and the only one for a unique attribute), a <see cref="HashSet{T}"/> once several do.
+    /// </summary>
+    private static class IdSet
+    {
+        public static void Add(ref object? holders, string id)
+        {
+            switch (holders)
+            {
+                case null:
+                    holders = id;
+                    break;
+                case string one when !string.Equals(one, id, StringComparison.Ordinal):
+                    holders = new HashSet<string>(StringComparer.Ordinal) { one, id };
+                    break;
+                case HashSet<string> many:
+                    many.Add(id);
+                    break;
+            }
+        }
+
+        /// <summary>Removes an id; <paramref name="holders"/> becomes <see langword="null"/> when none is left.</summary>
+        public static bool Remove(ref object? holders, string id)
+        {
+            switch (holders)
+            {
+                case string one when string.Equals(one, id, StringComparison.Ordinal):
+                    holders = null;
+                    return true;
+                case HashSet<string> many when many.Remove(id):
+                    if (many.Count == 1)
+                    {
+                        holders = many.First();
+                    }
+
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        public static IEnumerable<string> Enumerate(object? holders) => holders switch
+        {
+            string one => [one],
+            HashSet<string> many => many,
+            _ => [],
+        };
+    }
 
     private sealed class Tenant
     {
         public Tenant(int indexCount, bool hasMembers)
         {
-            Indexes = new Dictionary<string, HashSet<string>>[indexCount];
+            Indexes = new Dictionary<string, object?>[indexCount];
             for (var i = 0; i < indexCount; i++)
             {
-                Indexes[i] = new Dictionary<string, HashSet<string>>(StringComparer.OrdinalIgnoreCase);
+                Indexes[i] = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
             }
 
             if (hasMembers)
@@ -487,9 +624,9 @@ internal sealed class InMemoryResourceTable
 
         public ReaderWriterLockSlim Lock { get; } = new(LockRecursionPolicy.NoRecursion);
 
-        public Dictionary<string, Entry> ById { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, Row> ById { get; } = new(StringComparer.Ordinal);
 
-        public Dictionary<string, HashSet<string>>[] Indexes { get; }
+        public Dictionary<string, object?>[] Indexes { get; }
 
         public Dictionary<string, MemberSet>? Members { get; }
 

@@ -4,13 +4,26 @@ using System.Text.Json.Nodes;
 
 namespace Jostle.Scim.Stores.InMemory;
 
-/// <summary>JSON plumbing for the in-memory store: immutable snapshots, case-insensitive attribute lookups and member composition.</summary>
+/// <summary>
+/// JSON plumbing for the in-memory store: documents kept as compact UTF-8 bytes and materialised on read,
+/// case-insensitive attribute lookups and member composition.
+/// </summary>
 internal static class StoreJson
 {
     public const string Members = "members";
 
-    /// <summary>Serialises a document once into an immutable element, leaving out one top-level attribute (case-insensitively).</summary>
-    public static JsonElement ToElement(JsonObject document, string? without = null)
+    /// <summary>
+    /// A stored document as an element. The element owns a private copy of the bytes and an exactly sized token table
+    /// (nothing rented from a pool, nothing to dispose), so it can be handed to a caller that keeps it for any time.
+    /// </summary>
+    public static JsonElement Materialize(byte[] utf8)
+    {
+        var reader = new Utf8JsonReader(utf8);
+        return JsonElement.ParseValue(ref reader);
+    }
+
+    /// <summary>Serialises a document once into compact UTF-8, leaving out one top-level attribute (case-insensitively).</summary>
+    public static byte[] ToUtf8(JsonObject document, string? without = null)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -37,7 +50,7 @@ internal static class StoreJson
             writer.WriteEndObject();
         }
 
-        return Parse(buffer);
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>A copy of a stored group document with its members appended (omitted when there are none).</summary>
@@ -77,11 +90,11 @@ internal static class StoreJson
             writer.WriteEndObject();
         }
 
-        return Parse(buffer);
+        return Materialize(buffer.WrittenSpan.ToArray());
     }
 
     /// <summary>A copy of a document whose <c>meta.version</c> and <c>meta.lastModified</c> are replaced.</summary>
-    public static JsonElement WithNewVersion(JsonElement document, string version, DateTimeOffset lastModified)
+    public static byte[] WithNewVersion(JsonElement document, string version, DateTimeOffset lastModified)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -121,8 +134,44 @@ internal static class StoreJson
             writer.WriteEndObject();
         }
 
-        return Parse(buffer);
+        return buffer.WrittenSpan.ToArray();
     }
+
+    /// <summary>A top-level attribute of an element, matched case-insensitively as SCIM attribute names are.</summary>
+    public static bool TryFindProperty(JsonElement element, string name, out JsonElement value)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            value = default;
+            return false;
+        }
+
+        if (element.TryGetProperty(name, out value))
+        {
+            return true;
+        }
+
+        foreach (var property in element.EnumerateObject())
+        {
+            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                value = property.Value;
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
+    }
+
+    /// <summary>A string attribute of an element (case-insensitive name), or <see langword="null"/>.</summary>
+    public static string? FindString(JsonElement element, string name) =>
+        TryFindProperty(element, name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>The string <c>meta.version</c> of a stored document (the store checked it was there).</summary>
+    public static string VersionOf(JsonElement document) =>
+        (TryFindProperty(document, "meta", out var meta) ? FindString(meta, "version") : null)
+        ?? throw new InvalidOperationException("A stored document lost its meta.version.");
 
     /// <summary>A top-level attribute of a node, matched case-insensitively as SCIM attribute names are.</summary>
     public static JsonNode? FindProperty(JsonObject node, string name)
@@ -175,11 +224,5 @@ internal static class StoreJson
     {
         writer.WriteString("lastModified", lastModified);
         writer.WriteString("version", version);
-    }
-
-    private static JsonElement Parse(ArrayBufferWriter<byte> buffer)
-    {
-        using var parsed = JsonDocument.Parse(buffer.WrittenMemory);
-        return parsed.RootElement.Clone();
     }
 }
