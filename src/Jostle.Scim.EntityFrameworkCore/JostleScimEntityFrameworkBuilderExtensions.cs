@@ -3,6 +3,7 @@ using Jostle.Scim.EntityFrameworkCore;
 using Jostle.Scim.Keys;
 using Jostle.Scim.Provisioning;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -84,13 +85,26 @@ public static class JostleScimEntityFrameworkBuilderExtensions
         }
 
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new EfProvisioningLog(
-            sp.GetRequiredService<IDbContextFactory<ScimDbContext>>(),
-            sp.GetService<IOptions<ProvisioningLogOptions>>()?.Value,
-            options,
-            sp.GetService<ILogger<EfProvisioningLog>>(),
-            sp.GetService<TimeProvider>(),
-            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.AddSingleton(sp =>
+        {
+            var contextFactory = sp.GetRequiredService<IDbContextFactory<ScimDbContext>>();
+
+            // A pooled context takes the application's logger factory the first time it needs it. The log's last flush
+            // can run while the container is being disposed, when the application's services can no longer be resolved;
+            // so a context takes it now and goes back to the pool with it (this opens no connection).
+            using (var context = contextFactory.CreateDbContext())
+            {
+                _ = context.GetService<ILoggerFactory>();
+            }
+
+            return new EfProvisioningLog(
+                contextFactory,
+                sp.GetService<IOptions<ProvisioningLogOptions>>()?.Value,
+                options,
+                sp.GetService<ILogger<EfProvisioningLog>>(),
+                sp.GetService<TimeProvider>(),
+                sp.GetService<System.Diagnostics.Metrics.IMeterFactory>());
+        });
         services.AddSingleton<IProvisioningLogSink>(sp => sp.GetRequiredService<EfProvisioningLog>());
         services.Replace(ServiceDescriptor.Singleton<IProvisioningLogReader>(sp => sp.GetRequiredService<EfProvisioningLog>()));
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<EfProvisioningLog>());

@@ -321,9 +321,14 @@ internal sealed class EfProvisioningLog : EfScimStoreBase, IProvisioningLogSink,
                 nextRetention = _time.GetUtcNow() + _retentionInterval;
             }
 
-            bool more;
             var wait = nextRetention - _time.GetUtcNow();
-            using (var timeout = new CancellationTokenSource(wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(1), _time))
+            if (wait <= TimeSpan.Zero && !_stopping)
+            {
+                continue;
+            }
+
+            bool more;
+            using (var timeout = _stopping ? new CancellationTokenSource() : new CancellationTokenSource(wait, _time))
             {
                 try
                 {
@@ -373,7 +378,7 @@ internal sealed class EfProvisioningLog : EfScimStoreBase, IProvisioningLogSink,
             {
                 if (attempt < MaxWriteAttempts)
                 {
-                    await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), _time).ConfigureAwait(false);
+                    await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt)).ConfigureAwait(false);
                     continue;
                 }
 
