@@ -1,6 +1,13 @@
 using Jostle.Scim.AspNetCore;
 using Jostle.Scim.EntityFrameworkCore;
+using Jostle.Scim.Keys;
+using Jostle.Scim.Provisioning;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -11,15 +18,101 @@ public static class JostleScimEntityFrameworkBuilderExtensions
     /// Registers <see cref="EfScimUserStore"/> and <see cref="EfScimGroupStore"/> on a pooled
     /// <see cref="IDbContextFactory{TContext}"/> of <see cref="ScimDbContext"/>; each store call uses a short-lived
     /// context. The database is created or migrated on first use (see <c>MigrateScimDatabaseAsync</c>; SQLite in WAL mode).
+    /// Provisioning API keys (<see cref="EfScimApiKeyStore"/>) and the provisioning log are kept in the same database, in
+    /// place of the in-memory ones of <c>AddApiKeys</c> and <c>AddProvisioningLog</c>, whichever order those are called in.
     /// </summary>
     /// <param name="builder">The SCIM builder.</param>
     /// <param name="configure">Chooses the provider and connection, <c>o =&gt; o.UseSqlite("Data Source=scim.db")</c> or <c>o =&gt; o.UseNpgsql(connectionString)</c>.</param>
     /// <returns>The builder.</returns>
-    public static IJostleScimBuilder AddEntityFrameworkStores(this IJostleScimBuilder builder, Action<DbContextOptionsBuilder> configure)
+    public static IJostleScimBuilder AddEntityFrameworkStores(this IJostleScimBuilder builder, Action<DbContextOptionsBuilder> configure) =>
+        AddEntityFrameworkStores(builder, configure, static _ => { });
+
+    /// <summary>
+    /// Registers the EF Core stores as <see cref="AddEntityFrameworkStores(IJostleScimBuilder, Action{DbContextOptionsBuilder})"/>
+    /// does, with options: whether API keys and the provisioning log are kept in the database too, and how the database
+    /// log's background writer queues and batches.
+    /// </summary>
+    /// <param name="builder">The SCIM builder.</param>
+    /// <param name="configure">Chooses the provider and connection, e.g. <c>o =&gt; o.UseSqlite("Data Source=scim.db")</c>.</param>
+    /// <param name="configureStores">Configures <see cref="ScimEntityFrameworkOptions"/>.</param>
+    /// <returns>The builder.</returns>
+    public static IJostleScimBuilder AddEntityFrameworkStores(this IJostleScimBuilder builder, Action<DbContextOptionsBuilder> configure, Action<ScimEntityFrameworkOptions> configureStores)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        builder.Services.AddPooledDbContextFactory<ScimDbContext>(configure);
-        return builder.AddUserStore<EfScimUserStore>().AddGroupStore<EfScimGroupStore>();
+        ArgumentNullException.ThrowIfNull(configureStores);
+        var options = new ScimEntityFrameworkOptions();
+        configureStores(options);
+        if (options.ProvisioningLogQueueCapacity < 1 || options.ProvisioningLogBatchSize < 1 || options.ProvisioningLogRetentionInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("ScimEntityFrameworkOptions: ProvisioningLogQueueCapacity and ProvisioningLogBatchSize must be at least 1, and ProvisioningLogRetentionInterval positive.", nameof(configureStores));
+        }
+
+        var services = builder.Services;
+        services.AddPooledDbContextFactory<ScimDbContext>(configure);
+        builder.AddUserStore<EfScimUserStore>().AddGroupStore<EfScimGroupStore>();
+
+        if (options.UseForApiKeys)
+        {
+            // Replace wins over the TryAdd of an earlier AddApiKeys; a later AddApiKeys finds it and adds nothing.
+            services.Replace(ServiceDescriptor.Singleton<IScimApiKeyStore, EfScimApiKeyStore>());
+        }
+
+        if (options.UseForProvisioningLog)
+        {
+            AddDatabaseProvisioningLog(services, options);
+        }
+
+        return builder;
     }
+
+    private static void AddDatabaseProvisioningLog(IServiceCollection services, ScimEntityFrameworkOptions options)
+    {
+        if (services.Any(d => d.ServiceType == typeof(EfProvisioningLog)))
+        {
+            return;
+        }
+
+        // An earlier AddProvisioningLog registered the in-memory log as sink and reader: the database log takes its place.
+        // A later AddProvisioningLog sees a reader registered and adds no in-memory log.
+        for (var i = services.Count - 1; i >= 0; i--)
+        {
+            var descriptor = services[i];
+            if (descriptor.ServiceType == typeof(IProvisioningLogSink) && IsInMemoryLog(descriptor))
+            {
+                services.RemoveAt(i);
+            }
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp =>
+        {
+            var contextFactory = sp.GetRequiredService<IDbContextFactory<ScimDbContext>>();
+
+            // A pooled context takes the application's logger factory the first time it needs it. The log's last flush
+            // can run while the container is being disposed, when the application's services can no longer be resolved;
+            // so a context takes it now and goes back to the pool with it (this opens no connection).
+            using (var context = contextFactory.CreateDbContext())
+            {
+                _ = context.GetService<ILoggerFactory>();
+            }
+
+            return new EfProvisioningLog(
+                contextFactory,
+                sp.GetService<IOptions<ProvisioningLogOptions>>()?.Value,
+                options,
+                sp.GetService<ILogger<EfProvisioningLog>>(),
+                sp.GetService<TimeProvider>(),
+                sp.GetService<System.Diagnostics.Metrics.IMeterFactory>());
+        });
+        services.AddSingleton<IProvisioningLogSink>(sp => sp.GetRequiredService<EfProvisioningLog>());
+        services.Replace(ServiceDescriptor.Singleton<IProvisioningLogReader>(sp => sp.GetRequiredService<EfProvisioningLog>()));
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<EfProvisioningLog>());
+    }
+
+    private static bool IsInMemoryLog(ServiceDescriptor descriptor) =>
+        !descriptor.IsKeyedService
+        && (descriptor.ImplementationType == typeof(InMemoryProvisioningLog)
+            || descriptor.ImplementationInstance is InMemoryProvisioningLog
+            || (descriptor.ImplementationFactory?.GetType().GenericTypeArguments is [_, var produced] && produced == typeof(InMemoryProvisioningLog)));
 }

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 namespace Jostle.Scim.EntityFrameworkCore.Tests;
 
 /// <summary>A fresh SQLite database file in the temp folder, deleted on dispose.</summary>
-public sealed class SqliteDatabase : IDisposable
+public sealed class SqliteDatabase : ITestDatabase
 {
     private readonly string _path = Path.Combine(Path.GetTempPath(), $"jostle-scim-ef-{Guid.NewGuid():N}.db");
 
@@ -21,6 +21,8 @@ public sealed class SqliteDatabase : IDisposable
     public DbContextOptions<ScimDbContext> Options { get; }
 
     public IDbContextFactory<ScimDbContext> Factory { get; }
+
+    public void Configure(DbContextOptionsBuilder options) => options.UseSqlite(ConnectionString);
 
     public void Dispose()
     {

@@ -11,8 +11,9 @@ public static class ProvisioningLogBuilderExtensions
 {
     /// <summary>
     /// Records every provisioning operation in the bounded <see cref="InMemoryProvisioningLog"/>, which is also registered
-    /// as <see cref="IProvisioningLogReader"/> for the host's admin UI. Metrics, traces and <c>ILogger</c> messages are on
-    /// without it.
+    /// as <see cref="IProvisioningLogReader"/> for the host's admin UI — unless an <see cref="IProvisioningLogReader"/> is
+    /// already registered (a durable log such as the one of <c>AddEntityFrameworkStores</c>), which then stays the log.
+    /// Metrics, traces and <c>ILogger</c> messages are on without it.
     /// </summary>
     /// <param name="builder">The SCIM builder.</param>
     /// <param name="configure">Configures retention; optional.</param>
@@ -30,6 +31,13 @@ public static class ProvisioningLogBuilderExtensions
         options.Validate(o => o.MaxEntries >= 1, "ProvisioningLogOptions.MaxEntries must be at least 1.")
             .Validate(o => o.MaxAge > TimeSpan.Zero, "ProvisioningLogOptions.MaxAge must be positive.")
             .ValidateOnStart();
+        if (services.Any(d => d.ServiceType == typeof(IProvisioningLogReader)))
+        {
+            // A durable log registered earlier (AddEntityFrameworkStores, or the host's own reader) is the log; an
+            // in-memory copy beside it would only hold records nobody can read.
+            return builder;
+        }
+
         services.TryAddSingleton(sp => new InMemoryProvisioningLog(sp.GetRequiredService<IOptions<ProvisioningLogOptions>>().Value, sp.GetService<TimeProvider>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProvisioningLogSink, InMemoryProvisioningLog>(sp => sp.GetRequiredService<InMemoryProvisioningLog>()));
         services.TryAddSingleton<IProvisioningLogReader>(sp => sp.GetRequiredService<InMemoryProvisioningLog>());

@@ -6,7 +6,8 @@ namespace Jostle.Scim.EntityFrameworkCore;
 
 /// <summary>
 /// The EF Core model of the SCIM stores: tables <c>scim_users</c>, <c>scim_user_emails</c>,
-/// <c>scim_user_phone_numbers</c>, <c>scim_groups</c> and <c>scim_group_members</c> (snake_case columns), on SQLite or
+/// <c>scim_user_phone_numbers</c>, <c>scim_groups</c>, <c>scim_group_members</c>, <c>scim_api_keys</c> (hashes only) and
+/// <c>scim_provisioning_log</c> (snake_case columns), on SQLite or
 /// PostgreSQL. On PostgreSQL every text column uses the <c>"C"</c> collation, so comparisons, sorting and <c>LIKE</c>
 /// prefixes are ordinal and index-backed as on SQLite, and dates are <c>timestamptz</c> written in UTC.
 /// </summary>
@@ -27,6 +28,12 @@ public class ScimDbContext(DbContextOptions<ScimDbContext> options) : DbContext(
 
     /// <summary>The group members, one row each.</summary>
     public DbSet<ScimGroupMemberEntity> GroupMembers => Set<ScimGroupMemberEntity>();
+
+    /// <summary>The provisioning API keys (hashes only).</summary>
+    internal DbSet<ScimApiKeyEntity> ApiKeys => Set<ScimApiKeyEntity>();
+
+    /// <summary>The provisioning log.</summary>
+    internal DbSet<ScimProvisioningLogEntity> ProvisioningLog => Set<ScimProvisioningLogEntity>();
 
     /// <summary>The name of the unique index on a tenant's normalised user names (a violation of it is a <c>userName</c> conflict).</summary>
     internal const string UserNameIndex = "ux_scim_users_tenant_normalized_user_name";
@@ -86,6 +93,21 @@ public class ScimDbContext(DbContextOptions<ScimDbContext> options) : DbContext(
             member.HasKey(m => m.Key);
             member.HasIndex(m => new { m.TenantId, m.GroupId, m.MemberId }).IsUnique();
             member.HasIndex(m => new { m.TenantId, m.MemberId });
+        });
+
+        modelBuilder.Entity<ScimApiKeyEntity>(key =>
+        {
+            key.ToTable("scim_api_keys");
+            key.HasKey(k => k.KeyId);
+            key.HasIndex(k => k.TenantId);
+        });
+
+        modelBuilder.Entity<ScimProvisioningLogEntity>(entry =>
+        {
+            entry.ToTable("scim_provisioning_log");
+            entry.HasKey(e => e.Id);
+            entry.HasIndex(e => new { e.TenantId, e.Timestamp });
+            entry.HasIndex(e => e.Timestamp);
         });
 
         var postgres = Database.IsNpgsql();

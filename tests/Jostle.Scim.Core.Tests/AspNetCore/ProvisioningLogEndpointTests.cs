@@ -77,6 +77,13 @@ internal sealed class KeyLikeAuthHandler(IOptionsMonitor<AuthenticationSchemeOpt
     }
 }
 
+internal sealed class DurableLog : IProvisioningLogSink, IProvisioningLogReader
+{
+    public ValueTask WriteAsync(ProvisioningLogEntry entry, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+    public ValueTask<ProvisioningLogPage> QueryAsync(ProvisioningLogQuery query, CancellationToken cancellationToken = default) => ValueTask.FromResult(new ProvisioningLogPage([], null));
+}
+
 internal sealed class ThrowingSink : IProvisioningLogSink
 {
     public ValueTask WriteAsync(ProvisioningLogEntry entry, CancellationToken cancellationToken = default) => throw new InvalidOperationException("sink down");
@@ -486,6 +493,20 @@ public sealed class ProvisioningLogEndpointTests : IAsyncLifetime
         Assert.Equal(201, item.GetTagItem("http.response.status_code"));
         Assert.NotNull(item.GetTagItem("scim.resource_id"));
         Assert.All(spans, s => Assert.DoesNotContain(s.TagObjects, t => Equals(t.Value, "spanned")));
+    }
+
+    [Fact]
+    public async Task AddProvisioningLogLeavesAnAlreadyRegisteredReaderAsTheLogAndAddsNoInMemoryCopy()
+    {
+        var durable = new DurableLog();
+        var services = new ServiceCollection();
+        services.AddSingleton<IProvisioningLogReader>(durable);
+        services.AddSingleton<IProvisioningLogSink>(durable);
+        services.AddJostleScim().AddProvisioningLog();
+        await using var provider = services.BuildServiceProvider();
+
+        Assert.Same(durable, provider.GetRequiredService<IProvisioningLogReader>());
+        Assert.Same(durable, Assert.Single(provider.GetServices<IProvisioningLogSink>()));
     }
 
     [Fact]

@@ -1,0 +1,32 @@
+namespace Jostle.Scim.EntityFrameworkCore;
+
+/// <summary>What <c>AddEntityFrameworkStores</c> keeps in the database besides users and groups, and how the database provisioning log writes.</summary>
+public sealed class ScimEntityFrameworkOptions
+{
+    /// <summary>
+    /// Keep provisioning API keys in the database (<see cref="EfScimApiKeyStore"/>, table <c>scim_api_keys</c>) in place
+    /// of the in-memory store of <c>AddApiKeys</c>. Default <see langword="true"/>.
+    /// </summary>
+    public bool UseForApiKeys { get; set; } = true;
+
+    /// <summary>
+    /// Keep the provisioning log in the database (table <c>scim_provisioning_log</c>), as the log's sink and
+    /// reader, in place of the in-memory log of <c>AddProvisioningLog</c>. Records older than
+    /// <see cref="Provisioning.ProvisioningLogOptions.MaxAge"/> are deleted in the background;
+    /// <see cref="Provisioning.ProvisioningLogOptions.MaxEntries"/> applies only to the in-memory log. Default <see langword="true"/>.
+    /// </summary>
+    public bool UseForProvisioningLog { get; set; } = true;
+
+    /// <summary>
+    /// How many log records may wait for the background writer. A request never waits for the database: when the queue is
+    /// full the record is dropped, counted (metric <c>jostle.scim.provisioning_log.dropped</c>) and a warning is logged.
+    /// Default 10 000.
+    /// </summary>
+    public int ProvisioningLogQueueCapacity { get; set; } = 10_000;
+
+    /// <summary>The most log records the background writer inserts in one statement batch. Default 500.</summary>
+    public int ProvisioningLogBatchSize { get; set; } = 500;
+
+    /// <summary>How often the background writer deletes expired log records. Default one hour.</summary>
+    public TimeSpan ProvisioningLogRetentionInterval { get; set; } = TimeSpan.FromHours(1);
+}

@@ -1,0 +1,121 @@
+using Jostle.Scim.Keys;
+using Microsoft.EntityFrameworkCore;
+
+namespace Jostle.Scim.EntityFrameworkCore;
+
+/// <summary>
+/// An <see cref="IScimApiKeyStore"/> on the <see cref="ScimDbContext"/> (table <c>scim_api_keys</c>): keys survive a
+/// restart and are shared by every process on the database. Only the hash of a key is stored. Nothing is cached, so a key
+/// revoked by any process is refused on the next request.
+/// </summary>
+public sealed class EfScimApiKeyStore : EfScimStoreBase, IScimApiKeyStore
+{
+    /// <summary>Creates the store.</summary>
+    /// <param name="contextFactory">Creates the short-lived contexts each call uses.</param>
+    public EfScimApiKeyStore(IDbContextFactory<ScimDbContext> contextFactory)
+        : base(contextFactory)
+    {
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> CreateAsync(ScimApiKey key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (context.ConfigureAwait(false))
+        {
+            context.ApiKeys.Add(new ScimApiKeyEntity
+            {
+                KeyId = key.KeyId,
+                TenantId = key.TenantId,
+                Actor = key.Actor,
+                Description = key.Description,
+                SecretHash = key.SecretHash,
+                CreatedAt = key.CreatedAt.UtcDateTime,
+                LastUsedAt = key.LastUsedAt?.UtcDateTime,
+                RevokedAt = key.RevokedAt?.UtcDateTime,
+            });
+            try
+            {
+                await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (DbUpdateException exception) when (IsUniqueViolation(exception, out _))
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<ScimApiKey?> FindAsync(string keyId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keyId);
+        var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (context.ConfigureAwait(false))
+        {
+            var entity = await context.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.KeyId == keyId, cancellationToken).ConfigureAwait(false);
+            return entity is null ? null : ToKey(entity);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<ScimApiKey>> ListAsync(string? tenantId = null, CancellationToken cancellationToken = default)
+    {
+        var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (context.ConfigureAwait(false))
+        {
+            var query = context.ApiKeys.AsNoTracking();
+            if (tenantId is not null)
+            {
+                query = query.Where(k => k.TenantId == tenantId);
+            }
+
+            var entities = await query.OrderBy(k => k.CreatedAt).ThenBy(k => k.KeyId).ToListAsync(cancellationToken).ConfigureAwait(false);
+            return [.. entities.Select(ToKey)];
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> RevokeAsync(string keyId, DateTimeOffset revokedAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keyId);
+        var at = revokedAt.UtcDateTime;
+        var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (context.ConfigureAwait(false))
+        {
+            // Only an active key is updated, so a second revocation keeps the first time.
+            var updated = await context.ApiKeys
+                .Where(k => k.KeyId == keyId && k.RevokedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, at), cancellationToken)
+                .ConfigureAwait(false);
+            return updated > 0
+                || await context.ApiKeys.AnyAsync(k => k.KeyId == keyId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task TouchAsync(string keyId, DateTimeOffset lastUsedAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keyId);
+        var at = lastUsedAt.UtcDateTime;
+        var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (context.ConfigureAwait(false))
+        {
+            // One UPDATE; an older time never overwrites a newer one written by another process.
+            await context.ApiKeys
+                .Where(k => k.KeyId == keyId && (k.LastUsedAt == null || k.LastUsedAt < at))
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, at), cancellationToken)
+                .ConfigureAwait(false);
+        }
+    }
+
+    private static ScimApiKey ToKey(ScimApiKeyEntity entity) =>
+        new(entity.KeyId, entity.TenantId, entity.Actor, entity.Description, entity.SecretHash, Utc(entity.CreatedAt))
+        {
+            LastUsedAt = entity.LastUsedAt is { } used ? Utc(used) : null,
+            RevokedAt = entity.RevokedAt is { } revoked ? Utc(revoked) : null,
+        };
+
+    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+}

@@ -1,0 +1,83 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Jostle.Scim.AspNetCore;
+using Jostle.Scim.Keys;
+using Jostle.Scim.Provisioning;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Jostle.Scim.EntityFrameworkCore.Tests;
+
+/// <summary>Keys and the provisioning log in the database, through the real pipeline, on whatever database a subclass provides.</summary>
+public abstract class EfEndToEndTests : IDisposable
+{
+    protected EfEndToEndTests() => Database = CreateDatabase();
+
+    protected ITestDatabase Database { get; }
+
+    protected abstract ITestDatabase CreateDatabase();
+
+    public void Dispose()
+    {
+        Database.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    [Fact]
+    public async Task AKeyInTheDatabaseAuthenticatesAWriteThatIsLoggedInTheDatabaseUntilTheKeyIsRevoked()
+    {
+        await using var app = await StartAsync();
+        var (key, plaintext) = await app.Services.GetRequiredService<ScimApiKeyManager>().CreateAsync("tenant-a", "automation", "Azure");
+        await using (var context = await Database.Factory.CreateDbContextAsync())
+        {
+            Assert.Equal(key.KeyId, (await context.ApiKeys.SingleAsync()).KeyId);
+        }
+
+        using var client = app.GetTestClient();
+        client.BaseAddress = new Uri("http://localhost/scim/v2/");
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", plaintext);
+
+        using var created = await client.PostAsync("Users", Json("""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"jo@example.com","externalId":"e-1"}"""));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        await app.Services.GetRequiredService<EfProvisioningLog>().FlushAsync();
+        await using (var context = await Database.Factory.CreateDbContextAsync())
+        {
+            var row = await context.ProvisioningLog.AsNoTracking().SingleAsync();
+            Assert.Equal(("tenant-a", "Create", "User", 201, key.KeyId, "automation", "jo@example.com"), (row.TenantId, row.Operation, row.ResourceType, row.Status, row.KeyId, row.Actor, row.UserName));
+        }
+
+        var page = await app.Services.GetRequiredService<IProvisioningLogReader>().QueryAsync(new() { Tenant = "tenant-a" });
+        Assert.Equal("e-1", Assert.Single(page.Entries).ExternalId);
+
+        Assert.True(await app.Services.GetRequiredService<ScimApiKeyManager>().RevokeAsync(key.KeyId));
+        using var refused = await client.GetAsync("Users");
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
+    private async Task<WebApplication> StartAsync()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Services.AddJostleScim().AddApiKeys().AddProvisioningLog().AddEntityFrameworkStores(Database.Configure);
+        var app = builder.Build();
+        app.MapJostleScim("/scim/v2");
+        await app.Services.MigrateScimDatabaseAsync();
+        await app.StartAsync();
+        return app;
+    }
+
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/scim+json");
+}
+
+/// <summary>Keys and the provisioning log through the real pipeline on a SQLite file.</summary>
+public sealed class SqliteEfEndToEndTests : EfEndToEndTests
+{
+    protected override ITestDatabase CreateDatabase() => new SqliteDatabase();
+}
