@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace Jostle.Scim.EntityFrameworkCore.Migrations;
 
@@ -45,6 +46,14 @@ internal static class ScimMigrations
             throw new InvalidOperationException("The SCIM database context was not created with DbContextOptions<ScimDbContext>.");
         }
 
+        // The migration context is a new instance, which would resolve its logger factory from the application's
+        // services; those may already be disposed when the first write is the provisioning log's last flush at
+        // shutdown. So it takes the logger factory the pooled context already holds and no application services.
+        var loggerFactory = context.GetService<ILoggerFactory>();
+        options = (DbContextOptions<ScimDbContext>)new DbContextOptionsBuilder<ScimDbContext>(options)
+            .UseApplicationServiceProvider(null)
+            .UseLoggerFactory(loggerFactory)
+            .Options;
         if (context.Database.IsSqlite())
         {
             return new SqliteScimDbContext(options);

@@ -22,6 +22,56 @@ namespace Jostle.Scim.EntityFrameworkCore.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Jostle.Scim.EntityFrameworkCore.ScimApiKeyEntity", b =>
+                {
+                    b.Property<string>("KeyId")
+                        .HasColumnType("text")
+                        .HasColumnName("key_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("actor")
+                        .UseCollation("C");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("description")
+                        .UseCollation("C");
+
+                    b.Property<DateTime?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_used_at");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("SecretHash")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("secret_hash")
+                        .UseCollation("C");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.HasKey("KeyId");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("scim_api_keys", (string)null);
+                });
+
             modelBuilder.Entity("Jostle.Scim.EntityFrameworkCore.ScimGroupEntity", b =>
                 {
                     b.Property<long>("Key")
@@ -128,6 +178,114 @@ namespace Jostle.Scim.EntityFrameworkCore.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("scim_group_members", (string)null);
+                });
+
+            modelBuilder.Entity("Jostle.Scim.EntityFrameworkCore.ScimProvisioningLogEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Actor")
+                        .HasColumnType("text")
+                        .HasColumnName("actor")
+                        .UseCollation("C");
+
+                    b.Property<string>("BulkId")
+                        .HasColumnType("text")
+                        .HasColumnName("bulk_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("CompatibilityRules")
+                        .HasColumnType("text")
+                        .HasColumnName("compatibility_rules")
+                        .UseCollation("C");
+
+                    b.Property<string>("CorrelationId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("correlation_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Detail")
+                        .HasColumnType("text")
+                        .HasColumnName("detail")
+                        .UseCollation("C");
+
+                    b.Property<string>("DisplayName")
+                        .HasColumnType("text")
+                        .HasColumnName("display_name")
+                        .UseCollation("C");
+
+                    b.Property<double>("DurationMs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("duration_ms");
+
+                    b.Property<string>("ExternalId")
+                        .HasColumnType("text")
+                        .HasColumnName("external_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("FilterRules")
+                        .HasColumnType("text")
+                        .HasColumnName("filter_rules")
+                        .UseCollation("C");
+
+                    b.Property<string>("KeyId")
+                        .HasColumnType("text")
+                        .HasColumnName("key_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Operation")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("operation")
+                        .UseCollation("C");
+
+                    b.Property<string>("ResourceId")
+                        .HasColumnType("text")
+                        .HasColumnName("resource_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("ResourceType")
+                        .HasColumnType("text")
+                        .HasColumnName("resource_type")
+                        .UseCollation("C");
+
+                    b.Property<string>("ScimType")
+                        .HasColumnType("text")
+                        .HasColumnName("scim_type")
+                        .UseCollation("C");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.Property<DateTime>("Timestamp")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("timestamp");
+
+                    b.Property<string>("UserName")
+                        .HasColumnType("text")
+                        .HasColumnName("user_name")
+                        .UseCollation("C");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Timestamp");
+
+                    b.HasIndex("TenantId", "Timestamp");
+
+                    b.ToTable("scim_provisioning_log", (string)null);
                 });
 
             modelBuilder.Entity("Jostle.Scim.EntityFrameworkCore.ScimUserEmailEntity", b =>

@@ -12,6 +12,24 @@ namespace Jostle.Scim.EntityFrameworkCore.Migrations.Sqlite
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "scim_api_keys",
+                columns: table => new
+                {
+                    key_id = table.Column<string>(type: "TEXT", nullable: false),
+                    tenant_id = table.Column<string>(type: "TEXT", nullable: false),
+                    actor = table.Column<string>(type: "TEXT", nullable: false),
+                    description = table.Column<string>(type: "TEXT", nullable: false),
+                    secret_hash = table.Column<string>(type: "TEXT", nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    last_used_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    revoked_at = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_scim_api_keys", x => x.key_id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "scim_groups",
                 columns: table => new
                 {
@@ -31,6 +49,36 @@ namespace Jostle.Scim.EntityFrameworkCore.Migrations.Sqlite
                 {
                     table.PrimaryKey("PK_scim_groups", x => x.key);
                     table.UniqueConstraint("AK_scim_groups_tenant_id_id", x => new { x.tenant_id, x.id });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "scim_provisioning_log",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    timestamp = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    tenant_id = table.Column<string>(type: "TEXT", nullable: false),
+                    actor = table.Column<string>(type: "TEXT", nullable: true),
+                    key_id = table.Column<string>(type: "TEXT", nullable: true),
+                    operation = table.Column<string>(type: "TEXT", nullable: false),
+                    resource_type = table.Column<string>(type: "TEXT", nullable: true),
+                    resource_id = table.Column<string>(type: "TEXT", nullable: true),
+                    user_name = table.Column<string>(type: "TEXT", nullable: true),
+                    external_id = table.Column<string>(type: "TEXT", nullable: true),
+                    display_name = table.Column<string>(type: "TEXT", nullable: true),
+                    status = table.Column<int>(type: "INTEGER", nullable: false),
+                    scim_type = table.Column<string>(type: "TEXT", nullable: true),
+                    detail = table.Column<string>(type: "TEXT", nullable: true),
+                    duration_ms = table.Column<double>(type: "REAL", nullable: false),
+                    compatibility_rules = table.Column<string>(type: "TEXT", nullable: true),
+                    filter_rules = table.Column<string>(type: "TEXT", nullable: true),
+                    correlation_id = table.Column<string>(type: "TEXT", nullable: false),
+                    bulk_id = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_scim_provisioning_log", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -144,6 +192,11 @@ namespace Jostle.Scim.EntityFrameworkCore.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_scim_api_keys_tenant_id",
+                table: "scim_api_keys",
+                column: "tenant_id");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_scim_group_members_tenant_id_group_id_member_id",
                 table: "scim_group_members",
                 columns: new[] { "tenant_id", "group_id", "member_id" },
@@ -163,6 +216,16 @@ namespace Jostle.Scim.EntityFrameworkCore.Migrations.Sqlite
                 name: "IX_scim_groups_tenant_id_normalized_display_name",
                 table: "scim_groups",
                 columns: new[] { "tenant_id", "normalized_display_name" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_scim_provisioning_log_tenant_id_timestamp",
+                table: "scim_provisioning_log",
+                columns: new[] { "tenant_id", "timestamp" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_scim_provisioning_log_timestamp",
+                table: "scim_provisioning_log",
+                column: "timestamp");
 
             migrationBuilder.CreateIndex(
                 name: "IX_scim_user_emails_tenant_id_normalized_value",
@@ -205,7 +268,13 @@ namespace Jostle.Scim.EntityFrameworkCore.Migrations.Sqlite
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "scim_api_keys");
+
+            migrationBuilder.DropTable(
                 name: "scim_group_members");
+
+            migrationBuilder.DropTable(
+                name: "scim_provisioning_log");
 
             migrationBuilder.DropTable(
                 name: "scim_user_emails");

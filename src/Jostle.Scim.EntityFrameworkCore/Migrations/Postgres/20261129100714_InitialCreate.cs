@@ -13,6 +13,24 @@ namespace Jostle.Scim.EntityFrameworkCore.Migrations.Postgres
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "scim_api_keys",
+                columns: table => new
+                {
+                    key_id = table.Column<string>(type: "text", nullable: false, collation: "C"),
+                    tenant_id = table.Column<string>(type: "text", nullable: false, collation: "C"),
+                    actor = table.Column<string>(type: "text", nullable: false, collation: "C"),
+                    description = table.Column<string>(type: "text", nullable: false, collation: "C"),
+                    secret_hash = table.Column<string>(type: "text", nullable: false, collation: "C"),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    last_used_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    revoked_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_scim_api_keys", x => x.key_id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "scim_groups",
                 columns: table => new
                 {
@@ -32,6 +50,36 @@ namespace Jostle.Scim.EntityFrameworkCore.Migrations.Postgres
                 {
                     table.PrimaryKey("PK_scim_groups", x => x.key);
                     table.UniqueConstraint("AK_scim_groups_tenant_id_id", x => new { x.tenant_id, x.id });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "scim_provisioning_log",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    timestamp = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    tenant_id = table.Column<string>(type: "text", nullable: false, collation: "C"),
+                    actor = table.Column<string>(type: "text", nullable: true, collation: "C"),
+                    key_id = table.Column<string>(type: "text", nullable: true, collation: "C"),
+                    operation = table.Column<string>(type: "text", nullable: false, collation: "C"),
+                    resource_type = table.Column<string>(type: "text", nullable: true, collation: "C"),
+                    resource_id = table.Column<string>(type: "text", nullable: true, collation: "C"),
+                    user_name = table.Column<string>(type: "text", nullable: true, collation: "C"),
+                    external_id = table.Column<string>(type: "text", nullable: true, collation: "C"),
+                    display_name = table.Column<string>(type: "text", nullable: true, collation: "C"),
+                    status = table.Column<int>(type: "integer", nullable: false),
+                    scim_type = table.Column<string>(type: "text", nullable: true, collation: "C"),
+                    detail = table.Column<string>(type: "text", nullable: true, collation: "C"),
+                    duration_ms = table.Column<double>(type: "double precision", nullable: false),
+                    compatibility_rules = table.Column<string>(type: "text", nullable: true, collation: "C"),
+                    filter_rules = table.Column<string>(type: "text", nullable: true, collation: "C"),
+                    correlation_id = table.Column<string>(type: "text", nullable: false, collation: "C"),
+                    bulk_id = table.Column<string>(type: "text", nullable: true, collation: "C")
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_scim_provisioning_log", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -145,6 +193,11 @@ namespace Jostle.Scim.EntityFrameworkCore.Migrations.Postgres
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_scim_api_keys_tenant_id",
+                table: "scim_api_keys",
+                column: "tenant_id");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_scim_group_members_tenant_id_group_id_member_id",
                 table: "scim_group_members",
                 columns: new[] { "tenant_id", "group_id", "member_id" },
@@ -164,6 +217,16 @@ namespace Jostle.Scim.EntityFrameworkCore.Migrations.Postgres
                 name: "IX_scim_groups_tenant_id_normalized_display_name",
                 table: "scim_groups",
                 columns: new[] { "tenant_id", "normalized_display_name" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_scim_provisioning_log_tenant_id_timestamp",
+                table: "scim_provisioning_log",
+                columns: new[] { "tenant_id", "timestamp" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_scim_provisioning_log_timestamp",
+                table: "scim_provisioning_log",
+                column: "timestamp");
 
             migrationBuilder.CreateIndex(
                 name: "IX_scim_user_emails_tenant_id_normalized_value",
@@ -206,7 +269,13 @@ namespace Jostle.Scim.EntityFrameworkCore.Migrations.Postgres
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "scim_api_keys");
+
+            migrationBuilder.DropTable(
                 name: "scim_group_members");
+
+            migrationBuilder.DropTable(
+                name: "scim_provisioning_log");
 
             migrationBuilder.DropTable(
                 name: "scim_user_emails");
