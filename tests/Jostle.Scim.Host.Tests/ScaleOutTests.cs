@@ -83,6 +83,7 @@ public sealed class ScaleOutTests(ScaleOutFixture fixture) : IClassFixture<Scale
         using var a = ServerProcessTests.Client(fixture.A, fixture.Key);
         using var b = ServerProcessTests.Client(fixture.B, fixture.Key);
         await WarmUpAsync(a, b, Requests / 2);
+        var logged = (fixture.A.Output.Length, fixture.B.Output.Length);
 
         var responses = await AllAtOnceAsync(Requests, i => (i % 2 == 0 ? a : b).PostAsync("Users", Scim($$"""{"schemas":["{{UserSchema}}"],"userName":"{{userName}}","active":true}""")));
 
@@ -99,6 +100,8 @@ public sealed class ScaleOutTests(ScaleOutFixture fixture) : IClassFixture<Scale
             using var found = await ReadJsonAsync(client, $"Users?filter={Uri.EscapeDataString($"userName eq \"{userName}\"")}");
             Assert.Equal(1, found.RootElement.GetProperty("totalResults").GetInt32());
         }
+
+        AssertNoErrorLoggedSince(logged);
     }
 
     [Fact]
@@ -113,6 +116,7 @@ public sealed class ScaleOutTests(ScaleOutFixture fixture) : IClassFixture<Scale
             userIds[i] = await CreateAsync(i % 2 == 0 ? a : b, "Users", $$"""{"schemas":["{{UserSchema}}"],"userName":"member-{{i}}-{{run}}@example.com"}"""));
         var groupId = await CreateAsync(a, "Groups", $$"""{"schemas":["{{GroupSchema}}"],"displayName":"group-{{run}}"}""");
         await WarmUpAsync(a, b, Members / 2);
+        var logged = (fixture.A.Output.Length, fixture.B.Output.Length);
 
         var responses = await AllAtOnceAsync(Members, i => (i % 2 == 0 ? a : b).PatchAsync($"Groups/{groupId}",
             Scim($$"""{"schemas":["{{PatchSchema}}"],"Operations":[{"op":"Add","path":"members","value":[{"value":"{{userIds[i]}}"}]}]}""")));
@@ -124,6 +128,8 @@ public sealed class ScaleOutTests(ScaleOutFixture fixture) : IClassFixture<Scale
             var members = group.RootElement.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("value").GetString()!).Order(StringComparer.Ordinal);
             Assert.Equal(userIds.Order(StringComparer.Ordinal), members);
         }
+
+        AssertNoErrorLoggedSince(logged);
     }
 
     [Fact]
@@ -205,6 +211,21 @@ public sealed class ScaleOutTests(ScaleOutFixture fixture) : IClassFixture<Scale
     {
         await ServerProcessTests.SigtermDuringWriteLoadLosesNothingAsync(
             () => HostProcess.StartServerAsync(fixture.Folder.Path, fixture.DatabaseOptions), fixture.Key, $"pgterm-{Guid.NewGuid():N}");
+    }
+
+    /// <summary>
+    /// Lost races are expected outcomes (a 409, a queued or retried write), not errors: neither host may have logged at
+    /// Error level or above since the given output positions.
+    /// </summary>
+    private void AssertNoErrorLoggedSince((int A, int B) from)
+    {
+        foreach (var (host, start) in new[] { (fixture.A, from.A), (fixture.B, from.B) })
+        {
+            var errors = host.Output[start..].Split('\n')
+                .Where(line => line.Contains("\"LogLevel\":\"Error\"", StringComparison.Ordinal) || line.Contains("\"LogLevel\":\"Critical\"", StringComparison.Ordinal))
+                .ToList();
+            Assert.True(errors.Count == 0, $"{errors.Count} records at Error level, e.g.:\n{errors.FirstOrDefault()}");
+        }
     }
 
     private static StringContent Scim(string json) => new(json, Encoding.UTF8, "application/scim+json");
