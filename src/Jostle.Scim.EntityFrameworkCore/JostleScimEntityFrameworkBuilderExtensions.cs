@@ -3,6 +3,7 @@ using Jostle.Scim.EntityFrameworkCore;
 using Jostle.Scim.Keys;
 using Jostle.Scim.Provisioning;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -20,6 +21,9 @@ public static class JostleScimEntityFrameworkBuilderExtensions
     /// context. The database is created or migrated on first use (see <c>MigrateScimDatabaseAsync</c>; SQLite in WAL mode).
     /// Provisioning API keys (<see cref="EfScimApiKeyStore"/>) and the provisioning log are kept in the same database, in
     /// place of the in-memory ones of <c>AddApiKeys</c> and <c>AddProvisioningLog</c>, whichever order those are called in.
+    /// EF Core's "command failed" and "save failed" events are logged at Debug, not Error: a lost race (a userName taken by
+    /// a concurrent create) is an expected 409, and other failures reach the SCIM pipeline, which logs them as 500s;
+    /// <paramref name="configure"/> may set other levels with <c>ConfigureWarnings</c>.
     /// </summary>
     /// <param name="builder">The SCIM builder.</param>
     /// <param name="configure">Chooses the provider and connection, <c>o =&gt; o.UseSqlite("Data Source=scim.db")</c> or <c>o =&gt; o.UseNpgsql(connectionString)</c>.</param>
@@ -49,7 +53,15 @@ public static class JostleScimEntityFrameworkBuilderExtensions
         }
 
         var services = builder.Services;
-        services.AddPooledDbContextFactory<ScimDbContext>(configure);
+        services.AddPooledDbContextFactory<ScimDbContext>(db =>
+        {
+            // A failed command or save is not an error of its own here: the stores turn the expected ones (a userName
+            // taken by a concurrent create, a lost optimistic race) into 409s and retries, and anything else reaches the
+            // caller as an exception, which the SCIM pipeline logs as a 500. At Error level, EF Core's own two records
+            // per failure would flag every lost race of a scaled-out deployment. Set first, so `configure` can override.
+            db.ConfigureWarnings(w => w.Log((RelationalEventId.CommandError, LogLevel.Debug), (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
+            configure(db);
+        });
         builder.AddUserStore<EfScimUserStore>().AddGroupStore<EfScimGroupStore>();
 
         if (options.UseForApiKeys)

@@ -1,9 +1,12 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json.Nodes;
 using Jostle.Scim.AspNetCore;
 using Jostle.Scim.Keys;
 using Jostle.Scim.Provisioning;
+using Jostle.Scim.Stores;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
@@ -60,11 +63,49 @@ public abstract class EfEndToEndTests : IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
     }
 
-    private async Task<WebApplication> StartAsync()
+    /// <summary>
+    /// The race two scaled-out hosts run when both create one userName: the second insert breaks the unique index. That
+    /// is a 409, an expected outcome, and must not put EF Core's command and save failures in the log at Error level.
+    /// </summary>
+    [Fact]
+    public async Task AUserNameTakenAtTheDatabaseIsAConflictAndLogsNoError()
+    {
+        var levels = new LevelRecorder();
+        await using var app = await StartAsync(levels);
+        var users = app.Services.GetRequiredService<IScimUserStore>();
+
+        var first = await users.CreateAsync("tenant-a", UserDocument("u-1", "jo@example.com"));
+        var second = await users.CreateAsync("tenant-a", UserDocument("u-2", "JO@example.com"));
+
+        Assert.Equal(StoreStatus.Ok, first.Status);
+        Assert.Equal((StoreStatus.UniquenessConflict, "userName"), (second.Status, second.ConflictingAttribute));
+        Assert.Empty(levels.AtErrorOrAbove);
+    }
+
+    private static JsonObject UserDocument(string id, string userName) => new()
+    {
+        ["schemas"] = new JsonArray("urn:ietf:params:scim:schemas:core:2.0:User"),
+        ["id"] = id,
+        ["userName"] = userName,
+        ["meta"] = new JsonObject
+        {
+            ["resourceType"] = "User",
+            ["created"] = "2026-01-01T00:00:00Z",
+            ["lastModified"] = "2026-01-01T00:00:00Z",
+            ["version"] = "W/\"1\"",
+        },
+    };
+
+    private async Task<WebApplication> StartAsync(ILoggerProvider? logger = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
+        if (logger is not null)
+        {
+            builder.Logging.AddProvider(logger).SetMinimumLevel(LogLevel.Trace);
+        }
+
         builder.Services.AddJostleScim().AddApiKeys().AddProvisioningLog().AddEntityFrameworkStores(Database.Configure);
         var app = builder.Build();
         app.MapJostleScim("/scim/v2");
@@ -74,6 +115,36 @@ public abstract class EfEndToEndTests : IDisposable
     }
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/scim+json");
+}
+
+/// <summary>Records the category and message of every log entry at Error level or above.</summary>
+internal sealed class LevelRecorder : ILoggerProvider
+{
+    private readonly ConcurrentQueue<string> _errors = new();
+
+    public IReadOnlyCollection<string> AtErrorOrAbove => _errors;
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _errors);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(string category, ConcurrentQueue<string> errors) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel >= LogLevel.Error)
+            {
+                errors.Enqueue($"{logLevel} {category} [{eventId.Id}] {formatter(state, exception)}");
+            }
+        }
+    }
 }
 
 /// <summary>Keys and the provisioning log through the real pipeline on a SQLite file.</summary>

@@ -48,11 +48,17 @@ internal sealed class HostProcess : IAsyncDisposable
     public static string HostDll => Path.Combine(AppContext.BaseDirectory, "Jostle.Scim.Host.dll");
 
     /// <summary>Starts the server on a free loopback port with the given data folder, and waits until <c>/health</c> answers 200.</summary>
-    public static async Task<HostProcess> StartServerAsync(TempFolder folder, params string[] extra)
+    public static Task<HostProcess> StartServerAsync(TempFolder folder, params string[] extra) =>
+        StartServerAsync(folder.Path, ["--data", folder.Data, .. extra]);
+
+    /// <summary>
+    /// Starts the server on a free loopback port with the given options (which name its database: <c>--data DIR</c> or
+    /// <c>--postgres "…"</c>), and waits until <c>/health</c> answers 200.
+    /// </summary>
+    public static async Task<HostProcess> StartServerAsync(string workingDirectory, IReadOnlyList<string> options)
     {
-        var dataDirectory = folder.Data;
         var address = new Uri($"http://127.0.0.1:{FreePort()}/");
-        var process = Start(folder.Path, ["--urls", address.ToString().TrimEnd('/'), "--data", dataDirectory, "--rate-limit", "0", .. extra]);
+        var process = Start(workingDirectory, ["--urls", address.ToString().TrimEnd('/'), "--rate-limit", "0", .. options]);
         var host = new HostProcess(process, address);
         process.OutputDataReceived += (_, e) => host.Append(e.Data);
         process.ErrorDataReceived += (_, e) => host.Append(e.Data);

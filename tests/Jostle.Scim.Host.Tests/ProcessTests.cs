@@ -168,20 +168,8 @@ public sealed class ServerProcessTests(ServerFixture fixture) : IClassFixture<Se
     public async Task OnSigtermEveryAcknowledgedWriteSurvivesAndTheProcessExitsWithZero()
     {
         var key = await CreateKeyAsync();
-        var acknowledged = new ConcurrentDictionary<string, string>();
-        int exitCode;
-        await using (var host = await HostProcess.StartServerAsync(_folder))
-        {
-            var load = WriteLoadAsync(host, key, acknowledged, "term");
-            await WaitForAsync(() => acknowledged.Count >= AcknowledgedBeforeStop, load, host);
-            host.Terminate();
-            exitCode = await host.WaitForExitAsync(TimeSpan.FromSeconds(30));
-            await load;
-            Assert.True(exitCode == 0, $"exit {exitCode}\n{host.Output}");
-            Assert.Contains("SCIM server stopped; requests in flight finished.", host.Output, StringComparison.Ordinal);
-        }
 
-        await AssertAllPresentAfterRestartAsync(key, acknowledged);
+        await SigtermDuringWriteLoadLosesNothingAsync(() => HostProcess.StartServerAsync(_folder), key, "term");
     }
 
     /// <summary>
@@ -206,7 +194,29 @@ public sealed class ServerProcessTests(ServerFixture fixture) : IClassFixture<Se
         }
 
         Assert.Equal(beforeKill.Count, acknowledged.Count);
-        await AssertAllPresentAfterRestartAsync(key, acknowledged);
+        await AssertAllPresentAfterRestartAsync(() => HostProcess.StartServerAsync(_folder), key, acknowledged);
+    }
+
+    /// <summary>
+    /// Starts a server, drives a write load, sends SIGTERM once enough writes are acknowledged, and checks the process
+    /// exits with 0 after finishing its requests and that every acknowledged user is there after a restart.
+    /// </summary>
+    internal static async Task SigtermDuringWriteLoadLosesNothingAsync(Func<Task<HostProcess>> start, string key, string prefix)
+    {
+        var acknowledged = new ConcurrentDictionary<string, string>();
+        int exitCode;
+        await using (var host = await start())
+        {
+            var load = WriteLoadAsync(host, key, acknowledged, prefix);
+            await WaitForAsync(() => acknowledged.Count >= AcknowledgedBeforeStop, load, host);
+            host.Terminate();
+            exitCode = await host.WaitForExitAsync(TimeSpan.FromSeconds(30));
+            await load;
+            Assert.True(exitCode == 0, $"exit {exitCode}\n{host.Output}");
+            Assert.Contains("SCIM server stopped; requests in flight finished.", host.Output, StringComparison.Ordinal);
+        }
+
+        await AssertAllPresentAfterRestartAsync(start, key, acknowledged);
     }
 
     private Task<string> CreateKeyAsync()
@@ -254,10 +264,10 @@ public sealed class ServerProcessTests(ServerFixture fixture) : IClassFixture<Se
         }));
     }
 
-    private async Task AssertAllPresentAfterRestartAsync(string key, ConcurrentDictionary<string, string> acknowledged)
+    private static async Task AssertAllPresentAfterRestartAsync(Func<Task<HostProcess>> start, string key, ConcurrentDictionary<string, string> acknowledged)
     {
         Assert.NotEmpty(acknowledged);
-        await using var host = await HostProcess.StartServerAsync(_folder);
+        await using var host = await start();
         using var http = Client(host, key);
         var missing = new ConcurrentBag<string>();
         await Parallel.ForEachAsync(acknowledged, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (pair, ct) =>
@@ -282,7 +292,7 @@ public sealed class ServerProcessTests(ServerFixture fixture) : IClassFixture<Se
         }
     }
 
-    private static HttpClient Client(HostProcess host, string key)
+    internal static HttpClient Client(HostProcess host, string key)
     {
         var http = new HttpClient { BaseAddress = host.ScimAddress, Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);

@@ -3,13 +3,14 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace Jostle.Scim.EntityFrameworkCore.Tests;
+namespace Jostle.Scim.TestSupport;
 
 /// <summary>
-/// The PostgreSQL server the tests use, one per test run: the server named by <c>JOSTLE_SCIM_POSTGRES</c> (a connection
+/// The PostgreSQL server the tests use, one per test process: the server named by <c>JOSTLE_SCIM_POSTGRES</c> (a connection
 /// string whose user may create databases), or else a throwaway cluster started here from the local PostgreSQL
 /// binaries (initdb and pg_ctl on PATH or under /usr/lib/postgresql/*/bin) and stopped and deleted when the run ends.
 /// Without either, every PostgreSQL test fails with a message saying how to provide one; none is skipped.
+/// Shared by source: the EF Core tests and the host tests link this one file (a Compile item in each test project).
 /// </summary>
 internal sealed class PostgresServer
 {
