@@ -6,7 +6,11 @@
 // EntityDocuments.Fill. Only the transaction size differs. The database must exist (the host's `keys create` makes it).
 //
 //   dotnet Jostle.Scim.BulkSeed.dll (--sqlite FILE | --postgres CS) --users N [--start S] [--prefix seed]
-//       [--tenant load] [--base-url http://127.0.0.1/scim/v2/] [--batch 5000]
+//       [--tenant load] [--base-url http://127.0.0.1/scim/v2/] [--batch 5000] [--ef]
+//
+// By default the rows go in by plain INSERT statements built from the EF model (table, columns and each property's
+// type mapping and value converter, as SaveChanges would send them), about five times faster than SaveChanges;
+// --ef inserts through SaveChanges instead.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -14,7 +18,11 @@ using Jostle.Scim.CycleDriver;
 using Jostle.Scim.EntityFrameworkCore;
 using Jostle.Scim.Resources;
 using Jostle.Scim.Schema;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
 
 var options = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(x => x.a[2..], x => x.i + 1 < args.Length ? args[x.i + 1] : "", StringComparer.Ordinal);
@@ -24,6 +32,7 @@ int Int(string name, int fallback) => int.Parse(Opt(name, fallback.ToString(Cult
 var users = Int("users", 0);
 var start = Int("start", 0);
 var batch = Int("batch", 5000);
+var viaEf = options.ContainsKey("ef");
 var prefix = Opt("prefix", "seed");
 var tenant = Opt("tenant", "load");
 var baseUrl = new Uri(Opt("base-url", "http://127.0.0.1/scim/v2/"));
@@ -38,7 +47,7 @@ else if (options.TryGetValue("sqlite", out var file))
 }
 else
 {
-    Console.Error.WriteLine("usage: BulkSeed (--sqlite FILE | --postgres CS) --users N [--start S] [--prefix seed] [--tenant load] [--base-url URL] [--batch 5000]");
+    Console.Error.WriteLine("usage: BulkSeed (--sqlite FILE | --postgres CS) --users N [--start S] [--prefix seed] [--tenant load] [--base-url URL] [--batch 5000] [--ef]");
     return 2;
 }
 
@@ -52,6 +61,7 @@ for (var from = start; from < start + users; from += batch)
     var t0 = Stopwatch.GetTimestamp();
     await using var context = new ScimDbContext(builder.Options);
     context.ChangeTracker.AutoDetectChangesEnabled = false;
+    var rows = new List<ScimUserEntity>(batch);
     for (var i = from; i < to; i++)
     {
         var userName = string.Create(CultureInfo.InvariantCulture, $"{prefix}-{i}@example.com");
@@ -60,12 +70,25 @@ for (var from = start; from < start + users; from += batch)
         var document = engine.StampCreated(validated.Document, Guid.NewGuid().ToString(), baseUrl);
         var entity = new ScimUserEntity();
         EntityDocuments.Fill(entity, tenant, document);
-        context.Users.Add(entity);
+        if (viaEf)
+        {
+            context.Users.Add(entity);
+        }
+        else
+        {
+            rows.Add(entity);
+        }
     }
 
     var t1 = Stopwatch.GetTimestamp();
-    await using (var transaction = await context.Database.BeginTransactionAsync())
+    if (!viaEf)
     {
+        await RawInsert.InsertAsync(context, rows);
+        tSave += Stopwatch.GetElapsedTime(t1).TotalMilliseconds;
+    }
+    else
+    {
+        await using var transaction = await context.Database.BeginTransactionAsync();
         await context.SaveChangesAsync();
         var t2 = Stopwatch.GetTimestamp();
         await transaction.CommitAsync();
@@ -88,3 +111,73 @@ if (timing)
 
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"mode\":\"bulk-seed\",\"users\":{users},\"start\":{start},\"batch\":{batch},\"wall_seconds\":{total.Elapsed.TotalSeconds:F1}}}"));
 return 0;
+
+/// <summary>INSERTs built from the EF model: the same tables, columns and provider values as SaveChanges.</summary>
+internal static class RawInsert
+{
+    public static async Task InsertAsync(ScimDbContext context, List<ScimUserEntity> users)
+    {
+        await context.Database.OpenConnectionAsync();
+        try
+        {
+            var connection = context.Database.GetDbConnection();
+            await using var transaction = await connection.BeginTransactionAsync();
+            var user = Insert.For(context, connection, transaction, typeof(ScimUserEntity), returningKey: true);
+            var email = Insert.For(context, connection, transaction, typeof(ScimUserEmailEntity), returningKey: false);
+            var phone = Insert.For(context, connection, transaction, typeof(ScimUserPhoneNumberEntity), returningKey: false);
+            foreach (var u in users)
+            {
+                u.Key = Convert.ToInt64(await user.Bind(u).ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+                foreach (var e in u.Emails)
+                {
+                    e.UserKey = u.Key;
+                    await email.Bind(e).ExecuteNonQueryAsync();
+                }
+
+                foreach (var p in u.PhoneNumbers)
+                {
+                    p.UserKey = u.Key;
+                    await phone.Bind(p).ExecuteNonQueryAsync();
+                }
+            }
+
+            await transaction.CommitAsync();
+        }
+        finally
+        {
+            await context.Database.CloseConnectionAsync();
+        }
+    }
+
+    private sealed class Insert(DbCommand command, IReadOnlyList<IProperty> properties)
+    {
+        public static Insert For(DbContext context, DbConnection connection, DbTransaction transaction, Type clrType, bool returningKey)
+        {
+            var entityType = context.Model.FindEntityType(clrType)!;
+            var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
+            var key = entityType.FindPrimaryKey()!.Properties.Single();
+            var properties = entityType.GetProperties().Where(p => p != key).ToList();
+            var sql = context.GetService<ISqlGenerationHelper>();
+            var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText =
+                $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)))}) " +
+                $"VALUES ({string.Join(", ", properties.Select((_, i) => "@p" + i.ToString(CultureInfo.InvariantCulture)))})" +
+                (returningKey ? $" RETURNING {sql.DelimitIdentifier(key.GetColumnName(table)!)}" : "");
+            return new Insert(command, properties);
+        }
+
+        public DbCommand Bind(object entity)
+        {
+            command.Parameters.Clear();
+            for (var i = 0; i < properties.Count; i++)
+            {
+                var property = properties[i];
+                var mapping = (RelationalTypeMapping)property.GetTypeMapping();
+                command.Parameters.Add(mapping.CreateParameter(command, "@p" + i.ToString(CultureInfo.InvariantCulture), property.GetGetter().GetClrValue(entity), property.IsNullable));
+            }
+
+            return command;
+        }
+    }
+}

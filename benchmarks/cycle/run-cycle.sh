@@ -20,7 +20,8 @@
 #      LOOKUP_SIZES="" (e.g. "10000 1000000": after the cycles, per host target, seed up to each size through
 #      POST /Users and measure LOOKUP_REQUESTS=20000 random userName eq lookups after each), SEED=http|bulk (bulk:
 #      the first 10 users over HTTP, the rest straight into the database by benchmarks/Jostle.Scim.BulkSeed —
-#      the same engine and entity mapping, many rows per transaction),
+#      the same engine and entity mapping, many rows per transaction), LOOKUP_RUNS=1 (lookup runs per size),
+#      REPEAT=0 skips the cycles (lookups only),
 #      OUT=benchmarks/cycle/results/<utc time>.jsonl, PEERS_SRC / PEERS_DIR (see benchmarks/peers.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -152,8 +153,10 @@ for size_target in ${LOOKUP_SIZES:+$TARGETS}; do
       fi
     fi
     seeded=$size
-    dotnet "$driver" lookup --url "$base" --token "$key" --prefix seed --users "$size" --requests "${LOOKUP_REQUESTS:-20000}" \
-      --concurrency "${CONCURRENCY:-8}" --label "$size_target lookup at $size" --out "$out" > /dev/null || status=1
+    for run in $(seq 1 "${LOOKUP_RUNS:-1}"); do
+      dotnet "$driver" lookup --url "$base" --token "$key" --prefix seed --users "$size" --requests "${LOOKUP_REQUESTS:-20000}" \
+        --concurrency "${CONCURRENCY:-8}" --label "$size_target lookup at $size" --out "$out" > /dev/null || status=1
+    done
   done
   stop_server
 done
