@@ -5,6 +5,8 @@
 #   loadhost  — Jostle.Scim.LoadHost: our endpoints on the in-memory stores (the ceiling), limiter off;
 #   scimmy    — the SCIMMY peer (../shared/peers via benchmarks/peers.sh), INDEX=1 (userName index: its best case);
 #   sqlite    — src/Jostle.Scim.Host on SQLite (--data in a temporary folder), --rate-limit 0;
+#   sqlite-normal — the same host on SQLite with --sqlite-sync normal (no sync per commit: survives a process kill,
+#               not a power cut; not the default, so not in the default TARGETS);
 #   postgres  — the same host on a throwaway PostgreSQL cluster (pg-throwaway.sh), --rate-limit 0.
 # One server at a time, each fresh, so they never compete for the cores; with REPEAT=k the targets take turns k times
 # (round-robin, so each sees about the same machine) and the summary quotes medians. A host target is skipped with
@@ -16,7 +18,10 @@
 #      MEMBER_ORDER=spread|grouped, SCIMMY_INDEX=1, PORT_BASE=5400, HOST_DLL (default: the Release build of
 #      src/Jostle.Scim.Host), HOST_LOG_LEVEL=Warning (Logging__LogLevel__Default for the host), PG_BIN,
 #      LOOKUP_SIZES="" (e.g. "10000 1000000": after the cycles, per host target, seed up to each size through
-#      POST /Users and measure LOOKUP_REQUESTS=20000 random userName eq lookups after each),
+#      POST /Users and measure LOOKUP_REQUESTS=20000 random userName eq lookups after each), SEED=http|bulk (bulk:
+#      the first 10 users over HTTP, the rest straight into the database by benchmarks/Jostle.Scim.BulkSeed —
+#      the same engine and entity mapping, many rows per transaction), LOOKUP_RUNS=1 (lookup runs per size),
+#      REPEAT=0 skips the cycles (lookups only),
 #      OUT=benchmarks/cycle/results/<utc time>.jsonl, PEERS_SRC / PEERS_DIR (see benchmarks/peers.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -53,7 +58,7 @@ case " $TARGETS " in *" loadhost "*) build benchmarks/Jostle.Scim.LoadHost ;; es
 case " $TARGETS " in *" scimmy "*) ensure_peers ;; esac
 have_host=0
 case " $TARGETS " in
-  *" sqlite "* | *" postgres "*)
+  *" sqlite "* | *" sqlite-normal "* | *" postgres "*)
     if [ -z "${HOST_DLL:-}" ] && [ -f "$root/src/Jostle.Scim.Host/Jostle.Scim.Host.csproj" ]; then build src/Jostle.Scim.Host; fi
     if [ -f "$host_dll" ]; then have_host=1; else
       echo "note: $host_dll is missing (src/Jostle.Scim.Host not built or not merged yet): skipping the sqlite and postgres targets" >&2
@@ -78,21 +83,22 @@ start_server() {
       PORT="$port" TOKEN="$token" INDEX="${SCIMMY_INDEX:-1}" QUIET=1 node "$peers/scimmy-server.js" > "$log" 2>&1 &
       server_pid=$!
       wait_http "http://127.0.0.1:$port/healthz" ;;
-    sqlite | postgres)
-      local db=()
+    sqlite | sqlite-normal | postgres)
+      local db=() sync=()
       if [ "$target" = postgres ]; then
         pg_throwaway_start $((port + 1000))
         db=(--postgres "$pg_cs")          # the host takes --data or --postgres, not both
       else
         mkdir -p "$work/data-$port"
         db=(--data "$work/data-$port")
+        [ "$target" = sqlite-normal ] && sync=(--sqlite-sync normal)
       fi
       # The key first (this also creates the database), then the server on the same database.
       dotnet "$host_dll" keys create --tenant load --description bench --json "${db[@]}" > "$work/key.json" 2> "$work/key.err" \
         || { cat "$work/key.err" >&2; echo "error: keys create failed" >&2; exit 1; }
       key=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).key)' "$work/key.json")
       Logging__LogLevel__Default="${HOST_LOG_LEVEL:-Warning}" \
-        dotnet "$host_dll" --urls "http://127.0.0.1:$port" "${db[@]}" --rate-limit 0 > "$log" 2>&1 &
+        dotnet "$host_dll" --urls "http://127.0.0.1:$port" "${db[@]}" "${sync[@]}" --rate-limit 0 > "$log" 2>&1 &
       server_pid=$!
       wait_http "http://127.0.0.1:$port/health" 120 ;;
     *) echo "error: unknown target $target (loadhost, scimmy, sqlite, postgres)" >&2; exit 1 ;;
@@ -105,7 +111,7 @@ stop_server() {
   port=$((port + 1))
 }
 
-runnable() { case "$1" in sqlite | postgres) [ "$have_host" = 1 ] ;; *) true ;; esac; }
+runnable() { case "$1" in sqlite | sqlite-normal | postgres) [ "$have_host" = 1 ] ;; *) true ;; esac; }
 
 : > "$out"
 status=0
@@ -122,18 +128,35 @@ for round in $(seq 1 "$REPEAT"); do
   done
 done
 
+seed_kind="${SEED:-http}"
+bulk_seed="$root/benchmarks/Jostle.Scim.BulkSeed/bin/Release/net10.0/Jostle.Scim.BulkSeed.dll"
+[ -n "${LOOKUP_SIZES:-}" ] && [ "$seed_kind" = bulk ] && build benchmarks/Jostle.Scim.BulkSeed
 for size_target in ${LOOKUP_SIZES:+$TARGETS}; do
   case "$size_target" in scimmy) continue ;; esac
   runnable "$size_target" || continue
   start_server "$size_target"
   seeded=0
   for size in $LOOKUP_SIZES; do
-    echo "== lookup: $size_target, seeding $seeded -> $size users" >&2
-    dotnet "$driver" seed --url "$base" --token "$key" --prefix seed --start "$seeded" --users $((size - seeded)) \
-      --concurrency "${CONCURRENCY:-8}" --label "$size_target seed to $size" --out "$out" > /dev/null || status=1
+    echo "== lookup: $size_target, seeding $seeded -> $size users ($seed_kind)" >&2
+    if [ "$seed_kind" = bulk ] && [ "$seeded" -ge 10 ]; then
+      if [ "$size_target" = postgres ]; then seed_db=(--postgres "$pg_cs"); else seed_db=(--sqlite "$work/data-$port/scim.db"); fi
+      dotnet "$bulk_seed" "${seed_db[@]}" --tenant load --prefix seed --start "$seeded" --users $((size - seeded)) \
+        --base-url "$base/" | sed "s/^{/{\"label\":\"$size_target bulk seed to $size\",/" >> "$out" || status=1
+    else
+      http_n=$((size - seeded)); [ "$seed_kind" = bulk ] && [ "$http_n" -gt 10 ] && http_n=10
+      dotnet "$driver" seed --url "$base" --token "$key" --prefix seed --start "$seeded" --users "$http_n" \
+        --concurrency "${CONCURRENCY:-8}" --label "$size_target seed to $((seeded + http_n))" --out "$out" > /dev/null || status=1
+      if [ "$http_n" -lt $((size - seeded)) ]; then
+        if [ "$size_target" = postgres ]; then seed_db=(--postgres "$pg_cs"); else seed_db=(--sqlite "$work/data-$port/scim.db"); fi
+        dotnet "$bulk_seed" "${seed_db[@]}" --tenant load --prefix seed --start $((seeded + http_n)) --users $((size - seeded - http_n)) \
+          --base-url "$base/" | sed "s/^{/{\"label\":\"$size_target bulk seed to $size\",/" >> "$out" || status=1
+      fi
+    fi
     seeded=$size
-    dotnet "$driver" lookup --url "$base" --token "$key" --prefix seed --users "$size" --requests "${LOOKUP_REQUESTS:-20000}" \
-      --concurrency "${CONCURRENCY:-8}" --label "$size_target lookup at $size" --out "$out" > /dev/null || status=1
+    for run in $(seq 1 "${LOOKUP_RUNS:-1}"); do
+      dotnet "$driver" lookup --url "$base" --token "$key" --prefix seed --users "$size" --requests "${LOOKUP_REQUESTS:-20000}" \
+        --concurrency "${CONCURRENCY:-8}" --label "$size_target lookup at $size" --out "$out" > /dev/null || status=1
+    done
   done
   stop_server
 done

@@ -41,7 +41,7 @@ internal sealed record CommandLine(HostCommand Command, ScimHostOptions Options)
     /// <summary>The most log records <c>log</c> prints without <c>--limit</c>.</summary>
     public const int DefaultLogLimit = 100;
 
-    private static readonly string[] SharedValueOptions = ["urls", "data", "postgres", "rate-limit", "log-format"];
+    private static readonly string[] SharedValueOptions = ["urls", "data", "postgres", "rate-limit", "log-format", "sqlite-sync"];
 
     private static readonly Dictionary<HostCommand, string[]> CommandOptions = new()
     {
@@ -102,6 +102,9 @@ internal sealed record CommandLine(HostCommand Command, ScimHostOptions Options)
           --postgres "CONN"       Uses PostgreSQL with this connection string instead of SQLite.
           --rate-limit N          Requests per second per tenant, bursts of 2N (default 50); 0 turns it off.
           --log-format FORMAT     simple or json (default: json when the log stream is redirected, simple otherwise).
+          --sqlite-sync MODE      full (default) or normal. full syncs every commit to disk before it is answered;
+                                  normal skips that sync: still safe if the process is killed, but a power cut or
+                                  OS crash can lose the last acknowledged writes. SQLite only.
 
         Exit codes: 0 success, 1 failure (e.g. unknown key id, database unreachable), 2 command line not understood.
         """;
@@ -279,6 +282,22 @@ internal sealed record CommandLine(HostCommand Command, ScimHostOptions Options)
             }
         }
 
+        var sqliteSync = SqliteSync.Full;
+        if (values.TryGetValue("sqlite-sync", out var sync))
+        {
+            if (!Enum.TryParse(sync, ignoreCase: true, out sqliteSync) || int.TryParse(sync, CultureInfo.InvariantCulture, out _))
+            {
+                error = $"'--sqlite-sync' must be 'full' or 'normal', not '{sync}'.";
+                return false;
+            }
+
+            if (values.ContainsKey("postgres"))
+            {
+                error = "'--sqlite-sync' applies to SQLite only, not with '--postgres'.";
+                return false;
+            }
+        }
+
         foreach (var name in new[] { "urls", "data", "postgres" })
         {
             if (values.TryGetValue(name, out var v) && string.IsNullOrWhiteSpace(v))
@@ -296,6 +315,7 @@ internal sealed record CommandLine(HostCommand Command, ScimHostOptions Options)
             PostgresConnectionString = values.GetValueOrDefault("postgres"),
             RateLimit = rateLimit,
             LogFormat = format,
+            SqliteSync = sqliteSync,
         };
         return true;
     }

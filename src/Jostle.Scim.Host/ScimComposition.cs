@@ -49,7 +49,7 @@ internal static class ScimComposition
             return;
         }
 
-        // Durability: the database is in WAL mode (MigrateScimDatabaseAsync sets it) and Microsoft.Data.Sqlite's bundled
+        // Durability (default --sqlite-sync full): the database is in WAL mode (MigrateScimDatabaseAsync sets it) and Microsoft.Data.Sqlite's bundled
         // SQLite keeps its default synchronous=FULL (2) in WAL mode, so every commit syncs the WAL to disk before the
         // write is acknowledged. A killed process (SIGKILL) cannot lose a committed transaction under any synchronous
         // setting — the bytes are in the operating system's cache once write() returns; synchronous only matters for
@@ -62,6 +62,36 @@ internal static class ScimComposition
             Pooling = true,
         };
         db.UseSqlite(connection.ToString());
+        if (options.SqliteSync == SqliteSync.Normal)
+        {
+            db.AddInterceptors(SqliteSyncNormalInterceptor.Instance);
+        }
+    }
+}
+
+/// <summary>
+/// <c>--sqlite-sync normal</c>: sets <c>PRAGMA synchronous=NORMAL</c> on every connection as it opens (the setting is per
+/// connection). In WAL mode a commit then reaches the operating system but is not synced to disk: a killed process
+/// loses nothing, a power cut or OS crash can lose the last acknowledged commits (never corrupts the database).
+/// </summary>
+internal sealed class SqliteSyncNormalInterceptor : Microsoft.EntityFrameworkCore.Diagnostics.DbConnectionInterceptor
+{
+    public static readonly SqliteSyncNormalInterceptor Instance = new();
+
+    public override void ConnectionOpened(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData) =>
+        Apply(connection);
+
+    public override Task ConnectionOpenedAsync(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Apply(connection);
+        return Task.CompletedTask;
+    }
+
+    private static void Apply(System.Data.Common.DbConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous=NORMAL;";
+        command.ExecuteNonQuery();
     }
 }
 

@@ -13,6 +13,16 @@ internal enum HostLogFormat
     Json,
 }
 
+/// <summary>SQLite's <c>synchronous</c> setting (the database is in WAL mode).</summary>
+internal enum SqliteSync
+{
+    /// <summary>Every commit syncs the write-ahead log to disk before it is acknowledged: survives a process kill and a power cut.</summary>
+    Full,
+
+    /// <summary>Commits are not synced (the log is synced at checkpoints): survives a process kill, but a power cut or OS crash can lose the last acknowledged commits.</summary>
+    Normal,
+}
+
 /// <summary>The options every command shares: where the server listens and where its data lives.</summary>
 internal sealed record ScimHostOptions
 {
@@ -45,6 +55,9 @@ internal sealed record ScimHostOptions
 
     /// <summary><c>--log-format</c>.</summary>
     public HostLogFormat LogFormat { get; init; }
+
+    /// <summary><c>--sqlite-sync</c>: SQLite's durability setting. Default <see cref="SqliteSync.Full"/>.</summary>
+    public SqliteSync SqliteSync { get; init; }
 
     /// <summary>The SQLite file, as an absolute path.</summary>
     public string DatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, DatabaseFileName));

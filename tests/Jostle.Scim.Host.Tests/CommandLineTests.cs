@@ -25,6 +25,15 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void SqliteSyncIsFullUnlessNormalIsAskedFor()
+    {
+        Assert.True(CommandLine.TryParse(["--data", "/tmp/x"], out var plain, out _));
+        Assert.Equal(SqliteSync.Full, plain.Options.SqliteSync);
+        Assert.True(CommandLine.TryParse(["--data", "/tmp/x", "--sqlite-sync", "Normal"], out var normal, out _));
+        Assert.Equal(SqliteSync.Normal, normal.Options.SqliteSync);
+    }
+
+    [Fact]
     public void KeysCreateTakesTenantDescriptionUserAndJson()
     {
         Assert.True(CommandLine.TryParse(["keys", "create", "--tenant", "acme", "--description", "Entra ID", "--user", "bot", "--json", "--postgres", "Host=db"], out var line, out _));
@@ -52,6 +61,9 @@ public sealed class CommandLineTests
     [InlineData("--log-format xml", "'--log-format' must be 'simple' or 'json', not 'xml'.")]
     [InlineData("--data a --data b", "Option '--data' is given twice.")]
     [InlineData("--data a --postgres b", "Use either '--data' (SQLite) or '--postgres', not both.")]
+    [InlineData("--sqlite-sync off", "'--sqlite-sync' must be 'full' or 'normal', not 'off'.")]
+    [InlineData("--sqlite-sync 1", "'--sqlite-sync' must be 'full' or 'normal', not '1'.")]
+    [InlineData("--postgres x --sqlite-sync normal", "'--sqlite-sync' applies to SQLite only, not with '--postgres'.")]
     [InlineData("log --json=yes", "Option '--json' takes no value.")]
     [InlineData("log --limit 0", "'--limit' must be a whole number from 1 to 1000, not '0'.")]
     public void ACommandLineThatCannotBeUnderstoodSaysWhy(string args, string expected)

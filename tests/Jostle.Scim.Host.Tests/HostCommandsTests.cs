@@ -29,6 +29,23 @@ public sealed class HostCommandsTests : IAsyncLifetime
     public void PreparingTheDatabaseCreatesTheDataFolderAndTheSqliteFile() =>
         Assert.True(File.Exists(Path.Combine(_folder.Data, "scim.db")));
 
+    [Theory]
+    [InlineData("full", 2)]
+    [InlineData("normal", 1)]
+    public async Task EveryConnectionRunsWithTheChosenSqliteSynchronousSetting(string sync, long expected)
+    {
+        var collection = new ServiceCollection();
+        collection.AddLogging();
+        ScimComposition.AddScim(collection, Options() with { SqliteSync = Enum.Parse<SqliteSync>(sync, ignoreCase: true) });
+        await using var services = collection.BuildServiceProvider();
+        var factory = services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Jostle.Scim.EntityFrameworkCore.ScimDbContext>>();
+        await using var context = await factory.CreateDbContextAsync();
+        await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.OpenConnectionAsync(context.Database);
+        await using var command = Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GetDbConnection(context.Database).CreateCommand();
+        command.CommandText = "PRAGMA synchronous;";
+        Assert.Equal(expected, Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [Fact]
     public async Task KeysCreatePrintsTheKeyOnceWithTheTenantUrl()
     {

@@ -229,6 +229,7 @@ internal sealed class EfProvisioningLog : EfScimStoreBase, IProvisioningLogSink,
         var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (context.ConfigureAwait(false))
         {
+            using var turn = await SqliteWriteGate.EnterAsync(context, cancellationToken).ConfigureAwait(false);
             var deleted = await context.ProvisioningLog.Where(e => e.Timestamp < expiryUtc).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
             if (deleted > 0)
             {
@@ -407,6 +408,7 @@ internal sealed class EfProvisioningLog : EfScimStoreBase, IProvisioningLogSink,
                 context.ProvisioningLog.Add(ToEntity(entry));
             }
 
+            using var turn = await SqliteWriteGate.EnterAsync(context, cancellationToken).ConfigureAwait(false);
             await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         }
     }

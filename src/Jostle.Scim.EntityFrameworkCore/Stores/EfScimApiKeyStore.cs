@@ -102,6 +102,8 @@ public sealed class EfScimApiKeyStore : EfScimStoreBase, IScimApiKeyStore
         var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (context.ConfigureAwait(false))
         {
+            using var turn = await SqliteWriteGate.EnterAsync(context, cancellationToken).ConfigureAwait(false);
+
             // One UPDATE; an older time never overwrites a newer one written by another process.
             await context.ApiKeys
                 .Where(k => k.KeyId == keyId && (k.LastUsedAt == null || k.LastUsedAt < at))

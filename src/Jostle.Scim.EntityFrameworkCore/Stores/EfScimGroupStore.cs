@@ -23,6 +23,7 @@ public sealed class EfScimGroupStore(IDbContextFactory<ScimDbContext> contextFac
         var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (context.ConfigureAwait(false))
         {
+            using var turn = await SqliteWriteGate.EnterAsync(context, cancellationToken).ConfigureAwait(false);
             var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
@@ -122,6 +123,7 @@ public sealed class EfScimGroupStore(IDbContextFactory<ScimDbContext> contextFac
         var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (context.ConfigureAwait(false))
         {
+            using var turn = await SqliteWriteGate.EnterAsync(context, cancellationToken).ConfigureAwait(false);
             var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
@@ -158,18 +160,29 @@ public sealed class EfScimGroupStore(IDbContextFactory<ScimDbContext> contextFac
             var ordered = query.SortBy is null
                 ? groups.OrderBy(g => g.Key)
                 : ScimLinqTranslator.ApplySort(groups, query.SortBy, query.Descending, query.ResourceType, EntityDocuments.GroupMap).ThenBy(g => g.Key);
-            var total = await groups.CountAsync(cancellationToken).ConfigureAwait(false);
-            if (query.Count <= 0 || total < query.StartIndex)
+            if (query.Count <= 0)
+            {
+                return new StoreQueryResult([], await groups.CountAsync(cancellationToken).ConfigureAwait(false));
+            }
+
+            var start = Math.Max(query.StartIndex, 1);
+            var rows = await ordered
+                .Skip(start - 1)
+                .Take(query.Count)
+                .Select(g => new { g.Id, g.Version, g.Document })
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+
+            // A short page that is not empty (or the first page) is the last one, so it gives the total without a
+            // second query: what an Entra lookup (a filter matching 0 or 1 resources) always gets.
+            var total = rows.Count < query.Count && (rows.Count > 0 || start == 1)
+                ? start - 1 + rows.Count
+                : await groups.CountAsync(cancellationToken).ConfigureAwait(false);
+            if (rows.Count == 0)
             {
                 return new StoreQueryResult([], total);
             }
 
-            var rows = await ordered
-                .Skip(Math.Max(query.StartIndex, 1) - 1)
-                .Take(query.Count)
-                .Select(g => new { g.Id, g.Version, g.Document })
-                .ToListAsync(cancellationToken).ConfigureAwait(false);
-            if (!query.IncludeMembers || rows.Count == 0)
+            if (!query.IncludeMembers)
             {
                 return new StoreQueryResult([.. rows.Select(r => new StoredResource(r.Id, r.Version, EntityDocuments.Element(r.Document)))], total);
             }
@@ -190,6 +203,7 @@ public sealed class EfScimGroupStore(IDbContextFactory<ScimDbContext> contextFac
         var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (context.ConfigureAwait(false))
         {
+            using var turn = await SqliteWriteGate.EnterAsync(context, cancellationToken).ConfigureAwait(false);
             await context.GroupMembers.Where(m => m.TenantId == tenantId && m.MemberId == memberId).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
         }
     }
@@ -205,6 +219,7 @@ public sealed class EfScimGroupStore(IDbContextFactory<ScimDbContext> contextFac
             var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
             await using (context.ConfigureAwait(false))
             {
+                using var turn = await SqliteWriteGate.EnterAsync(context, cancellationToken).ConfigureAwait(false);
                 var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
                 await using (transaction.ConfigureAwait(false))
                 {

@@ -20,21 +20,132 @@ public sealed class EfScimUserStore(IDbContextFactory<ScimDbContext> contextFact
         var user = new ScimUserEntity();
         EntityDocuments.Fill(user, tenantId, document);
         var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        SqliteWriteGate? gate;
         await using (context.ConfigureAwait(false))
         {
-            context.Users.Add(user);
-            try
+            gate = SqliteWriteGate.For(context);
+            if (gate is null)
             {
-                await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (DbUpdateException e) when (IsUniqueViolation(e, out var userName))
-            {
-                return StoreResult.Conflict(userName ? "userName" : "id");
+                return await SaveOneAsync(context, user, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        return StoreResult.Success(new StoredResource(user.Id, user.Version, EntityDocuments.Element(user.Document)));
+        return await GroupCommitAsync(gate, user, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// SQLite's group commit of user creates: SQLite has one writer at a time and each transaction pays its own commit
+    /// (a sync to disk), so concurrent creates queue, and whoever gets the write turn writes every create waiting
+    /// (its own among them) in one transaction and answers them all. Each is acknowledged only after that commit, so
+    /// durability is the same as one transaction each. If the batch fails (a userName taken, even by another create of
+    /// the same batch), nothing of it was written and its creates are written again one transaction each, so every
+    /// create gets its own outcome. A create whose caller gives up while it waits may still be written, as when a
+    /// caller gives up during the write.
+    /// </summary>
+    private async Task<StoreResult> GroupCommitAsync(SqliteWriteGate gate, ScimUserEntity user, CancellationToken cancellationToken)
+    {
+        var pending = new PendingUserCreate(user);
+        gate.PendingUserCreates.Enqueue(pending);
+        using (await gate.EnterAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!pending.Outcome.Task.IsCompleted)
+            {
+                var batch = new List<PendingUserCreate>();
+                while (batch.Count < MaxGroupCommit && gate.PendingUserCreates.TryDequeue(out var next))
+                {
+                    batch.Add(next);
+                }
+
+                await WriteBatchAsync(batch).ConfigureAwait(false);
+            }
+        }
+
+        return await pending.Outcome.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Writes a group commit; never throws (each create's outcome, failure included, goes to its waiter).</summary>
+    private async Task WriteBatchAsync(List<PendingUserCreate> batch)
+    {
+        // Not the caller's token: the batch holds other callers' creates.
+        if (batch.Count > 1)
+        {
+            try
+            {
+                var context = await ContextFactory.CreateDbContextAsync(CancellationToken.None).ConfigureAwait(false);
+                await using (context.ConfigureAwait(false))
+                {
+                    context.Users.AddRange(batch.Select(p => p.User));
+                    await context.SaveChangesAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+
+                foreach (var p in batch)
+                {
+                    p.Outcome.TrySetResult(Created(p.User));
+                }
+
+                return;
+            }
+#pragma warning disable CA1031 // Whatever failed, nothing was written: each create is tried alone below and gets its own outcome.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                foreach (var p in batch)
+                {
+                    p.User.Key = default;
+                    foreach (var email in p.User.Emails)
+                    {
+                        email.Key = default;
+                        email.UserKey = default;
+                    }
+
+                    foreach (var phone in p.User.PhoneNumbers)
+                    {
+                        phone.Key = default;
+                        phone.UserKey = default;
+                    }
+                }
+            }
+        }
+
+        foreach (var p in batch)
+        {
+            try
+            {
+                var context = await ContextFactory.CreateDbContextAsync(CancellationToken.None).ConfigureAwait(false);
+                await using (context.ConfigureAwait(false))
+                {
+                    p.Outcome.TrySetResult(await SaveOneAsync(context, p.User, CancellationToken.None).ConfigureAwait(false));
+                }
+            }
+#pragma warning disable CA1031 // The failure is the waiter's, rethrown to it.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                p.Outcome.TrySetException(e);
+            }
+        }
+    }
+
+    private static async Task<StoreResult> SaveOneAsync(ScimDbContext context, ScimUserEntity user, CancellationToken cancellationToken)
+    {
+        context.Users.Add(user);
+        try
+        {
+            await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbUpdateException e) when (IsUniqueViolation(e, out var userName))
+        {
+            return StoreResult.Conflict(userName ? "userName" : "id");
+        }
+
+        return Created(user);
+    }
+
+    private static StoreResult Created(ScimUserEntity user) =>
+        StoreResult.Success(new StoredResource(user.Id, user.Version, EntityDocuments.Element(user.Document)));
+
+    /// <summary>The most creates one group commit writes.</summary>
+    private const int MaxGroupCommit = 64;
 
     /// <inheritdoc />
     public async ValueTask<StoredResource?> GetAsync(string tenantId, string id, CancellationToken cancellationToken = default)
@@ -76,6 +187,7 @@ public sealed class EfScimUserStore(IDbContextFactory<ScimDbContext> contextFact
                 }
 
                 EntityDocuments.Fill(user, tenantId, document);
+                using var turn = await SqliteWriteGate.EnterAsync(context, cancellationToken).ConfigureAwait(false);
                 try
                 {
                     await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -104,6 +216,7 @@ public sealed class EfScimUserStore(IDbContextFactory<ScimDbContext> contextFact
         await using (context.ConfigureAwait(false))
         {
             var users = context.Users.Where(u => u.TenantId == tenantId && u.Id == id);
+            using var turn = await SqliteWriteGate.EnterAsync(context, cancellationToken).ConfigureAwait(false);
             var deleted = expectedVersion is null
                 ? await users.ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false)
                 : await users.Where(u => u.Version == expectedVersion).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
@@ -145,17 +258,28 @@ public sealed class EfScimUserStore(IDbContextFactory<ScimDbContext> contextFact
             var ordered = query.SortBy is null
                 ? users.OrderBy(u => u.Key)
                 : ScimLinqTranslator.ApplySort(users, query.SortBy, query.Descending, query.ResourceType, EntityDocuments.UserMap).ThenBy(u => u.Key);
-            var total = await users.CountAsync(cancellationToken).ConfigureAwait(false);
-            if (query.Count <= 0 || total < query.StartIndex)
+            if (query.Count <= 0)
+            {
+                return new StoreQueryResult([], await users.CountAsync(cancellationToken).ConfigureAwait(false));
+            }
+
+            var start = Math.Max(query.StartIndex, 1);
+            var rows = await ordered
+                .Skip(start - 1)
+                .Take(query.Count)
+                .Select(u => new { u.Id, u.Version, u.Document })
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+
+            // A short page that is not empty (or the first page) is the last one, so it gives the total without a
+            // second query: what an Entra lookup (a filter matching 0 or 1 resources) always gets.
+            var total = rows.Count < query.Count && (rows.Count > 0 || start == 1)
+                ? start - 1 + rows.Count
+                : await users.CountAsync(cancellationToken).ConfigureAwait(false);
+            if (rows.Count == 0)
             {
                 return new StoreQueryResult([], total);
             }
 
-            var rows = await ordered
-                .Skip(Math.Max(query.StartIndex, 1) - 1)
-                .Take(query.Count)
-                .Select(u => new { u.Id, u.Version, u.Document })
-                .ToListAsync(cancellationToken).ConfigureAwait(false);
             return new StoreQueryResult([.. rows.Select(r => new StoredResource(r.Id, r.Version, EntityDocuments.Element(r.Document)))], total);
         }
     }
