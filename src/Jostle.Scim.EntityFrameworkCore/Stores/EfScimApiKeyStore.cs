@@ -54,10 +54,18 @@ public sealed class EfScimApiKeyStore : EfScimStoreBase, IScimApiKeyStore
         var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (context.ConfigureAwait(false))
         {
-            var entity = await context.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.KeyId == keyId, cancellationToken).ConfigureAwait(false);
+            var entity = await KeyById(context, keyId, cancellationToken).ConfigureAwait(false);
             return entity is null ? null : ToKey(entity);
         }
     }
+
+    // Every authenticated request looks its key up: a precompiled query skips LINQ translation on that path.
+    private static readonly PerModelQuery<Func<ScimDbContext, string, CancellationToken, Task<ScimApiKeyEntity?>>> KeyByIdQuery = new(() =>
+        EF.CompileAsyncQuery((ScimDbContext context, string keyId, CancellationToken cancellationToken) =>
+            context.ApiKeys.AsNoTracking().FirstOrDefault(k => k.KeyId == keyId)));
+
+    private static Task<ScimApiKeyEntity?> KeyById(ScimDbContext context, string keyId, CancellationToken cancellationToken) =>
+        KeyByIdQuery.For(context)(context, keyId, cancellationToken);
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<ScimApiKey>> ListAsync(string? tenantId = null, CancellationToken cancellationToken = default)

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Jostle.Scim.Filtering;
+using Jostle.Scim.Schema;
 using Jostle.Scim.Stores;
 using Microsoft.EntityFrameworkCore;
 
@@ -144,6 +146,39 @@ public sealed class EfScimUserStore(IDbContextFactory<ScimDbContext> contextFact
     private static StoreResult Created(ScimUserEntity user) =>
         StoreResult.Success(new StoredResource(user.Id, user.Version, EntityDocuments.Element(user.Document)));
 
+    /// <summary>The user name of a query that is exactly <c>userName eq "…"</c> on its first page, unsorted; otherwise <see langword="null"/>.</summary>
+    private static string? UserNameLookup(StoreQuery query) =>
+        query is { SortBy: null, StartIndex: <= 1, Count: >= 1, Filter: ComparisonExpression { Operator: ComparisonOperator.Equal } comparison }
+        && comparison.Value.Kind == FilterValueKind.String
+        && comparison.Path is { SubAttribute: null } path
+        && string.Equals(path.Name, "userName", StringComparison.OrdinalIgnoreCase)
+        && (path.SchemaUri is null || string.Equals(path.SchemaUri, ScimSchemaUris.User, StringComparison.OrdinalIgnoreCase))
+            ? comparison.Value.Text
+            : null;
+
+    private static readonly PerModelQuery<Func<ScimDbContext, string, string, IAsyncEnumerable<UserRow>>> UsersByUserNameQuery = new(() =>
+        EF.CompileAsyncQuery((ScimDbContext context, string tenantId, string normalizedUserName) =>
+            context.Users.AsNoTracking()
+                .Where(u => u.TenantId == tenantId && u.NormalizedUserName == normalizedUserName)
+                .Select(u => new UserRow(u.Id, u.Version, u.Document))
+                .Take(2)));
+
+    private static readonly PerModelQuery<Func<ScimDbContext, string, string, CancellationToken, Task<UserRow?>>> UserByIdQuery = new(() =>
+        EF.CompileAsyncQuery((ScimDbContext context, string tenantId, string id, CancellationToken cancellationToken) =>
+            context.Users.AsNoTracking()
+                .Where(u => u.TenantId == tenantId && u.Id == id)
+                .Select(u => new UserRow(u.Id, u.Version, u.Document))
+                .FirstOrDefault()));
+
+    private static IAsyncEnumerable<UserRow> UsersByUserName(ScimDbContext context, string tenantId, string normalizedUserName) =>
+        UsersByUserNameQuery.For(context)(context, tenantId, normalizedUserName);
+
+    private static Task<UserRow?> UserById(ScimDbContext context, string tenantId, string id, CancellationToken cancellationToken) =>
+        UserByIdQuery.For(context)(context, tenantId, id, cancellationToken);
+
+    /// <summary>What a read returns of a user row.</summary>
+    private sealed record UserRow(string Id, string Version, string Document);
+
     /// <summary>The most creates one group commit writes.</summary>
     private const int MaxGroupCommit = 64;
 
@@ -153,10 +188,7 @@ public sealed class EfScimUserStore(IDbContextFactory<ScimDbContext> contextFact
         var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (context.ConfigureAwait(false))
         {
-            var row = await context.Users.AsNoTracking()
-                .Where(u => u.TenantId == tenantId && u.Id == id)
-                .Select(u => new { u.Id, u.Version, u.Document })
-                .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            var row = await UserById(context, tenantId, id, cancellationToken).ConfigureAwait(false);
             return row is null ? null : new StoredResource(row.Id, row.Version, EntityDocuments.Element(row.Document));
         }
     }
@@ -236,6 +268,19 @@ public sealed class EfScimUserStore(IDbContextFactory<ScimDbContext> contextFact
         var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (context.ConfigureAwait(false))
         {
+            if (UserNameLookup(query) is { } userName)
+            {
+                // Entra ID's match query, asked before every create: a precompiled query on the unique index. A
+                // tenant's user names are unique, so it finds 0 or 1 users and that is the total.
+                var found = new List<StoredResource>(1);
+                await foreach (var row in UsersByUserName(context, tenantId, ScimAttributeMap.Normalize(userName)!).WithCancellation(cancellationToken).ConfigureAwait(false))
+                {
+                    found.Add(new StoredResource(row.Id, row.Version, EntityDocuments.Element(row.Document)));
+                }
+
+                return new StoreQueryResult(found, found.Count);
+            }
+
             var users = context.Users.AsNoTracking();
             if (query.Filter is not null && EmailLookupHint.Find(query.Filter) is { } email)
             {
