@@ -160,23 +160,7 @@ public sealed class EfScimGroupStore(IDbContextFactory<ScimDbContext> contextFac
             var ordered = query.SortBy is null
                 ? groups.OrderBy(g => g.Key)
                 : ScimLinqTranslator.ApplySort(groups, query.SortBy, query.Descending, query.ResourceType, EntityDocuments.GroupMap).ThenBy(g => g.Key);
-            if (query.Count <= 0)
-            {
-                return new StoreQueryResult([], await groups.CountAsync(cancellationToken).ConfigureAwait(false));
-            }
-
-            var start = Math.Max(query.StartIndex, 1);
-            var rows = await ordered
-                .Skip(start - 1)
-                .Take(query.Count)
-                .Select(g => new { g.Id, g.Version, g.Document })
-                .ToListAsync(cancellationToken).ConfigureAwait(false);
-
-            // A short page that is not empty (or the first page) is the last one, so it gives the total without a
-            // second query: what an Entra lookup (a filter matching 0 or 1 resources) always gets.
-            var total = rows.Count < query.Count && (rows.Count > 0 || start == 1)
-                ? start - 1 + rows.Count
-                : await groups.CountAsync(cancellationToken).ConfigureAwait(false);
+            var (rows, total) = await PageAsync(groups, ordered, g => new ResourceRow(g.Id, g.Version, g.Document), query, cancellationToken).ConfigureAwait(false);
             if (rows.Count == 0)
             {
                 return new StoreQueryResult([], total);

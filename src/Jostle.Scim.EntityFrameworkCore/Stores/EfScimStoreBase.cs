@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Linq.Expressions;
+using Jostle.Scim.Stores;
 using Jostle.Scim.EntityFrameworkCore.Migrations;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -92,6 +94,34 @@ public abstract class EfScimStoreBase
 
         return false;
     }
+
+    /// <summary>
+    /// One page of a query, in SQL, and the total. A short page that is not empty (or the first page) is the last one,
+    /// so it gives the total without a second query: what an Entra lookup (a filter matching 0 or 1 resources) always
+    /// gets. <c>count</c> 0 asks only for the total.
+    /// </summary>
+    private protected static async Task<(List<ResourceRow> Rows, int Total)> PageAsync<TEntity>(
+        IQueryable<TEntity> matching,
+        IOrderedQueryable<TEntity> ordered,
+        Expression<Func<TEntity, ResourceRow>> row,
+        StoreQuery query,
+        CancellationToken cancellationToken)
+    {
+        if (query.Count <= 0)
+        {
+            return ([], await matching.CountAsync(cancellationToken).ConfigureAwait(false));
+        }
+
+        var start = Math.Max(query.StartIndex, 1);
+        var rows = await ordered.Skip(start - 1).Take(query.Count).Select(row).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var total = rows.Count < query.Count && (rows.Count > 0 || start == 1)
+            ? start - 1 + rows.Count
+            : await matching.CountAsync(cancellationToken).ConfigureAwait(false);
+        return (rows, total);
+    }
+
+    /// <summary>What a read returns of a user or group row.</summary>
+    private protected sealed record ResourceRow(string Id, string Version, string Document);
 
     /// <summary>How often a write without an expected version retries after losing a race.</summary>
     private protected const int MaxAttempts = 10;

@@ -156,28 +156,25 @@ public sealed class EfScimUserStore(IDbContextFactory<ScimDbContext> contextFact
             ? comparison.Value.Text
             : null;
 
-    private static readonly PerModelQuery<Func<ScimDbContext, string, string, IAsyncEnumerable<UserRow>>> UsersByUserNameQuery = new(() =>
+    private static readonly PerModelQuery<Func<ScimDbContext, string, string, IAsyncEnumerable<ResourceRow>>> UsersByUserNameQuery = new(() =>
         EF.CompileAsyncQuery((ScimDbContext context, string tenantId, string normalizedUserName) =>
             context.Users.AsNoTracking()
                 .Where(u => u.TenantId == tenantId && u.NormalizedUserName == normalizedUserName)
-                .Select(u => new UserRow(u.Id, u.Version, u.Document))
+                .Select(u => new ResourceRow(u.Id, u.Version, u.Document))
                 .Take(2)));
 
-    private static readonly PerModelQuery<Func<ScimDbContext, string, string, CancellationToken, Task<UserRow?>>> UserByIdQuery = new(() =>
+    private static readonly PerModelQuery<Func<ScimDbContext, string, string, CancellationToken, Task<ResourceRow?>>> UserByIdQuery = new(() =>
         EF.CompileAsyncQuery((ScimDbContext context, string tenantId, string id, CancellationToken cancellationToken) =>
             context.Users.AsNoTracking()
                 .Where(u => u.TenantId == tenantId && u.Id == id)
-                .Select(u => new UserRow(u.Id, u.Version, u.Document))
+                .Select(u => new ResourceRow(u.Id, u.Version, u.Document))
                 .FirstOrDefault()));
 
-    private static IAsyncEnumerable<UserRow> UsersByUserName(ScimDbContext context, string tenantId, string normalizedUserName) =>
+    private static IAsyncEnumerable<ResourceRow> UsersByUserName(ScimDbContext context, string tenantId, string normalizedUserName) =>
         UsersByUserNameQuery.For(context)(context, tenantId, normalizedUserName);
 
-    private static Task<UserRow?> UserById(ScimDbContext context, string tenantId, string id, CancellationToken cancellationToken) =>
+    private static Task<ResourceRow?> UserById(ScimDbContext context, string tenantId, string id, CancellationToken cancellationToken) =>
         UserByIdQuery.For(context)(context, tenantId, id, cancellationToken);
-
-    /// <summary>What a read returns of a user row.</summary>
-    private sealed record UserRow(string Id, string Version, string Document);
 
     /// <summary>The most creates one group commit writes.</summary>
     private const int MaxGroupCommit = 64;
@@ -303,28 +300,7 @@ public sealed class EfScimUserStore(IDbContextFactory<ScimDbContext> contextFact
             var ordered = query.SortBy is null
                 ? users.OrderBy(u => u.Key)
                 : ScimLinqTranslator.ApplySort(users, query.SortBy, query.Descending, query.ResourceType, EntityDocuments.UserMap).ThenBy(u => u.Key);
-            if (query.Count <= 0)
-            {
-                return new StoreQueryResult([], await users.CountAsync(cancellationToken).ConfigureAwait(false));
-            }
-
-            var start = Math.Max(query.StartIndex, 1);
-            var rows = await ordered
-                .Skip(start - 1)
-                .Take(query.Count)
-                .Select(u => new { u.Id, u.Version, u.Document })
-                .ToListAsync(cancellationToken).ConfigureAwait(false);
-
-            // A short page that is not empty (or the first page) is the last one, so it gives the total without a
-            // second query: what an Entra lookup (a filter matching 0 or 1 resources) always gets.
-            var total = rows.Count < query.Count && (rows.Count > 0 || start == 1)
-                ? start - 1 + rows.Count
-                : await users.CountAsync(cancellationToken).ConfigureAwait(false);
-            if (rows.Count == 0)
-            {
-                return new StoreQueryResult([], total);
-            }
-
+            var (rows, total) = await PageAsync(users, ordered, u => new ResourceRow(u.Id, u.Version, u.Document), query, cancellationToken).ConfigureAwait(false);
             return new StoreQueryResult([.. rows.Select(r => new StoredResource(r.Id, r.Version, EntityDocuments.Element(r.Document)))], total);
         }
     }
