@@ -74,27 +74,13 @@ public abstract class EfEndToEndTests : IDisposable
         await using var app = await StartAsync(levels);
         var users = app.Services.GetRequiredService<IScimUserStore>();
 
-        var first = await users.CreateAsync("tenant-a", UserDocument("u-1", "jo@example.com"));
-        var second = await users.CreateAsync("tenant-a", UserDocument("u-2", "JO@example.com"));
+        var first = await users.CreateAsync("tenant-a", TestDocuments.User("u-1", "jo@example.com"));
+        var second = await users.CreateAsync("tenant-a", TestDocuments.User("u-2", "JO@example.com"));
 
         Assert.Equal(StoreStatus.Ok, first.Status);
         Assert.Equal((StoreStatus.UniquenessConflict, "userName"), (second.Status, second.ConflictingAttribute));
         Assert.Empty(levels.AtErrorOrAbove);
     }
-
-    private static JsonObject UserDocument(string id, string userName) => new()
-    {
-        ["schemas"] = new JsonArray("urn:ietf:params:scim:schemas:core:2.0:User"),
-        ["id"] = id,
-        ["userName"] = userName,
-        ["meta"] = new JsonObject
-        {
-            ["resourceType"] = "User",
-            ["created"] = "2026-01-01T00:00:00Z",
-            ["lastModified"] = "2026-01-01T00:00:00Z",
-            ["version"] = "W/\"1\"",
-        },
-    };
 
     private async Task<WebApplication> StartAsync(ILoggerProvider? logger = null)
     {

@@ -45,20 +45,5 @@ public sealed class SqliteGroupCommitTests : IDisposable
 
     public void Dispose() => _database.Dispose();
 
-    private static JsonObject User(string id, string userName) => new()
-    {
-        ["schemas"] = new JsonArray(ScimSchemaUris.User),
-        ["id"] = id,
-        ["userName"] = userName,
-        ["active"] = true,
-        ["emails"] = new JsonArray(new JsonObject { ["value"] = userName + "@example.com", ["type"] = "work", ["primary"] = true }),
-        ["meta"] = new JsonObject
-        {
-            ["resourceType"] = "User",
-            ["created"] = "2026-11-29T10:00:00Z",
-            ["lastModified"] = "2026-11-29T10:00:00Z",
-            ["version"] = "W/\"1\"",
-            ["location"] = "https://example.com/scim/v2/Users/" + id,
-        },
-    };
+    private static JsonObject User(string id, string userName) => TestDocuments.User(id, userName, userName + "@example.com");
 }

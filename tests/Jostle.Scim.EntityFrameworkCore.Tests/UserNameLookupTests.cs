@@ -53,19 +53,7 @@ public sealed class UserNameLookupTests : IDisposable
 
     private static async Task CreateAsync(EfScimUserStore store, string tenant, string id, string userName)
     {
-        var document = new JsonObject
-        {
-            ["schemas"] = new JsonArray("urn:ietf:params:scim:schemas:core:2.0:User"),
-            ["id"] = id,
-            ["userName"] = userName,
-            ["meta"] = new JsonObject
-            {
-                ["resourceType"] = "User",
-                ["created"] = "2026-01-01T00:00:00Z",
-                ["lastModified"] = "2026-01-01T00:00:00Z",
-                ["version"] = $"W/\"{id}\"",
-            },
-        };
+        var document = TestDocuments.User(id, userName);
         Assert.Equal(StoreStatus.Ok, (await store.CreateAsync(tenant, document)).Status);
     }
 
