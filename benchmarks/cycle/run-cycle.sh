@@ -21,7 +21,9 @@
 #      POST /Users and measure LOOKUP_REQUESTS=20000 random userName eq lookups after each), SEED=http|bulk (bulk:
 #      the first 10 users over HTTP, the rest straight into the database by benchmarks/Jostle.Scim.BulkSeed —
 #      the same engine and entity mapping, many rows per transaction), LOOKUP_RUNS=1 (lookup runs per size),
-#      REPEAT=0 skips the cycles (lookups only),
+#      REPEAT=0 skips the cycles (lookups only), WARMUP_USERS=0 (e.g. 10000: before each measured cycle, an untimed
+#      cycle of that many users — prefix "warm", 10 groups of 100 members — against the same server, so the figures
+#      are a running server's rather than a fresh process's; the summary says which),
 #      OUT=benchmarks/cycle/results/<utc time>.jsonl, PEERS_SRC / PEERS_DIR (see benchmarks/peers.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -30,6 +32,8 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 N="${1:-10000}"
 TARGETS="${TARGETS:-loadhost scimmy sqlite postgres}"
 REPEAT="${REPEAT:-1}"
+WARMUP_USERS="${WARMUP_USERS:-0}"
+warm_groups=$(( WARMUP_USERS >= 100 ? 10 : 0 )) warm_members=$(( WARMUP_USERS >= 100 ? 100 : 0 ))
 driver_args=(--users "$N" --groups "${GROUP_COUNT:-100}" --members "${MEMBERS:-100}" --member-batch "${MEMBER_BATCH:-10}"
   --concurrency "${CONCURRENCY:-8}" --member-order "${MEMBER_ORDER:-spread}")
 port="${PORT_BASE:-5400}"
@@ -120,6 +124,13 @@ for round in $(seq 1 "$REPEAT"); do
     runnable "$target" || continue
     echo "== round $round/$REPEAT: $target, N=$N" >&2
     start_server "$target"
+    if [ "$WARMUP_USERS" -gt 0 ]; then
+      # Untimed: a running server, not a fresh process (JIT tiering, pools, caches). Its own prefix, so the measured
+      # cycle still finds nothing and creates everything; the warm-up's users and groups stay, for every target alike.
+      dotnet "$driver" cycle --url "$base" --token "$key" --users "$WARMUP_USERS" --groups "$warm_groups" --members "$warm_members" \
+        --member-batch "${MEMBER_BATCH:-10}" --concurrency "${CONCURRENCY:-8}" --prefix warm --no-verify --label "$target warm-up" \
+        --out "$work/warmup.jsonl" > /dev/null || { echo "error: the warm-up cycle against $target failed" >&2; status=1; }
+    fi
     before=$(wc -l < "$out")
     dotnet "$driver" cycle --url "$base" --token "$key" "${driver_args[@]}" --label "$target" --out "$out" > /dev/null || status=1
     [ "$(wc -l < "$out")" -gt "$before" ] || echo "error: $target gave no result (the driver stopped before the cycle, see above)" >&2
@@ -161,7 +172,7 @@ for size_target in ${LOOKUP_SIZES:+$TARGETS}; do
   stop_server
 done
 
-node - "$out" <<'JS'
+node - "$out" "$WARMUP_USERS" <<'JS'
 const fs = require("node:fs");
 const rows = fs.readFileSync(process.argv[2], "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
@@ -169,6 +180,9 @@ const kind = (r, k) => r.kinds.find((x) => x.kind === k) || {};
 const cycles = rows.filter((r) => r.mode === "cycle");
 const targets = [...new Set(cycles.map((r) => r.label))];
 const med = {};
+const warm = Number(process.argv[3] || 0);
+console.log(warm > 0 ? `Each server was warmed by an untimed ${warm}-user cycle first (a running server).` : "Each server was a fresh process (cold: JIT and pools warm up during the cycle).");
+console.log("");
 console.log("| target | runs | status | wall s (median; runs) | req/s | users s | groups s | members s | user GET p50/p99 ms | user POST p50/p99 ms | PATCH p50/p99 ms |");
 console.log("| --- | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 for (const t of targets) {

@@ -47,9 +47,10 @@ public static class JostleScimEntityFrameworkBuilderExtensions
         ArgumentNullException.ThrowIfNull(configureStores);
         var options = new ScimEntityFrameworkOptions();
         configureStores(options);
-        if (options.ProvisioningLogQueueCapacity < 1 || options.ProvisioningLogBatchSize < 1 || options.ProvisioningLogRetentionInterval <= TimeSpan.Zero)
+        if (options.ProvisioningLogQueueCapacity < 1 || options.ProvisioningLogBatchSize < 1 || options.ProvisioningLogRetentionInterval <= TimeSpan.Zero
+            || options.ProvisioningLogWriteDelay < TimeSpan.Zero)
         {
-            throw new ArgumentException("ScimEntityFrameworkOptions: ProvisioningLogQueueCapacity and ProvisioningLogBatchSize must be at least 1, and ProvisioningLogRetentionInterval positive.", nameof(configureStores));
+            throw new ArgumentException("ScimEntityFrameworkOptions: ProvisioningLogQueueCapacity and ProvisioningLogBatchSize must be at least 1, ProvisioningLogRetentionInterval positive and ProvisioningLogWriteDelay not negative.", nameof(configureStores));
         }
 
         var services = builder.Services;

@@ -27,6 +27,14 @@ public sealed class ScimEntityFrameworkOptions
     /// <summary>The most log records the background writer inserts in one statement batch. Default 500.</summary>
     public int ProvisioningLogBatchSize { get; set; } = 500;
 
+    /// <summary>
+    /// How long the background writer waits, once records are queued, for more to join the same insert. A longer wait
+    /// means fewer, larger transactions under load (on SQLite, fewer syncs to disk and fewer turns at the one write lock
+    /// the resource writes also need); records are readable that much later. <c>FlushAsync</c> and shutdown do not wait.
+    /// <see cref="TimeSpan.Zero"/> writes whatever is queued at once. Default 100 ms.
+    /// </summary>
+    public TimeSpan ProvisioningLogWriteDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>How often the background writer deletes expired log records. Default one hour.</summary>
     public TimeSpan ProvisioningLogRetentionInterval { get; set; } = TimeSpan.FromHours(1);
 }

@@ -120,6 +120,54 @@ public abstract class EfProvisioningLogTests : IDisposable
     }
 
     [Fact]
+    public async Task RecordsArrivingWithinTheWriteDelayGoIntoOneInsert()
+    {
+        var saves = new SaveCounter();
+        await using var log = CreateLog(o => o.ProvisioningLogWriteDelay = TimeSpan.FromSeconds(5), saves);
+        var entries = Enumerable.Range(0, 20).Select(i => Entry($"d{i:00}", "tenant-a", T0.AddSeconds(i), 201, "User", $"u{i}")).ToArray();
+        await log.WriteAsync(Entry("w0", "tenant-b", T0, 201, "User", "w0"));
+        await log.FlushAsync(); // The database is created and the writer idle before the records under test arrive.
+        var savesBefore = saves.Count;
+
+        await log.WriteAsync(entries[0]);
+        await Task.Delay(300); // Without the delay, the first record would be written on its own by now.
+        foreach (var entry in entries.Skip(1))
+        {
+            await log.WriteAsync(entry);
+        }
+
+        // No flush: the writer woke on the first record, waits out the delay and writes all twenty at once.
+        var written = 0;
+        for (var i = 0; i < 200 && written < entries.Length; i++)
+        {
+            await Task.Delay(50);
+            written = (await log.QueryAsync(new ProvisioningLogQuery { Tenant = "tenant-a", PageSize = 100 })).Entries.Count;
+        }
+
+        Assert.Equal(entries.Length, written);
+        Assert.Equal(savesBefore + 1, saves.Count);
+    }
+
+    [Fact]
+    public async Task AFlushDoesNotWaitForTheWriteDelay()
+    {
+        await using var log = CreateLog(o => o.ProvisioningLogWriteDelay = TimeSpan.FromHours(1));
+        await log.WriteAsync(Entry("f1", "tenant-a", T0, 201, "User", "u1"));
+        await log.WriteAsync(Entry("f2", "tenant-a", T0, 201, "User", "u2"));
+
+        // Were the flush to wait for the delay, this would time out after a minute.
+        await log.FlushAsync().WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(2, await RowCountAsync());
+    }
+
+    [Fact]
+    public void ANegativeWriteDelayIsRefused()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => CreateLog(o => o.ProvisioningLogWriteDelay = TimeSpan.FromMilliseconds(-1)));
+    }
+
+    [Fact]
     public async Task AForeignContinuationTokenOrPageSizeIsRefused()
     {
         await using var log = CreateLog();
@@ -214,11 +262,43 @@ public abstract class EfProvisioningLogTests : IDisposable
         return services.BuildServiceProvider();
     }
 
-    private EfProvisioningLog CreateLog(Action<ScimEntityFrameworkOptions>? configure = null, TimeSpan? maxAge = null)
+    private EfProvisioningLog CreateLog(Action<ScimEntityFrameworkOptions>? configure = null, TimeSpan? maxAge = null) =>
+        CreateLog(configure, Database.Factory, maxAge);
+
+    private EfProvisioningLog CreateLog(Action<ScimEntityFrameworkOptions> configure, SaveCounter saves)
+    {
+        var builder = new DbContextOptionsBuilder<ScimDbContext>();
+        Database.Configure(builder);
+        builder.AddInterceptors(saves);
+        return CreateLog(configure, new Microsoft.EntityFrameworkCore.Infrastructure.PooledDbContextFactory<ScimDbContext>(builder.Options), null);
+    }
+
+    private EfProvisioningLog CreateLog(Action<ScimEntityFrameworkOptions>? configure, IDbContextFactory<ScimDbContext> factory, TimeSpan? maxAge)
     {
         var options = new ScimEntityFrameworkOptions();
         configure?.Invoke(options);
-        return new EfProvisioningLog(Database.Factory, new ProvisioningLogOptions { MaxAge = maxAge ?? TimeSpan.FromDays(30) }, options, null, Time);
+        return new EfProvisioningLog(factory, new ProvisioningLogOptions { MaxAge = maxAge ?? TimeSpan.FromDays(30) }, options, null, Time);
+    }
+
+    /// <summary>Counts the saves that write provisioning log records.</summary>
+    private sealed class SaveCounter : Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesInterceptor
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> SavingChangesAsync(
+            Microsoft.EntityFrameworkCore.Diagnostics.DbContextEventData eventData,
+            Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result,
+            CancellationToken cancellationToken = default)
+        {
+            if (eventData.Context?.ChangeTracker.Entries<ScimProvisioningLogEntity>().Any() == true)
+            {
+                Interlocked.Increment(ref _count);
+            }
+
+            return base.SavingChangesAsync(eventData, result, cancellationToken);
+        }
     }
 
     private async Task<int> RowCountAsync()

@@ -35,8 +35,11 @@ internal sealed class EfProvisioningLog : EfScimStoreBase, IProvisioningLogSink,
     private readonly Counter<long> _droppedCounter;
     private readonly Lock _startLock = new();
     private Task? _writer;
+    private readonly TimeSpan _writeDelay;
     private TaskCompletionSource _progress = NewSignal();
+    private TaskCompletionSource _writeNow = NewSignal();
     private long _enqueued;
+    private long _flushUpTo;
     private long _processed;
     private long _dropped;
     private long _lost;
@@ -58,6 +61,8 @@ internal sealed class EfProvisioningLog : EfScimStoreBase, IProvisioningLogSink,
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ProvisioningLogQueueCapacity, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ProvisioningLogBatchSize, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.ProvisioningLogRetentionInterval, TimeSpan.Zero, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ProvisioningLogWriteDelay, TimeSpan.Zero, nameof(options));
+        _writeDelay = options.ProvisioningLogWriteDelay;
         _capacity = options.ProvisioningLogQueueCapacity;
         _batchSize = options.ProvisioningLogBatchSize;
         _maxAge = logOptions.MaxAge;
@@ -131,6 +136,15 @@ internal sealed class EfProvisioningLog : EfScimStoreBase, IProvisioningLogSink,
     {
         var target = Interlocked.Read(ref _enqueued);
         EnsureWriter();
+        // No batching wait for records someone is waiting for: raise the mark first, then wake the writer. A writer that
+        // starts its wait after this sees the mark; one that started before is woken.
+        for (var mark = Interlocked.Read(ref _flushUpTo); mark < target;)
+        {
+            var seen = Interlocked.CompareExchange(ref _flushUpTo, target, mark);
+            mark = seen == mark ? target : seen;
+        }
+
+        Volatile.Read(ref _writeNow).TrySetResult();
         while (true)
         {
             // Read the signal before the counter: the writer raises the counter before it completes the signal.
@@ -254,6 +268,7 @@ internal sealed class EfProvisioningLog : EfScimStoreBase, IProvisioningLogSink,
     {
         _stopping = true;
         _queue.Writer.TryComplete();
+        Volatile.Read(ref _writeNow).TrySetResult();
         Task? writer;
         lock (_startLock)
         {
@@ -346,13 +361,15 @@ internal sealed class EfProvisioningLog : EfScimStoreBase, IProvisioningLogSink,
                 break; // Completed and drained.
             }
 
-            while (reader.TryRead(out var entry))
+            Drain(reader, batch);
+            if (batch.Count > 0 && await GatherAsync().ConfigureAwait(false))
             {
-                batch.Add(entry);
-                if (batch.Count == _batchSize)
-                {
-                    await WriteBatchAsync(batch).ConfigureAwait(false);
-                }
+                Drain(reader, batch);
+            }
+
+            while (batch.Count >= _batchSize)
+            {
+                await WriteBatchAsync(batch, _batchSize).ConfigureAwait(false);
             }
 
             if (batch.Count > 0)
@@ -364,13 +381,50 @@ internal sealed class EfProvisioningLog : EfScimStoreBase, IProvisioningLogSink,
         Signal();
     }
 
-    private async Task WriteBatchAsync(List<ProvisioningLogEntry> batch)
+    /// <summary>Moves every queued record into <paramref name="batch"/>.</summary>
+    private static void Drain(ChannelReader<ProvisioningLogEntry> reader, List<ProvisioningLogEntry> batch)
     {
+        while (reader.TryRead(out var entry))
+        {
+            batch.Add(entry);
+        }
+    }
+
+    /// <summary>
+    /// Waits up to <see cref="ScimEntityFrameworkOptions.ProvisioningLogWriteDelay"/> so that the records of the
+    /// requests arriving meanwhile go into the same insert: under load that is one transaction (on SQLite, one sync to
+    /// disk and one turn at the write gate the user creates also wait for) per interval instead of one per request.
+    /// A flush or stop ends the wait at once. The wait runs on the system clock, not the injected one: it is a batching
+    /// window, not a time anything is recorded at.
+    /// </summary>
+    /// <returns>Whether it waited (so more records may be queued).</returns>
+    private async Task<bool> GatherAsync()
+    {
+        if (_writeDelay <= TimeSpan.Zero || _stopping)
+        {
+            return false;
+        }
+
+        var wake = NewSignal();
+        Volatile.Write(ref _writeNow, wake);
+        if (_queue.Reader.Count >= _batchSize || _stopping || Interlocked.Read(ref _flushUpTo) > Interlocked.Read(ref _processed))
+        {
+            return true;
+        }
+
+        await Task.WhenAny(wake.Task, Task.Delay(_writeDelay, TimeProvider.System)).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task WriteBatchAsync(List<ProvisioningLogEntry> batch, int? count = null)
+    {
+        var take = Math.Min(count ?? batch.Count, batch.Count);
+        var entries = take == batch.Count ? batch : batch.GetRange(0, take);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await InsertAsync(batch, CancellationToken.None).ConfigureAwait(false);
+                await InsertAsync(entries, CancellationToken.None).ConfigureAwait(false);
                 break;
             }
 #pragma warning disable CA1031 // The writer must outlive a database outage; the records are counted and logged as lost.
@@ -383,14 +437,14 @@ internal sealed class EfProvisioningLog : EfScimStoreBase, IProvisioningLogSink,
                     continue;
                 }
 
-                Interlocked.Add(ref _lost, batch.Count);
-                EfLog.ProvisioningLogWriteFailed(_logger, batch.Count, exception);
+                Interlocked.Add(ref _lost, take);
+                EfLog.ProvisioningLogWriteFailed(_logger, take, exception);
                 break;
             }
         }
 
-        Interlocked.Add(ref _processed, batch.Count);
-        batch.Clear();
+        Interlocked.Add(ref _processed, take);
+        batch.RemoveRange(0, take);
         Signal();
     }
 
