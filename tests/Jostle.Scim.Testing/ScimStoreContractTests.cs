@@ -618,6 +618,50 @@ public abstract class ScimStoreContractTests
     }
 
     [Fact]
+    public async Task ManyMembersAddedAtOnceAreAllStoredInOrderOnceEach()
+    {
+        var groups = CreateGroupStore();
+        await groups.CreateAsync(TenantA, GroupDocument("g1", "One", "W/\"1\"", "m0003"));
+        var added = Enumerable.Range(0, 600).Select(i => new GroupMember($"m{i:0000}", i % 3 == 0 ? null : i % 3 == 1 ? "User" : "Group")).ToList();
+        added.Add(new GroupMember("m0007", "User")); // Listed twice: stored once.
+
+        var result = await groups.UpdateMembersAsync(TenantA, "g1", new MembershipUpdate { Added = added, LastModified = DateTimeOffset.UnixEpoch, NewVersion = "W/\"2\"" }, "W/\"1\"");
+
+        Assert.Equal(StoreStatus.Ok, result.Status);
+        string[] expected = ["m0003", .. Enumerable.Range(0, 600).Where(i => i != 3).Select(i => $"m{i:0000}")];
+        var document = (await groups.GetAsync(TenantA, "g1", includeMembers: true))!.Document;
+        Assert.Equal(expected, MemberIdsOf(document));
+        var m0002 = document.GetProperty("members").EnumerateArray().Single(m => m.GetProperty("value").GetString() == "m0002");
+        Assert.Equal("Group", m0002.GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task FindExistingAnswersTheTenantsIdsThatExistAndNoOthers()
+    {
+        var users = await UsersAsync(("u1", "one"), ("u2", "two"));
+        Assert.Equal(StoreStatus.Ok, (await users.CreateAsync(TenantB, UserDocument("u3", "three"))).Status);
+        var groups = CreateGroupStore();
+        Assert.Equal(StoreStatus.Ok, (await groups.CreateAsync(TenantA, GroupDocument("g1", "One", "W/\"1\"", "u1"))).Status);
+        IScimResourceStore userStore = users, groupStore = groups;
+
+        Assert.Equal(["u1", "u2"], (await userStore.FindExistingAsync(TenantA, ["u2", "u3", "g1", "nope", "u1", "u2"])).Order(StringComparer.Ordinal));
+        Assert.Equal(["u3"], (await userStore.FindExistingAsync(TenantB, ["u1", "u3"])).Order(StringComparer.Ordinal));
+        Assert.Equal(["g1"], (await groupStore.FindExistingAsync(TenantA, ["u1", "g1"])).Order(StringComparer.Ordinal));
+        Assert.Empty(await groupStore.FindExistingAsync(TenantB, ["g1"]));
+        Assert.Empty(await userStore.FindExistingAsync(TenantA, []));
+        Assert.Empty(await userStore.FindExistingAsync(TenantA, ["U1"])); // ids are exact
+    }
+
+    [Fact]
+    public async Task FindExistingAnswersForThousandsOfIdsAtOnce()
+    {
+        var users = await UsersAsync(("u1", "one"), ("u2", "two"), ("u3", "three"));
+        var ids = Enumerable.Range(0, 2_500).Select(i => $"x{i}").Append("u3").Prepend("u1").ToList();
+
+        Assert.Equal(["u1", "u3"], (await ((IScimResourceStore)users).FindExistingAsync(TenantA, ids)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task RemovingMembersLeavesTheOthersInOrder()
     {
         var groups = CreateGroupStore();

@@ -396,21 +396,39 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
         return [.. MemberIds(document).Where(m => !current.Contains(m.Value))];
     }
 
-    /// <summary>Every member must be a User (or, when typed so, a Group) of the tenant: 400 invalidValue names the first that is not.</summary>
+    /// <summary>
+    /// Every member must be a User (or, when typed so, a Group) of the tenant: 400 invalidValue names the first that is
+    /// not. One <see cref="IScimResourceStore.FindExistingAsync"/> per store, not one read per member; an untyped
+    /// member that is no User may be a Group.
+    /// </summary>
     private async Task CheckMembersExistAsync(string tenant, IReadOnlyList<GroupMember> members, CancellationToken ct)
     {
+        if (members.Count == 0)
+        {
+            return;
+        }
+
+        var userIds = members.Where(m => !IsGroupMember(m)).Select(m => m.Value).Distinct(StringComparer.Ordinal).ToList();
+        var foundUsers = userIds.Count == 0 ? NoIds : await users.FindExistingAsync(tenant, userIds, ct);
+        var groupIds = members.Where(m => IsGroupMember(m) || (m.Type is null && !foundUsers.Contains(m.Value)))
+            .Select(m => m.Value).Distinct(StringComparer.Ordinal).ToList();
+        var foundGroups = groupIds.Count == 0 ? NoIds : await groups.FindExistingAsync(tenant, groupIds, ct);
         foreach (var member in members)
         {
-            var isGroup = string.Equals(member.Type, "Group", StringComparison.OrdinalIgnoreCase);
+            var isGroup = IsGroupMember(member);
             var found = isGroup
-                ? await groups.GetAsync(tenant, member.Value, includeMembers: false, ct)
-                : await users.GetAsync(tenant, member.Value, ct) ?? (member.Type is null ? await groups.GetAsync(tenant, member.Value, includeMembers: false, ct) : null);
-            if (found is null)
+                ? foundGroups.Contains(member.Value)
+                : foundUsers.Contains(member.Value) || (member.Type is null && foundGroups.Contains(member.Value));
+            if (!found)
             {
                 throw new ScimException(ScimErrorType.InvalidValue, $"The member \"{member.Value}\" is not a {(isGroup ? "Group" : "User")} of this tenant.");
             }
         }
     }
+
+    private static readonly IReadOnlySet<string> NoIds = new HashSet<string>(StringComparer.Ordinal);
+
+    private static bool IsGroupMember(GroupMember member) => string.Equals(member.Type, "Group", StringComparison.OrdinalIgnoreCase);
 
     private void LogRules(ScimCompatibility rules, ScimResourceKind kind, string method)
     {

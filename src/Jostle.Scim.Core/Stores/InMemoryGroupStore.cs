@@ -43,6 +43,15 @@ public sealed class InMemoryGroupStore : IScimGroupStore
     }
 
     /// <inheritdoc />
+    public ValueTask<IReadOnlySet<string>> FindExistingAsync(string tenantId, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(ids);
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(_table.FindExisting(tenantId, ids));
+    }
+
+    /// <inheritdoc />
     public ValueTask<StoreResult> ReplaceAsync(string tenantId, JsonObject document, string? expectedVersion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);

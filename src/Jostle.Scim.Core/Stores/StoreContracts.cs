@@ -149,6 +149,34 @@ public interface IScimResourceStore
     /// <returns>The page and the total.</returns>
     /// <exception cref="ScimException">The store cannot run the filter or sort (400 <c>invalidFilter</c> naming the attribute).</exception>
     ValueTask<StoreQueryResult> QueryAsync(string tenantId, StoreQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Which of <paramref name="ids"/> name a resource of the tenant. The library asks it once for all the new members
+    /// of a group (a <c>POST</c>, <c>PUT</c> or member <c>PATCH</c>), so a store that answers in one round trip keeps
+    /// a 10 000-member write from making 10 000 reads. The default reads each id with
+    /// <see cref="GetAsync(string, string, CancellationToken)"/>; the stores in this library override it.
+    /// </summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="ids">The ids to look for (duplicates allowed).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The ids, of those asked for, that exist in the tenant (ordinal).</returns>
+    async ValueTask<IReadOnlySet<string>> FindExistingAsync(string tenantId, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in ids.Distinct(StringComparer.Ordinal))
+        {
+            var resource = this is IScimGroupStore groups
+                ? await groups.GetAsync(tenantId, id, includeMembers: false, cancellationToken).ConfigureAwait(false)
+                : await GetAsync(tenantId, id, cancellationToken).ConfigureAwait(false);
+            if (resource is not null)
+            {
+                found.Add(id);
+            }
+        }
+
+        return found;
+    }
 }
 
 /// <summary>A store of User resources.</summary>

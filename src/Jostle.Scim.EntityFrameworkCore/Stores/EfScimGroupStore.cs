@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json.Nodes;
 using Jostle.Scim.Stores;
 using Microsoft.EntityFrameworkCore;
@@ -74,6 +76,17 @@ public sealed class EfScimGroupStore(IDbContextFactory<ScimDbContext> contextFac
                 .OrderBy(m => m.Key)
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
             return new StoredResource(row.Id, row.Version, EntityDocuments.WithMembers(row.Document, members));
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlySet<string>> FindExistingAsync(string tenantId, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (context.ConfigureAwait(false))
+        {
+            return await FindExistingAsync(ids, chunk => context.Groups.AsNoTracking().Where(g => g.TenantId == tenantId && chunk.Contains(g.Id)).Select(g => g.Id), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -256,15 +269,34 @@ public sealed class EfScimGroupStore(IDbContextFactory<ScimDbContext> contextFac
     }
 
     /// <summary>Inserts members in order, ignoring those already in the group (one row each; nothing else is read or written).</summary>
+    /// <summary>
+    /// Inserts members in multi-row statements (up to <see cref="MembersPerInsert"/> rows each); a member the group
+    /// already has is skipped by the unique key. Only parameter placeholders are put into the SQL text.
+    /// </summary>
     private static async Task AddMembersAsync(ScimDbContext context, string tenantId, string groupId, IReadOnlyList<(string Value, string? Type)> members, CancellationToken cancellationToken)
     {
-        foreach (var (value, type) in members)
+        for (var start = 0; start < members.Count; start += MembersPerInsert)
         {
-            await context.Database.ExecuteSqlAsync(
-                $"INSERT INTO scim_group_members (tenant_id, group_id, member_id, member_type) VALUES ({tenantId}, {groupId}, {value}, {type}) ON CONFLICT DO NOTHING",
-                cancellationToken).ConfigureAwait(false);
+            var count = Math.Min(MembersPerInsert, members.Count - start);
+            var sql = new StringBuilder("INSERT INTO scim_group_members (tenant_id, group_id, member_id, member_type) VALUES ");
+            var parameters = new object?[2 + (2 * count)];
+            parameters[0] = tenantId;
+            parameters[1] = groupId;
+            for (var i = 0; i < count; i++)
+            {
+                var (value, type) = members[start + i];
+                parameters[2 + (2 * i)] = value;
+                parameters[3 + (2 * i)] = type; // EF Core sends a null argument as NULL (DBNull has no type mapping).
+                sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"({{0}}, {{1}}, {{{2 + (2 * i)}}}, {{{3 + (2 * i)}}})");
+            }
+
+            sql.Append(" ON CONFLICT DO NOTHING");
+            await context.Database.ExecuteSqlRawAsync(sql.ToString(), parameters!, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Rows per member insert: 2 + 2 × 250 parameters, far below SQLite's and PostgreSQL's limits.</summary>
+    private const int MembersPerInsert = 250;
 
     private static StoredResource Stored(ScimGroupEntity group) => new(group.Id, group.Version, EntityDocuments.Element(group.Document));
 }

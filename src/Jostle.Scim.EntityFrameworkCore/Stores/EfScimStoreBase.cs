@@ -120,6 +120,21 @@ public abstract class EfScimStoreBase
         return (rows, total);
     }
 
+    /// <summary>The ids, of <paramref name="ids"/>, that <paramref name="query"/> finds; asked in chunks so that no statement gets too many values.</summary>
+    private protected static async Task<IReadOnlySet<string>> FindExistingAsync(
+        IReadOnlyCollection<string> ids,
+        Func<string[], IQueryable<string>> query,
+        CancellationToken cancellationToken)
+    {
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Chunk(1000))
+        {
+            found.UnionWith(await query(chunk).ToListAsync(cancellationToken).ConfigureAwait(false));
+        }
+
+        return found;
+    }
+
     /// <summary>What a read returns of a user or group row.</summary>
     private protected sealed record ResourceRow(string Id, string Version, string Document);
 

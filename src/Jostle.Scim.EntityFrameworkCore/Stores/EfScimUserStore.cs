@@ -191,6 +191,17 @@ public sealed class EfScimUserStore(IDbContextFactory<ScimDbContext> contextFact
     }
 
     /// <inheritdoc />
+    public async ValueTask<IReadOnlySet<string>> FindExistingAsync(string tenantId, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (context.ConfigureAwait(false))
+        {
+            return await FindExistingAsync(ids, chunk => context.Users.AsNoTracking().Where(u => u.TenantId == tenantId && chunk.Contains(u.Id)).Select(u => u.Id), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
     public async ValueTask<StoreResult> ReplaceAsync(string tenantId, JsonObject document, string? expectedVersion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(document);

@@ -97,6 +97,33 @@ internal sealed class InMemoryResourceTable
         }
     }
 
+    public IReadOnlySet<string> FindExisting(string tenantId, IReadOnlyCollection<string> ids)
+    {
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        if (!_tenants.TryGetValue(tenantId, out var tenant))
+        {
+            return found;
+        }
+
+        tenant.Lock.EnterReadLock();
+        try
+        {
+            foreach (var id in ids)
+            {
+                if (tenant.ById.ContainsKey(id))
+                {
+                    found.Add(id);
+                }
+            }
+        }
+        finally
+        {
+            tenant.Lock.ExitReadLock();
+        }
+
+        return found;
+    }
+
     public StoreResult Replace(string tenantId, JsonObject document, string? expectedVersion)
     {
         var prepared = Prepare(document);
