@@ -43,6 +43,16 @@ internal sealed class ScimApiKeyAuthenticationHandler(
     /// <summary>Whether authenticating this request failed because the key store threw.</summary>
     public static bool StoreFailed(HttpContext context) => context.Items.ContainsKey(StoreFailedItem);
 
+    /// <summary>The <see cref="HttpContext.Items"/> key of a key that was presented whole and correct but is revoked.</summary>
+    private static readonly object RevokedKeyItem = new();
+
+    /// <summary>
+    /// The key this request presented, when it was correct but revoked: its tenant's provisioning log records the
+    /// refusal, so an admin sees why provisioning stopped. (An unknown or malformed key names no tenant.)
+    /// </summary>
+    public static ScimApiKey? RevokedKey(HttpContext context) =>
+        context.Items.TryGetValue(RevokedKeyItem, out var key) ? key as ScimApiKey : null;
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var headers = Request.Headers.Authorization;
@@ -84,6 +94,11 @@ internal sealed class ScimApiKeyAuthenticationHandler(
                 return AuthenticateResult.Success(new AuthenticationTicket(Principal(key), Scheme.Name));
             case ScimApiKeyVerificationStatus.Revoked:
                 ApiKeyLog.Rejected(Logger, key?.KeyId ?? "(none)", "revoked");
+                if (key is not null)
+                {
+                    Context.Items[RevokedKeyItem] = key;
+                }
+
                 return AuthenticateResult.Fail("The API key was revoked.");
             case ScimApiKeyVerificationStatus.Malformed:
                 ApiKeyLog.Rejected(Logger, "(none)", "malformed");

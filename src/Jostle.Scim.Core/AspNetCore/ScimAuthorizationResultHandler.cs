@@ -47,6 +47,18 @@ internal sealed class ScimAuthorizationResultHandler : IAuthorizationMiddlewareR
             await ForEachScheme(policy, scheme => context.ChallengeAsync(scheme));
             status = StatusCodes.Status401Unauthorized;
             detail = "Authentication is required: send the provisioning token as 'Authorization: Bearer <token>'.";
+            if (ScimApiKeyAuthenticationHandler.RevokedKey(context) is { } revoked)
+            {
+                // The caller holds the whole key, so saying it was revoked tells them nothing new, and it is what the
+                // identity provider's admin needs to read; the refusal goes to the key's tenant's log.
+                detail = $"The provisioning token (key {revoked.KeyId}) was revoked: create a new key and enter it in the identity provider.";
+                if (operation is not null)
+                {
+                    operation.Tenant ??= revoked.TenantId;
+                    operation.Actor ??= revoked.Actor;
+                    operation.KeyId ??= revoked.KeyId;
+                }
+            }
             if (!context.Response.HasStarted && context.Response.Headers.WWWAuthenticate.Count == 0)
             {
                 context.Response.Headers.WWWAuthenticate = "Bearer";

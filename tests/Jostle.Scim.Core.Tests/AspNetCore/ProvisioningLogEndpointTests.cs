@@ -369,9 +369,15 @@ public sealed class ProvisioningLogEndpointTests : IAsyncLifetime
         await host.Services.GetRequiredService<Jostle.Scim.Keys.ScimApiKeyManager>().RevokeAsync(key.KeyId);
         using var revoked = await client.PostAsync("Users", Body($$"""{"schemas":["{{UserSchema}}"],"userName":"late"}"""));
         Assert.Equal(HttpStatusCode.Unauthorized, revoked.StatusCode);
+        using var stranger = host.ClientFor(plaintext[..^4] + "AAAA");
+        using var unknown = await stranger.PostAsync("Users", Body($$"""{"schemas":["{{UserSchema}}"],"userName":"stranger"}"""));
+        Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
 
+        // The revoked key's refusal is in its tenant's log (an admin sees why provisioning stopped); a wrong key names no tenant.
         var entries = (await host.Services.GetRequiredService<IProvisioningLogReader>().QueryAsync(new ProvisioningLogQuery())).Entries;
-        Assert.Equal([409, 201], entries.Select(e => e.Status));
+        Assert.Equal([401, 409, 201], entries.Select(e => e.Status));
+        Assert.Equal($"The provisioning token (key {key.KeyId}) was revoked: create a new key and enter it in the identity provider.", entries[0].Detail);
+        Assert.Equal(ProvisioningOperation.Create, entries[0].Operation);
         Assert.All(entries, e => Assert.Equal(("tenant-k", "azure-automation", key.KeyId), (e.Tenant, e.Actor, e.KeyId)));
         var sink = JsonSerializer.Serialize(entries);
         var logged = string.Join("\n", logs.Entries);
