@@ -160,16 +160,21 @@ public interface IScimResourceStore
     /// <param name="ids">The ids to look for (duplicates allowed).</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The ids, of those asked for, that exist in the tenant (ordinal).</returns>
-    async ValueTask<IReadOnlySet<string>> FindExistingAsync(string tenantId, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
+    ValueTask<IReadOnlySet<string>> FindExistingAsync(string tenantId, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default) =>
+        FindEachAsync(ids, id => GetAsync(tenantId, id, cancellationToken));
+
+    /// <summary>The default <see cref="FindExistingAsync"/>: reads each distinct id with <paramref name="read"/>.</summary>
+    /// <param name="ids">The ids to look for.</param>
+    /// <param name="read">Reads one resource, or returns <see langword="null"/>.</param>
+    /// <returns>The ids that <paramref name="read"/> found (ordinal).</returns>
+    protected static async ValueTask<IReadOnlySet<string>> FindEachAsync(IReadOnlyCollection<string> ids, Func<string, ValueTask<StoredResource?>> read)
     {
         ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(read);
         var found = new HashSet<string>(StringComparer.Ordinal);
         foreach (var id in ids.Distinct(StringComparer.Ordinal))
         {
-            var resource = this is IScimGroupStore groups
-                ? await groups.GetAsync(tenantId, id, includeMembers: false, cancellationToken).ConfigureAwait(false)
-                : await GetAsync(tenantId, id, cancellationToken).ConfigureAwait(false);
-            if (resource is not null)
+            if (await read(id).ConfigureAwait(false) is not null)
             {
                 found.Add(id);
             }
@@ -213,4 +218,9 @@ public interface IScimGroupStore : IScimResourceStore
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the member is gone from every group.</returns>
     ValueTask RemoveMemberEverywhereAsync(string tenantId, string memberId, CancellationToken cancellationToken = default);
+
+    /// <summary>The default for a group store reads each group without its members.</summary>
+    /// <inheritdoc cref="IScimResourceStore.FindExistingAsync"/>
+    ValueTask<IReadOnlySet<string>> IScimResourceStore.FindExistingAsync(string tenantId, IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
+        FindEachAsync(ids, id => GetAsync(tenantId, id, includeMembers: false, cancellationToken));
 }

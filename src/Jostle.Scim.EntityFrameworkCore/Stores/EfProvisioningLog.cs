@@ -367,12 +367,7 @@ internal sealed class EfProvisioningLog : EfScimStoreBase, IProvisioningLogSink,
                 Drain(reader, batch);
             }
 
-            while (batch.Count >= _batchSize)
-            {
-                await WriteBatchAsync(batch, _batchSize).ConfigureAwait(false);
-            }
-
-            if (batch.Count > 0)
+            while (batch.Count > 0)
             {
                 await WriteBatchAsync(batch).ConfigureAwait(false);
             }
@@ -416,9 +411,10 @@ internal sealed class EfProvisioningLog : EfScimStoreBase, IProvisioningLogSink,
         return true;
     }
 
-    private async Task WriteBatchAsync(List<ProvisioningLogEntry> batch, int? count = null)
+    /// <summary>Writes the first <see cref="ScimEntityFrameworkOptions.ProvisioningLogBatchSize"/> records of <paramref name="batch"/> (or all, if fewer) and removes them from it.</summary>
+    private async Task WriteBatchAsync(List<ProvisioningLogEntry> batch)
     {
-        var take = Math.Min(count ?? batch.Count, batch.Count);
+        var take = Math.Min(_batchSize, batch.Count);
         var entries = take == batch.Count ? batch : batch.GetRange(0, take);
         for (var attempt = 1; ; attempt++)
         {
