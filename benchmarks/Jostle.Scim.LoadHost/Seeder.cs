@@ -1,3 +1,4 @@
+using Jostle.Scim.Service;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -23,13 +24,13 @@ internal static class Seeder
     /// </summary>
     public static async Task<int> SeedInProcessAsync(IServiceProvider services, string tenant, Uri baseUri, int count)
     {
-        var resources = services.GetRequiredService<Jostle.Scim.AspNetCore.ScimResourceService>();
+        var resources = services.GetRequiredService<Jostle.Scim.Service.ScimResourceService>();
         var next = -1;
         async Task Worker()
         {
             for (var i = Interlocked.Increment(ref next); i < count; i = Interlocked.Increment(ref next))
             {
-                await resources.CreateAsync(Jostle.Scim.AspNetCore.ScimResourceKind.User, tenant, User(i), baseUri, CancellationToken.None);
+                await resources.CreateAsync(Jostle.Scim.Service.ScimResourceKind.User, tenant, User(i), baseUri, CancellationToken.None);
             }
         }
 

@@ -1,3 +1,4 @@
+using Jostle.Scim.Service;
 using Jostle.Scim.AspNetCore;
 using Jostle.Scim.Stores;
 using Microsoft.AspNetCore.Authorization;

@@ -1,3 +1,4 @@
+using Jostle.Scim.Service;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Jostle.Scim.Provisioning;

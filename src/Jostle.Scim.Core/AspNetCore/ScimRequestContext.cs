@@ -1,3 +1,4 @@
+using Jostle.Scim.Service;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Jostle.Scim.Filtering;

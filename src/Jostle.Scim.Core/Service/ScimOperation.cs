@@ -6,7 +6,9 @@ using Jostle.Scim.Filtering;
 using Jostle.Scim.Provisioning;
 using Jostle.Scim.Stores;
 
-namespace Jostle.Scim.AspNetCore;
+using Jostle.Scim.AspNetCore;
+
+namespace Jostle.Scim.Service;
 
 /// <summary>
 /// What is known about the SCIM operation running now (one per request, one per bulk item), for the provisioning log,

@@ -3,7 +3,9 @@ using Jostle.Scim.Resources;
 using Jostle.Scim.Schema;
 using Microsoft.Extensions.Options;
 
-namespace Jostle.Scim.AspNetCore;
+using Jostle.Scim.AspNetCore;
+
+namespace Jostle.Scim.Service;
 
 /// <summary>The per-application state the endpoints share: options, registry and one resource engine per resource type.</summary>
 internal sealed class ScimRuntime

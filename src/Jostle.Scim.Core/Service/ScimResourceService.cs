@@ -7,7 +7,9 @@ using Jostle.Scim.Resources;
 using Jostle.Scim.Stores;
 using Microsoft.Extensions.Logging;
 
-namespace Jostle.Scim.AspNetCore;
+using Jostle.Scim.AspNetCore;
+
+namespace Jostle.Scim.Service;
 
 /// <summary>
 /// What the endpoints (and <c>/Bulk</c>) do to resources, free of HTTP: load → apply → validate → write-if-version.
