@@ -1,5 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
-using Jostle.Scim.Filtering.Compilation;
+using Jostle.Scim.Filtering.Compilation.Delegates;
 using Jostle.Scim.Filtering.Parsing;
 using Jostle.Scim.Schema;
 

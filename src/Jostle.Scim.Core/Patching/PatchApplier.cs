@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Jostle.Scim.Filtering;
+using Jostle.Scim.Filtering.Compilation.Element;
 using Jostle.Scim.Schema;
 
 namespace Jostle.Scim.Patching;
