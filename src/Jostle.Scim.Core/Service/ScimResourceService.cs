@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Jostle.Scim.Filtering;
+using Jostle.Scim.Filtering.Rewrites;
 using Jostle.Scim.Patching;
 using Jostle.Scim.Protocol;
 using Jostle.Scim.Resources;

@@ -1,7 +1,7 @@
 using Jostle.Scim.Filtering;
 using Jostle.Scim.Schema;
 
-namespace Jostle.Scim.AspNetCore;
+namespace Jostle.Scim.Filtering.Rewrites;
 
 /// <summary>
 /// Narrows a root <c>/.search</c> filter to one resource type. RFC 7644 §3.4.2.2: a resource that lacks an attribute
