@@ -19,7 +19,8 @@ public enum FilterCompatibility
 
     /// <summary>
     /// Legacy Entra ID examples' unquoted values, e.g. <c>externalId eq jyoung</c>: a bare word
-    /// that is not <c>true</c>, <c>false</c>, <c>null</c> or a number is read as a string.
+    /// that is not <c>true</c>, <c>false</c> or <c>null</c> and does not start like a number (a digit, or <c>-</c>
+    /// and a digit) is read as a string. A word that starts like a number must be one (<c>12abc</c> is an error).
     /// </summary>
     UnquotedValues = 2,
 

@@ -47,6 +47,25 @@ public sealed class QueryEndpointTests : ScimHostTestBase
     }
 
     [Fact]
+    public async Task AnUnquotedValueThatIsAMalformedNumberIs400InvalidFilterSayingToQuoteIt()
+    {
+        using var response = await Client.GetAsync("Users?filter=" + Uri.EscapeDataString("userName eq 12abc"));
+        var body = await AssertErrorAsync(response, 400, "invalidFilter");
+        Assert.Contains("`12abc` is not a valid number; quote it if it is a string: \"12abc\"", body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnUnquotedBareWordIsStillReadAsAString()
+    {
+        await SeedAsync(2);
+        using var response = await Client.GetAsync("Users?filter=" + Uri.EscapeDataString("externalId eq ext1"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await JsonAsync(response);
+        Assert.Equal(1, body["totalResults"]!.GetValue<int>());
+        Assert.Equal("user01", body["Resources"]![0]!["userName"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task AFilterOnAnUnknownAttributeIs400InvalidFilter()
     {
         using var response = await Client.GetAsync("Users?filter=" + Uri.EscapeDataString("shoeSize eq 3"));

@@ -160,6 +160,28 @@ public class FilterParserTests
         Assert.Equal(FilterCompatibility.None, rules);
     }
 
+    [Theory]
+    [InlineData(FilterCompatibility.None)]
+    [InlineData(FilterCompatibility.UnquotedValues)]
+    [InlineData(FilterCompatibility.ValuePathSubAttribute)]
+    [InlineData(FilterCompatibility.All)]
+    public void AValueThatStartsLikeANumberButIsNotOneIsTheSameErrorUnderEveryRule(FilterCompatibility rules)
+    {
+        var options = new ScimFilterOptions { Compatibility = rules };
+
+        Assert.False(ScimFilter.TryParse("userName eq 12abc", options, out _, out var error, out _));
+        Assert.Equal("Syntax error at position 12: `12abc` is not a valid number; quote it if it is a string: \"12abc\".", error.Message);
+        Assert.Equal(12, error.Position);
+    }
+
+    [Fact]
+    public void AQuotedValueThatStartsLikeANumberIsAString()
+    {
+        var filter = ScimFilter.Parse("userName eq \"12abc\"");
+
+        Assert.Equal(new ComparisonExpression(P("userName"), ComparisonOperator.Equal, FilterValue.FromString("12abc")), filter);
+    }
+
     [Fact]
     public void BothRulesAreReportedWhenBothAreNeeded()
     {

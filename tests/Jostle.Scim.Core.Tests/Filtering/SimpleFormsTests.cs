@@ -26,7 +26,7 @@ public sealed class SimpleFormsTests
     private static readonly Gen<string> GenValue = Gen.OneOf(
         Gen.Const("\"bjensen\""), Gen.Const("\"\""), Gen.Const("\"a\\\"b\""), Gen.Const("\"a\\u0041\""), Gen.Const("\"unterminated"),
         Gen.Const("\"x\" and y pr"), Gen.Const("\"x\"]"), Gen.Const("true"), Gen.Const("False"), Gen.Const("NULL"), Gen.Const("nulls"),
-        Gen.Const("42"), Gen.Const("jyoung"), Gen.Const("\"日本 \t\""), Gen.Const(""));
+        Gen.Const("42"), Gen.Const("-1.5e3"), Gen.Const("12abc"), Gen.Const("1.2.3"), Gen.Const("jyoung"), Gen.Const("\"日本 \t\""), Gen.Const(""));
 
     /// <summary>Texts close to the simple shapes, so that both the accepted and the rejected sides are exercised.</summary>
     private static readonly Gen<string> GenNearSimple = Gen.Select(
@@ -90,7 +90,8 @@ public sealed class SimpleFormsTests
     {
         var simple = SimpleForms.TryFilter(text);
         Assert.NotNull(simple);
-        Assert.Equal(ScimFilter.Parse(text), simple);
+        Assert.True(FilterParser.TryParseFilterFully(text, ScimFilterOptions.Default, out var full, out var error, out _), error?.Message);
+        Assert.Equal(full, simple);
     }
 
     [Theory]
@@ -104,7 +105,19 @@ public sealed class SimpleFormsTests
     {
         var simple = SimpleForms.TryPatchPath(text);
         Assert.NotNull(simple);
-        Assert.Equal(PatchPath.Parse(text), simple);
+        Assert.True(FilterParser.TryParsePatchPathFully(text, out var full, out var error), error?.Message);
+        Assert.Equal(full, simple);
+    }
+
+    [Theory]
+    [InlineData("userName eq 12abc")]
+    [InlineData("externalId eq 2819c223")]
+    [InlineData("age eq 42")]
+    [InlineData("members[value eq 12abc]")]
+    public void ValuesThatStartLikeANumberGoTheFullWay(string text)
+    {
+        Assert.Null(SimpleForms.TryFilter(text));
+        Assert.Null(SimpleForms.TryPatchPath(text));
     }
 
     private static void AssertAgrees(string text)

@@ -106,17 +106,25 @@ internal static class FilterGrammar
     /// <summary><c>"not"</c>.</summary>
     public static readonly TokenListParser<ScimToken, Token<ScimToken>> Not = Keyword("not");
 
-    /// <summary><c>compValue = false / null / true / number / string</c>; literals are case-insensitive like every ABNF literal.</summary>
+    /// <summary>
+    /// <c>compValue = false / null / true / number / string</c>; literals are case-insensitive like every ABNF literal.
+    /// A value that starts like a number (a digit, or <c>-</c> and a digit) must be exactly one JSON number: <c>12abc</c>,
+    /// <c>1.2.3</c> or <c>5.x</c> is an error that says to quote it, under every set of rules (never an unquoted string).
+    /// </summary>
     public static readonly TokenListParser<ScimToken, FilterValue> CompValue = input =>
     {
         var next = input.ConsumeToken();
         if (next.HasValue)
         {
             var token = next.Value;
+            if (StartsLikeNumber(token))
+            {
+                return NumberValue(input, token, next.Remainder);
+            }
+
             var value = token.Kind switch
             {
                 ScimToken.String => FilterValue.FromString(FilterTokenizer.Unescape(token.Span)),
-                ScimToken.Number => FilterValue.FromNumber(token.ToStringValue()),
                 ScimToken.Identifier => token.Span.EqualsValueIgnoreCase("true") ? FilterValue.True
                     : token.Span.EqualsValueIgnoreCase("false") ? FilterValue.False
                     : token.Span.EqualsValueIgnoreCase("null") ? FilterValue.Null
@@ -135,6 +143,7 @@ internal static class FilterGrammar
     /// <summary>
     /// Compatibility (<see cref="FilterCompatibility.UnquotedValues"/>): a bare word such as <c>jyoung</c> or
     /// <c>jyoung@example.com</c> — adjacent name, word, number, dot and colon tokens with no space between — read as a string.
+    /// A word that starts like a number is never a string: it is a number or an error (see <see cref="CompValue"/>).
     /// </summary>
     public static readonly TokenListParser<ScimToken, FilterValue> UnquotedValue = input =>
     {
@@ -145,24 +154,77 @@ internal static class FilterGrammar
         }
 
         var first = next.Value;
+        if (StartsLikeNumber(first))
+        {
+            return NumberValue(input, first, next.Remainder);
+        }
+
+        var end = BareWordEnd(first, next.Remainder, out var remainder);
+        var text = first.Span.Source!.Substring(first.Position.Absolute, end - first.Position.Absolute);
+        return TokenListParserResult.Value(FilterValue.FromString(text), input, remainder);
+    };
+
+    /// <summary>Whether a value token starts like a JSON number: a digit, or <c>-</c> followed by a digit.</summary>
+    private static bool StartsLikeNumber(Token<ScimToken> token)
+    {
+        if (token.Kind == ScimToken.Number)
+        {
+            return true;
+        }
+
+        if (token.Kind != ScimToken.Word)
+        {
+            return false;
+        }
+
+        var source = token.Span.Source!;
+        var start = token.Position.Absolute;
+        return char.IsAsciiDigit(source[start])
+            || (source[start] == '-' && token.Span.Length > 1 && char.IsAsciiDigit(source[start + 1]));
+    }
+
+    /// <summary>
+    /// A value that starts like a number: one JSON number token, or — when more is written against it
+    /// (<c>12abc</c>, <c>1.2.3</c>, <c>12:30</c>) — an error at its start that quotes the whole run, consuming the token so
+    /// that no alternative (such as an unquoted string) is tried.
+    /// </summary>
+    private static TokenListParserResult<ScimToken, FilterValue> NumberValue(TokenList<ScimToken> input, Token<ScimToken> first, TokenList<ScimToken> afterFirst)
+    {
+        var end = BareWordEnd(first, afterFirst, out var remainder);
+        var start = first.Position.Absolute;
+        if (first.Kind == ScimToken.Number && end == start + first.Span.Length)
+        {
+            return TokenListParserResult.Value(FilterValue.FromNumber(first.ToStringValue()), input, afterFirst);
+        }
+
+        var text = first.Span.Source!.Substring(start, end - start);
+        var shown = text.Length > 32 ? string.Concat(text.AsSpan(0, 31), "…") : text;
+        var quoted = "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal) + "\"";
+        return TokenListParserResult.Empty<ScimToken, FilterValue>(remainder, new Position(start, 1, start + 1),
+            $"`{shown}` is not a valid number; quote it if it is a string: {quoted}");
+    }
+
+    /// <summary>
+    /// The end (in the source text) of a bare word that starts with <paramref name="first"/>: adjacent name, word, number,
+    /// URN, dot and colon tokens with no space between. <paramref name="remainder"/> is the input after it.
+    /// </summary>
+    private static int BareWordEnd(Token<ScimToken> first, TokenList<ScimToken> afterFirst, out TokenList<ScimToken> remainder)
+    {
         var end = first.Position.Absolute + first.Span.Length;
-        var remainder = next.Remainder;
+        remainder = afterFirst;
         while (true)
         {
             var following = remainder.ConsumeToken();
             if (!following.HasValue || following.Value.Position.Absolute != end
                 || following.Value.Kind is not (ScimToken.Identifier or ScimToken.Word or ScimToken.Number or ScimToken.Urn or ScimToken.Dot or ScimToken.Colon))
             {
-                break;
+                return end;
             }
 
             end += following.Value.Span.Length;
             remainder = following.Remainder;
         }
-
-        var text = first.Span.Source!.Substring(first.Position.Absolute, end - first.Position.Absolute);
-        return TokenListParserResult.Value(FilterValue.FromString(text), input, remainder);
-    };
+    }
 
     /// <summary>A keyword: an identifier equal to <paramref name="keyword"/>, ignoring case.</summary>
     public static TokenListParser<ScimToken, Token<ScimToken>> Keyword(string keyword)
