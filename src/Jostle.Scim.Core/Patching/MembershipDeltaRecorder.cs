@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Jostle.Scim.Filtering.Compilation.Element;
 using static Jostle.Scim.Patching.PatchJson;
 
 namespace Jostle.Scim.Patching;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Jostle.Scim.Filtering;
+using Jostle.Scim.Filtering.Compilation.Element;
 using Jostle.Scim.Schema;
 using static Jostle.Scim.Patching.PatchJson;
 

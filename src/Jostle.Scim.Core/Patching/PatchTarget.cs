@@ -1,4 +1,5 @@
 using Jostle.Scim.Filtering;
+using Jostle.Scim.Filtering.Compilation.Element;
 using Jostle.Scim.Schema;
 
 namespace Jostle.Scim.Patching;
