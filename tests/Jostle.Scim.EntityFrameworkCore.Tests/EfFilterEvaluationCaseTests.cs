@@ -167,7 +167,7 @@ public abstract class EfFilterEvaluationCaseTests<TDatabase>(TDatabase users) : 
 
     [Theory]
     [InlineData("emails.value", "u3,u1,u2,u10,u5,u9,u8,u12,u6,u11,u4,u7")]
-    [InlineData("name.formatted", "u1,u10,u11,u12,u2,u3,u4,u5,u6,u7,u8,u9")]
+    [InlineData("name.formatted", "u3,u1,u10,u11,u12,u2,u4,u5,u6,u7,u8,u9")]
     [InlineData("addresses.locality", "u1,u12,u9,u2,u10,u11,u3,u4,u5,u6,u7,u8")]
     [InlineData("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.displayName", "u1,u9,u10,u11,u12,u2,u3,u4,u5,u6,u7,u8")]
     public async Task SortByOrdersByTheDocumentsValueThePrimaryElseTheFirstThenById(string sortBy, string expected)
