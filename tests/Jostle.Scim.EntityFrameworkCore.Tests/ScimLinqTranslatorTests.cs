@@ -165,9 +165,15 @@ public sealed class ScimLinqTranslatorTests : IDisposable
     [InlineData("name.formatted eq \"x\"", "name.formatted")]
     [InlineData("emails[display eq \"x\"]", "emails.display")]
     [InlineData("x509Certificates pr", "x509Certificates")]
-    public void AFilterOnAnUnmappedAttributeIsAnInvalidFilterErrorNamingIt(string filter, string attribute)
+    public void AFilterOnAnUnmappedAttributeOfAMapWithoutADocumentIsAnInvalidFilterErrorNamingIt(string filter, string attribute)
     {
-        var error = Assert.Throws<ScimException>(() => UserSql(filter));
+        // Columns only: without MapDocument, nothing else can be read.
+        var columnsOnly = new ScimAttributeMap<ScimUserEntity>()
+            .Map("userName", u => u.UserName, normalized: u => u.NormalizedUserName)
+            .Map("name.givenName", u => u.GivenName)
+            .MapCollection("emails", u => u.Emails, email => email.Map("value", e => e.Value).Map("type", e => e.Type));
+
+        var error = Assert.Throws<ScimException>(() => ScimLinqTranslator.Translate(ScimFilter.Parse(filter), UserType, columnsOnly));
 
         Assert.Equal(400, error.Status);
         Assert.Equal(ScimErrorType.InvalidFilter, error.ScimType);

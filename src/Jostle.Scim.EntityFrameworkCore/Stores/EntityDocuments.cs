@@ -12,6 +12,7 @@ internal static class EntityDocuments
     private const string Jostle = ScimSchemaUris.JostleUser + ":";
 
     public static ScimAttributeMap<ScimUserEntity> UserMap { get; } = new ScimAttributeMap<ScimUserEntity>()
+        .MapDocument(u => u.Document)
         .Map("id", u => u.Id)
         .Map("userName", u => u.UserName, normalized: u => u.NormalizedUserName)
         .Map("externalId", u => u.ExternalId)
@@ -42,6 +43,7 @@ internal static class EntityDocuments
             .Map("primary", p => p.Primary));
 
     public static ScimAttributeMap<ScimGroupEntity> GroupMap { get; } = new ScimAttributeMap<ScimGroupEntity>()
+        .MapDocument(g => g.Document)
         .Map("id", g => g.Id)
         .Map("displayName", g => g.DisplayName, normalized: g => g.NormalizedDisplayName)
         .Map("externalId", g => g.ExternalId)

@@ -111,6 +111,7 @@ public class ScimDbContext(DbContextOptions<ScimDbContext> options) : DbContext(
         });
 
         var postgres = Database.IsNpgsql();
+        ScimJsonFunctions.Register(modelBuilder, postgres);
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {
             foreach (var property in entity.GetProperties())

@@ -52,6 +52,9 @@ public abstract class ScimAttributeMap
         }
     }
 
+    /// <summary>The member holding the resource's JSON document, read for attributes no other entry maps (<see langword="null"/> when none).</summary>
+    internal LambdaExpression? Document { get; private protected set; }
+
     /// <summary>An entry of an element map, looked up by sub-attribute name.</summary>
     internal MapEntry? FindElement(string subAttribute) => _entries.GetValueOrDefault(subAttribute);
 
@@ -158,6 +161,19 @@ public sealed class ScimAttributeMap<TEntity> : ScimAttributeMap
         var elementMap = new ScimAttributeMap<TElement>();
         elements(elementMap);
         Add(path, new CollectionEntry(collection, typeof(TElement), elementMap));
+        return this;
+    }
+
+    /// <summary>
+    /// Attributes not mapped to members are read from this JSON document (the full SCIM document, attribute names as
+    /// the schema spells them, extension attributes under their schema URN) with the database's JSON functions:
+    /// filters and sorting on them still run in SQL. The context must map those functions, as
+    /// <see cref="ScimDbContext"/> does.
+    /// </summary>
+    internal ScimAttributeMap<TEntity> MapDocument(Expression<Func<TEntity, string>> document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        Document = document;
         return this;
     }
 }
