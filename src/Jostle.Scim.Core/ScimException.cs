@@ -23,6 +23,12 @@ public enum ScimErrorType
     InvalidVersion,
     /// <summary><c>sensitive</c>: the request cannot be completed because of sensitive information in the URI.</summary>
     Sensitive,
+    /// <summary><c>invalidCursor</c> (RFC 9865): the cursor is malformed, was altered, or belongs to another query (filter, sort, resource type or tenant).</summary>
+    InvalidCursor,
+    /// <summary><c>expiredCursor</c> (RFC 9865): the cursor was valid but has expired; start again from the first page.</summary>
+    ExpiredCursor,
+    /// <summary><c>invalidCount</c> (RFC 9865): the <c>count</c> of a cursor-paged request is not a non-negative integer.</summary>
+    InvalidCount,
 }
 
 /// <summary>
@@ -75,6 +81,9 @@ public class ScimException : Exception
         ScimErrorType.InvalidValue => "invalidValue",
         ScimErrorType.InvalidVersion => "invalidVers",
         ScimErrorType.Sensitive => "sensitive",
+        ScimErrorType.InvalidCursor => "invalidCursor",
+        ScimErrorType.ExpiredCursor => "expiredCursor",
+        ScimErrorType.InvalidCount => "invalidCount",
         _ => throw new ArgumentOutOfRangeException(nameof(type)),
     };
 }

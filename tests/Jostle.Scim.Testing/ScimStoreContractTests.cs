@@ -591,6 +591,120 @@ public abstract class ScimStoreContractTests
         Assert.False(without.Resources.Single().Document.TryGetProperty("members", out _));
     }
 
+    // ---- Keyset paging (RFC 9865 cursors) ----
+
+    /// <summary>A keyset query: the page after <paramref name="after"/> in the default order.</summary>
+    /// <param name="type">The resource type.</param>
+    /// <param name="after">The position the previous page returned, or <see langword="null"/> for the first page.</param>
+    /// <param name="count">The page size.</param>
+    /// <param name="filter">The filter text, or <see langword="null"/>.</param>
+    /// <returns>The query.</returns>
+    protected static StoreQuery KeysetQuery(ResourceTypeDefinition type, string? after, int count, string? filter = null) => new()
+    {
+        ResourceType = type,
+        Filter = filter is null ? null : ScimFilter.Parse(filter),
+        Count = count,
+        Keyset = true,
+        After = after,
+    };
+
+    [Fact]
+    public async Task KeysetPagingWalksEveryResourceOnceInCreationOrderAndEndsWithoutAPosition()
+    {
+        var store = await UsersAsync(("u3", "c"), ("u1", "a"), ("u2", "b"), ("u5", "e"), ("u4", "d"));
+        if (!store.SupportsKeysetPaging)
+        {
+            return;
+        }
+
+        var first = await store.QueryAsync(TenantA, KeysetQuery(UserType, null, 2));
+        var second = await store.QueryAsync(TenantA, KeysetQuery(UserType, first.NextAfter, 2));
+        var last = await store.QueryAsync(TenantA, KeysetQuery(UserType, second.NextAfter, 2));
+
+        Assert.Equal(["u3", "u1", "u2", "u5", "u4"], [.. IdsOf(first), .. IdsOf(second), .. IdsOf(last)]);
+        Assert.Equal([5, 5, 5], new[] { first.TotalResults, second.TotalResults, last.TotalResults });
+        Assert.NotNull(first.NextAfter);
+        Assert.Null(last.NextAfter);
+    }
+
+    [Fact]
+    public async Task AKeysetPageThatEndsAtTheLastResourceHasNoNextPosition()
+    {
+        var store = await UsersAsync(("u1", "a"), ("u2", "b"));
+        if (!store.SupportsKeysetPaging)
+        {
+            return;
+        }
+
+        var page = await store.QueryAsync(TenantA, KeysetQuery(UserType, null, 2));
+        var none = await store.QueryAsync(TenantA, KeysetQuery(UserType, null, 0));
+
+        Assert.Equal(["u1", "u2"], IdsOf(page));
+        Assert.Null(page.NextAfter);
+        Assert.Equal((0, 2, null), (none.Resources.Count, none.TotalResults, none.NextAfter));
+    }
+
+    [Fact]
+    public async Task KeysetPagingSurvivesDeletesAndCreatesBetweenPages()
+    {
+        var store = await UsersAsync(("u1", "a"), ("u2", "b"), ("u3", "c"), ("u4", "d"), ("u5", "e"));
+        if (!store.SupportsKeysetPaging)
+        {
+            return;
+        }
+
+        var first = await store.QueryAsync(TenantA, KeysetQuery(UserType, null, 2));
+        // The page's last row and a row not yet seen go; a row is renamed; a new one comes.
+        await store.DeleteAsync(TenantA, "u2", null);
+        await store.DeleteAsync(TenantA, "u4", null);
+        await store.ReplaceAsync(TenantA, UserDocument("u3", "cc", "W/\"2\""), null);
+        await store.CreateAsync(TenantA, UserDocument("u6", "f"));
+        var second = await store.QueryAsync(TenantA, KeysetQuery(UserType, first.NextAfter, 2));
+        var last = await store.QueryAsync(TenantA, KeysetQuery(UserType, second.NextAfter, 2));
+
+        Assert.Equal(["u1", "u2"], IdsOf(first));
+        Assert.Equal(["u3", "u5", "u6"], [.. IdsOf(second), .. IdsOf(last)]);
+        Assert.Null(last.NextAfter);
+        Assert.Equal(4, second.TotalResults);
+    }
+
+    [Fact]
+    public async Task KeysetPagingAppliesTheFilterAndCountsOnlyTheMatches()
+    {
+        var store = await UsersAsync(("u1", "ann"), ("u2", "bob"), ("u3", "amy"), ("u4", "abe"), ("u5", "al"));
+        if (!store.SupportsKeysetPaging)
+        {
+            return;
+        }
+
+        var first = await store.QueryAsync(TenantA, KeysetQuery(UserType, null, 2, "userName sw \"a\""));
+        var last = await store.QueryAsync(TenantA, KeysetQuery(UserType, first.NextAfter, 2, "userName sw \"a\""));
+
+        Assert.Equal(["u1", "u3", "u4", "u5"], [.. IdsOf(first), .. IdsOf(last)]);
+        Assert.Equal(4, last.TotalResults);
+        Assert.Null(last.NextAfter);
+    }
+
+    [Fact]
+    public async Task KeysetPagingOfGroupsCarriesMembersWhenAsked()
+    {
+        var store = CreateGroupStore();
+        if (!store.SupportsKeysetPaging)
+        {
+            return;
+        }
+
+        await store.CreateAsync(TenantA, GroupDocument("g1", "one", "W/\"1\"", "m1"));
+        await store.CreateAsync(TenantA, GroupDocument("g2", "two", "W/\"1\"", "m2"));
+
+        var first = await store.QueryAsync(TenantA, KeysetQuery(GroupType, null, 1));
+        var last = await store.QueryAsync(TenantA, KeysetQuery(GroupType, first.NextAfter, 1));
+
+        Assert.Equal(["g1", "g2"], [.. IdsOf(first), .. IdsOf(last)]);
+        Assert.Equal(["m2"], MemberIdsOf(last.Resources[0].Document));
+        Assert.Null(last.NextAfter);
+    }
+
     // ---- Membership ----
 
     [Fact]

@@ -39,11 +39,32 @@ public sealed class JostleScimOptions
     /// <summary>The per-tenant rate limit. Default 50 requests per second with bursts of 100 (Entra ID requires at least 25); set <see cref="ScimRateLimitOptions.RequestsPerSecond"/> to 0 to turn it off.</summary>
     public ScimRateLimitOptions RateLimit { get; } = new();
 
+    /// <summary>Cursor pagination (RFC 9865): how cursors are signed and how long they live.</summary>
+    public ScimPaginationOptions Pagination { get; } = new();
+
     /// <summary>The authentication schemes advertised in <c>/ServiceProviderConfig</c>. Default: one OAuth bearer token scheme, as Microsoft Entra ID uses.</summary>
     public IList<ScimAuthenticationSchemeInfo> AdvertisedAuthenticationSchemes { get; } =
     [
         new("oauthbearertoken", "OAuth Bearer Token", "Authentication with a bearer token in the Authorization header.") { Primary = true },
     ];
+}
+
+/// <summary>
+/// Cursor pagination (RFC 9865). A cursor is opaque to clients and signed with HMAC-SHA256, so a forged or edited one
+/// is refused (<c>400 invalidCursor</c>).
+/// </summary>
+public sealed class ScimPaginationOptions
+{
+    /// <summary>
+    /// The HMAC-SHA256 key cursors are signed with (at least 32 bytes), or <see langword="null"/> for a random key made
+    /// once per process. Several hosts behind a load balancer MUST share one key: with a per-process key, a cursor
+    /// issued by one host is <c>invalidCursor</c> on the others (and after a restart). Keep it secret, like a token
+    /// signing key. Default <see langword="null"/>.
+    /// </summary>
+    public byte[]? CursorSigningKey { get; set; }
+
+    /// <summary>How long a cursor stays valid after the page that issued it (advertised as <c>pagination.cursorTimeout</c>); an older one is <c>400 expiredCursor</c>. Default 10 minutes.</summary>
+    public TimeSpan CursorTimeout { get; set; } = TimeSpan.FromMinutes(10);
 }
 
 /// <summary>An authentication scheme as <c>/ServiceProviderConfig</c> advertises it (RFC 7643 §5).</summary>
@@ -101,6 +122,16 @@ internal sealed class JostleScimOptionsValidator : IValidateOptions<JostleScimOp
         if (options.RateLimit.RequestsPerSecond < 0 || options.RateLimit.Burst < 0)
         {
             failures.Add($"JostleScimOptions.RateLimit.RequestsPerSecond and Burst must not be negative (they are {options.RateLimit.RequestsPerSecond} and {options.RateLimit.Burst}).");
+        }
+
+        if (options.Pagination.CursorSigningKey is { Length: < 32 } key)
+        {
+            failures.Add($"JostleScimOptions.Pagination.CursorSigningKey must be at least 32 bytes (it is {key.Length}).");
+        }
+
+        if (options.Pagination.CursorTimeout < TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"JostleScimOptions.Pagination.CursorTimeout must be at least one second (it is {options.Pagination.CursorTimeout}).");
         }
 
         if (options.AdvertisedAuthenticationSchemes.Count == 0)

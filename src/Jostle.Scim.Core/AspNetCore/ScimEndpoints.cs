@@ -112,9 +112,10 @@ internal static class ScimEndpoints
     private static async Task<IResult> ListAsync(ScimRequestContext r, ScimResourceKind kind, ScimQueryParameters query)
     {
         var projection = r.Runtime.Engine(kind).GetProjection(query.Attributes, query.ExcludedAttributes);
-        var result = await r.Service.QueryAsync(kind, r.Tenant, query, r.Aborted);
+        var (result, nextCursor) = await r.Service.QueryAsync(kind, r.Tenant, query, r.Aborted);
         var page = result.Resources.Select(s => (ScimResourceService.ToObject(s.Document), projection)).ToList();
-        return new ScimJsonResult(StatusCodes.Status200OK, w => ListResponseWriter.Write(w, result.TotalResults, query.StartIndex, page));
+        ListResponseWriter.CursorPage? cursor = query.IsCursorPaging ? new(nextCursor) : null;
+        return new ScimJsonResult(StatusCodes.Status200OK, w => ListResponseWriter.Write(w, result.TotalResults, query.StartIndex, page, cursor));
     }
 
     private static async Task<IResult> RootSearchAsync(ScimRequestContext r)
@@ -199,6 +200,15 @@ internal static class ScimDiscovery
             ["filter"] = new JsonObject { ["supported"] = true, ["maxResults"] = options.MaxResults },
             ["changePassword"] = new JsonObject { ["supported"] = false },
             ["sort"] = new JsonObject { ["supported"] = true },
+            ["pagination"] = new JsonObject
+            {
+                ["cursor"] = r.Service.SupportsCursorPaging,
+                ["index"] = true,
+                ["defaultPaginationMethod"] = "index",
+                ["defaultPageSize"] = options.MaxResults,
+                ["maxPageSize"] = options.MaxResults,
+                ["cursorTimeout"] = (int)options.Pagination.CursorTimeout.TotalSeconds,
+            },
             ["etag"] = new JsonObject { ["supported"] = true },
             ["authenticationSchemes"] = schemes,
             ["meta"] = new JsonObject

@@ -8,9 +8,31 @@ namespace Jostle.Scim.Protocol;
 internal static class ListResponseWriter
 {
     /// <summary>Writes a list of projected resources. <paramref name="resources"/> pairs each document with its projection.</summary>
-    public static void Write(Utf8JsonWriter writer, int totalResults, int startIndex, IReadOnlyList<(JsonObject Document, ResourceProjection Projection)> resources)
+    public static void Write(Utf8JsonWriter writer, int totalResults, int startIndex, IReadOnlyList<(JsonObject Document, ResourceProjection Projection)> resources) =>
+        Write(writer, totalResults, startIndex, resources, cursor: null);
+
+    /// <summary>
+    /// Writes a list of projected resources. With <paramref name="cursor"/> (RFC 9865 cursor paging) the response has
+    /// no <c>startIndex</c> and carries <c>nextCursor</c> unless this is the last page.
+    /// </summary>
+    public static void Write(Utf8JsonWriter writer, int totalResults, int startIndex, IReadOnlyList<(JsonObject Document, ResourceProjection Projection)> resources, CursorPage? cursor)
     {
-        WriteHead(writer, totalResults, startIndex, resources.Count);
+        writer.WriteStartObject();
+        writer.WriteStartArray("schemas");
+        writer.WriteStringValue(ScimProtocol.ListResponseSchema);
+        writer.WriteEndArray();
+        writer.WriteNumber("totalResults", totalResults);
+        writer.WriteNumber("itemsPerPage", resources.Count);
+        if (cursor is null)
+        {
+            writer.WriteNumber("startIndex", startIndex);
+        }
+        else if (cursor.Value.NextCursor is { } next)
+        {
+            writer.WriteString("nextCursor", next);
+        }
+
+        writer.WriteStartArray("Resources");
         foreach (var (document, projection) in resources)
         {
             projection.WriteTo(writer, document);
@@ -42,6 +64,9 @@ internal static class ListResponseWriter
         writer.WriteNumber("startIndex", startIndex);
         writer.WriteStartArray("Resources");
     }
+
+    /// <summary>Marks a cursor-paged response and carries its <c>nextCursor</c> (<see langword="null"/> on the last page).</summary>
+    public readonly record struct CursorPage(string? NextCursor);
 
     private static void WriteTail(Utf8JsonWriter writer)
     {

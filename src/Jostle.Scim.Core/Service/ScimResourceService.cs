@@ -181,22 +181,57 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
         await groups.RemoveMemberEverywhereAsync(tenant, id, ct);
     }
 
-    public async Task<StoreQueryResult> QueryAsync(ScimResourceKind kind, string tenant, ScimQueryParameters query, CancellationToken ct)
+    /// <summary>Whether both stores page by keyset, so cursor pagination (RFC 9865) is offered.</summary>
+    public bool SupportsCursorPaging => users.SupportsKeysetPaging && groups.SupportsKeysetPaging;
+
+    /// <summary>
+    /// Runs a query. With a <c>cursor</c> (RFC 9865) the store pages by keyset in its default order: the cursor carries
+    /// the position after which the page starts, signed and bound to this tenant, resource type, filter and sort.
+    /// </summary>
+    public async Task<ScimQueryPage> QueryAsync(ScimResourceKind kind, string tenant, ScimQueryParameters query, CancellationToken ct)
     {
         var engine = runtime.Engine(kind);
         var filter = ParseFilter(query.Filter);
+        var sortBy = ParseSortBy(engine, query);
+        string? after = null;
+        byte[]? queryHash = null;
+        if (query.IsCursorPaging)
+        {
+            if (!Store(kind).SupportsKeysetPaging)
+            {
+                throw new ScimException(ScimErrorType.InvalidValue, $"This service provider's {kind} store does not support cursor pagination (RFC 9865); page with startIndex and count instead.");
+            }
+
+            if (sortBy is not null)
+            {
+                throw new ScimException(ScimErrorType.InvalidValue, "Cursor pagination supports the default order only: drop sortBy and sortOrder, or page with startIndex and count to sort.");
+            }
+
+            queryHash = ScimCursorCodec.QueryHash(tenant, engine.ResourceType.Name, filter?.ToString(), query.SortBy, query.Descending);
+            after = query.Cursor!.Length == 0 ? null : Cursors.Open(query.Cursor, queryHash);
+        }
+
         var storeQuery = new StoreQuery
         {
             ResourceType = engine.ResourceType,
             Filter = filter,
-            SortBy = ParseSortBy(engine, query),
+            SortBy = sortBy,
             Descending = query.Descending,
             StartIndex = query.StartIndex,
             Count = query.Count,
             IncludeMembers = kind == ScimResourceKind.Group && ScimAttributeSelection.WantsMembers(query.Attributes, query.ExcludedAttributes),
+            Keyset = query.IsCursorPaging,
+            After = after,
         };
-        return await Store(kind).QueryAsync(tenant, storeQuery, ct);
+        var result = await Store(kind).QueryAsync(tenant, storeQuery, ct);
+        var next = queryHash is not null && result.NextAfter is { } position ? Cursors.Issue(queryHash, position) : null;
+        return new ScimQueryPage(result, next);
     }
+
+    private ScimCursorCodec Cursors => _cursors ??= new ScimCursorCodec(
+        runtime.Options.Pagination.CursorSigningKey, runtime.Options.Pagination.CursorTimeout, runtime.Users.Options.TimeProvider);
+
+    private ScimCursorCodec? _cursors;
 
     /// <summary>
     /// The root <c>/.search</c>: Users then Groups, one page over both, the total across them. The filter runs against
@@ -205,6 +240,11 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
     /// </summary>
     public async Task<(int Total, List<(ScimResourceKind Kind, StoredResource Resource)> Page)> QueryAllAsync(string tenant, ScimQueryParameters query, CancellationToken ct)
     {
+        if (query.IsCursorPaging)
+        {
+            throw new ScimException(ScimErrorType.InvalidValue, "Cursor pagination is not supported on a search across resource types (/.search); search /Users/.search or /Groups/.search with a cursor, or page with startIndex and count.");
+        }
+
         var filter = ParseFilter(query.Filter);
         ScimResourceKind[] allKinds = [ScimResourceKind.User, ScimResourceKind.Group];
         if (filter is not null)
@@ -442,6 +482,9 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
         }
     }
 }
+
+/// <summary>A page of a query and, with cursor pagination, the cursor of the next page (<see langword="null"/> on the last).</summary>
+internal sealed record ScimQueryPage(StoreQueryResult Result, string? NextCursor);
 
 /// <summary>Reads whether <c>attributes</c> / <c>excludedAttributes</c> ask for a Group's <c>members</c>.</summary>
 internal static class ScimAttributeSelection

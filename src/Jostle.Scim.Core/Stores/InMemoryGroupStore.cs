@@ -69,6 +69,10 @@ public sealed class InMemoryGroupStore : IScimGroupStore
     }
 
     /// <inheritdoc />
+    /// <remarks>Keyset paging walks the creation order from a position (the creation sequence), found by binary search.</remarks>
+    public bool SupportsKeysetPaging => true;
+
+    /// <inheritdoc />
     public ValueTask<StoreQueryResult> QueryAsync(string tenantId, StoreQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);

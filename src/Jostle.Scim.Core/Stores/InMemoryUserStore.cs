@@ -61,6 +61,10 @@ public sealed class InMemoryUserStore : IScimUserStore
     }
 
     /// <inheritdoc />
+    /// <remarks>Keyset paging walks the creation order from a position (the creation sequence), found by binary search.</remarks>
+    public bool SupportsKeysetPaging => true;
+
+    /// <inheritdoc />
     public ValueTask<StoreQueryResult> QueryAsync(string tenantId, StoreQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);

@@ -70,12 +70,37 @@ public sealed class StoreQuery
 
     /// <summary>For groups: whether to include <c>members</c> in the returned documents.</summary>
     public bool IncludeMembers { get; init; } = true;
+
+    /// <summary>
+    /// Whether to page by position (keyset, for RFC 9865 cursors) instead of by <see cref="StartIndex"/>: the page is the
+    /// first <see cref="Count"/> matches, in the store's stable default order, that come after <see cref="After"/>, and
+    /// the store reports <see cref="StoreQueryResult.NextAfter"/>. The library asks it only of a store whose
+    /// <see cref="IScimResourceStore.SupportsKeysetPaging"/> is <see langword="true"/>, and only with
+    /// <see cref="SortBy"/> <see langword="null"/>. The store must seek to the position (e.g.
+    /// <c>WHERE key &gt; @after ORDER BY key LIMIT n</c> on an indexed key), not skip rows, so a late page costs what the first costs.
+    /// </summary>
+    public bool Keyset { get; init; }
+
+    /// <summary>
+    /// With <see cref="Keyset"/>: the position of the last row of the previous page, as the store returned it in
+    /// <see cref="StoreQueryResult.NextAfter"/>, or <see langword="null"/> for the first page. Opaque to the library
+    /// (which signs it into the cursor, so a store receives only positions it issued).
+    /// </summary>
+    public string? After { get; init; }
 }
 
 /// <summary>A page of query results and the total number of matches.</summary>
 /// <param name="Resources">The page, in order.</param>
 /// <param name="TotalResults">How many resources match in all.</param>
-public sealed record StoreQueryResult(IReadOnlyList<StoredResource> Resources, int TotalResults);
+public sealed record StoreQueryResult(IReadOnlyList<StoredResource> Resources, int TotalResults)
+{
+    /// <summary>
+    /// For a <see cref="StoreQuery.Keyset"/> query: the position of the page's last row when more matches follow it, or
+    /// <see langword="null"/> when this is the last page. The position must stay meaningful when that row is deleted
+    /// (a stable, monotonic key such as a creation sequence), so a walk neither skips nor repeats a resource.
+    /// </summary>
+    public string? NextAfter { get; init; }
+}
 
 /// <summary>
 /// Changes to a group's members that a store applies without reading or rewriting the other members.
@@ -149,6 +174,13 @@ public interface IScimResourceStore
     /// <returns>The page and the total.</returns>
     /// <exception cref="ScimException">The store cannot run the filter or sort (400 <c>invalidFilter</c> naming the attribute).</exception>
     ValueTask<StoreQueryResult> QueryAsync(string tenantId, StoreQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Whether <see cref="QueryAsync"/> honours <see cref="StoreQuery.Keyset"/> (RFC 9865 cursor pagination). A store
+    /// that does not (the default) makes a cursor request a <c>400</c> that says so, and <c>/ServiceProviderConfig</c>
+    /// does not advertise cursors.
+    /// </summary>
+    bool SupportsKeysetPaging => false;
 
     /// <summary>
     /// Which of <paramref name="ids"/> name a resource of the tenant. The library asks it once for all the new members

@@ -158,6 +158,10 @@ public sealed class EfScimGroupStore(IDbContextFactory<ScimDbContext> contextFac
     }
 
     /// <inheritdoc />
+    /// <remarks>Keyset paging seeks on the surrogate primary key (creation order).</remarks>
+    public bool SupportsKeysetPaging => true;
+
+    /// <inheritdoc />
     public async ValueTask<StoreQueryResult> QueryAsync(string tenantId, StoreQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -170,18 +174,30 @@ public sealed class EfScimGroupStore(IDbContextFactory<ScimDbContext> contextFac
                 groups = groups.Where(ScimLinqTranslator.Translate(query.Filter, query.ResourceType, EntityDocuments.GroupMap));
             }
 
-            var ordered = query.SortBy is null
-                ? groups.OrderBy(g => g.Key)
-                : ScimLinqTranslator.ApplySort(groups, query.SortBy, query.Descending, query.ResourceType, EntityDocuments.GroupMap).ThenBy(g => g.Key);
-            var (rows, total) = await PageAsync(groups, ordered, g => new ResourceRow(g.Id, g.Version, g.Document), query, cancellationToken).ConfigureAwait(false);
+            List<ResourceRow> rows;
+            int total;
+            string? nextAfter = null;
+            if (query.Keyset)
+            {
+                (rows, total, nextAfter) = await KeysetPageAsync(
+                    groups, (q, after) => q.Where(g => g.Key > after), q => q.OrderBy(g => g.Key), g => new KeyedResourceRow(g.Key, g.Id, g.Version, g.Document), query, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var ordered = query.SortBy is null
+                    ? groups.OrderBy(g => g.Key)
+                    : ScimLinqTranslator.ApplySort(groups, query.SortBy, query.Descending, query.ResourceType, EntityDocuments.GroupMap).ThenBy(g => g.Key);
+                (rows, total) = await PageAsync(groups, ordered, g => new ResourceRow(g.Id, g.Version, g.Document), query, cancellationToken).ConfigureAwait(false);
+            }
+
             if (rows.Count == 0)
             {
-                return new StoreQueryResult([], total);
+                return new StoreQueryResult([], total) { NextAfter = nextAfter };
             }
 
             if (!query.IncludeMembers)
             {
-                return new StoreQueryResult([.. rows.Select(r => new StoredResource(r.Id, r.Version, EntityDocuments.Element(r.Document)))], total);
+                return new StoreQueryResult([.. rows.Select(r => new StoredResource(r.Id, r.Version, EntityDocuments.Element(r.Document)))], total) { NextAfter = nextAfter };
             }
 
             var ids = rows.Select(r => r.Id).ToList();
@@ -190,7 +206,7 @@ public sealed class EfScimGroupStore(IDbContextFactory<ScimDbContext> contextFac
                     .OrderBy(m => m.Key)
                     .ToListAsync(cancellationToken).ConfigureAwait(false))
                 .ToLookup(m => m.GroupId, StringComparer.Ordinal);
-            return new StoreQueryResult([.. rows.Select(r => new StoredResource(r.Id, r.Version, EntityDocuments.WithMembers(r.Document, members[r.Id])))], total);
+            return new StoreQueryResult([.. rows.Select(r => new StoredResource(r.Id, r.Version, EntityDocuments.WithMembers(r.Document, members[r.Id])))], total) { NextAfter = nextAfter };
         }
     }
 

@@ -120,6 +120,43 @@ public abstract class EfScimStoreBase
         return (rows, total);
     }
 
+    /// <summary>
+    /// One keyset page (RFC 9865 cursors) and the total: the rows after the position <see cref="StoreQuery.After"/> in
+    /// surrogate key (creation) order, found by a seek on the primary key (<c>WHERE key &gt; @after ORDER BY key
+    /// LIMIT count + 1</c>), so a late page costs what the first costs. The extra row only tells whether another page
+    /// follows. A first page that holds every match gives the total without a second query.
+    /// </summary>
+    private protected static async Task<(List<ResourceRow> Rows, int Total, string? NextAfter)> KeysetPageAsync<TEntity>(
+        IQueryable<TEntity> matching,
+        Func<IQueryable<TEntity>, long, IQueryable<TEntity>> seekAfter,
+        Func<IQueryable<TEntity>, IQueryable<TEntity>> orderByKey,
+        Expression<Func<TEntity, KeyedResourceRow>> row,
+        StoreQuery query,
+        CancellationToken cancellationToken)
+    {
+        if (query.Count <= 0)
+        {
+            return ([], await matching.CountAsync(cancellationToken).ConfigureAwait(false), null);
+        }
+
+        long? after = query.After is null
+            ? null
+            : long.TryParse(query.After, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var key)
+                ? key
+                : throw new ScimException(ScimErrorType.InvalidCursor, "The cursor does not name a position in this store; start again with cursor= (empty).");
+        var page = orderByKey(after is { } position ? seekAfter(matching, position) : matching);
+        var rows = await page.Take(query.Count + 1).Select(row).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var more = rows.Count > query.Count;
+        if (more)
+        {
+            rows.RemoveAt(rows.Count - 1);
+        }
+
+        var total = after is null && !more ? rows.Count : await matching.CountAsync(cancellationToken).ConfigureAwait(false);
+        var nextAfter = more ? rows[^1].Key.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+        return ([.. rows.Select(r => new ResourceRow(r.Id, r.Version, r.Document))], total, nextAfter);
+    }
+
     /// <summary>The ids, of <paramref name="ids"/>, that <paramref name="query"/> finds; asked in chunks so that no statement gets too many values.</summary>
     private protected static async Task<IReadOnlySet<string>> FindExistingAsync(
         IReadOnlyCollection<string> ids,
@@ -137,6 +174,9 @@ public abstract class EfScimStoreBase
 
     /// <summary>What a read returns of a user or group row.</summary>
     private protected sealed record ResourceRow(string Id, string Version, string Document);
+
+    /// <summary>What a keyset read returns of a user or group row: the row and its surrogate key (the position).</summary>
+    private protected sealed record KeyedResourceRow(long Key, string Id, string Version, string Document);
 
     /// <summary>How often a write without an expected version retries after losing a race.</summary>
     private protected const int MaxAttempts = 10;

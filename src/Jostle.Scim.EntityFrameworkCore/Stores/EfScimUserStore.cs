@@ -148,7 +148,7 @@ public sealed class EfScimUserStore(IDbContextFactory<ScimDbContext> contextFact
 
     /// <summary>The user name of a query that is exactly <c>userName eq "…"</c> on its first page, unsorted; otherwise <see langword="null"/>.</summary>
     private static string? UserNameLookup(StoreQuery query) =>
-        query is { SortBy: null, StartIndex: <= 1, Count: >= 1, Filter: ComparisonExpression { Operator: ComparisonOperator.Equal } comparison }
+        query is { SortBy: null, StartIndex: <= 1, Count: >= 1, After: null, Filter: ComparisonExpression { Operator: ComparisonOperator.Equal } comparison }
         && comparison.Value.Kind == FilterValueKind.String
         && comparison.Path is { SubAttribute: null } path
         && string.Equals(path.Name, "userName", StringComparison.OrdinalIgnoreCase)
@@ -270,6 +270,10 @@ public sealed class EfScimUserStore(IDbContextFactory<ScimDbContext> contextFact
     }
 
     /// <inheritdoc />
+    /// <remarks>Keyset paging seeks on the surrogate primary key (creation order).</remarks>
+    public bool SupportsKeysetPaging => true;
+
+    /// <inheritdoc />
     public async ValueTask<StoreQueryResult> QueryAsync(string tenantId, StoreQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -306,6 +310,13 @@ public sealed class EfScimUserStore(IDbContextFactory<ScimDbContext> contextFact
             if (query.Filter is not null)
             {
                 users = users.Where(ScimLinqTranslator.Translate(query.Filter, query.ResourceType, EntityDocuments.UserMap));
+            }
+
+            if (query.Keyset)
+            {
+                var (page, count, nextAfter) = await KeysetPageAsync(
+                    users, (q, after) => q.Where(u => u.Key > after), q => q.OrderBy(u => u.Key), u => new KeyedResourceRow(u.Key, u.Id, u.Version, u.Document), query, cancellationToken).ConfigureAwait(false);
+                return new StoreQueryResult([.. page.Select(r => new StoredResource(r.Id, r.Version, EntityDocuments.Element(r.Document)))], count) { NextAfter = nextAfter };
             }
 
             var ordered = query.SortBy is null

@@ -63,6 +63,7 @@ internal sealed class InMemoryResourceTable
 
             var row = new Row(prepared.Id, prepared.Utf8, tenant.NextSequence++);
             tenant.ById.Add(prepared.Id, row);
+            tenant.BySequence.Add(row.Sequence, prepared.Id);
             AddToIndexes(tenant, prepared.Id, prepared.Keys);
             if (_hasMembers)
             {
@@ -194,6 +195,7 @@ internal sealed class InMemoryResourceTable
             }
 
             tenant.ById.Remove(id);
+            tenant.BySequence.Remove(current.Sequence);
             RemoveFromIndexes(tenant, id, KeysOf(currentDocument));
             if (_hasMembers && tenant.Members!.Remove(id, out var members))
             {
@@ -298,9 +300,15 @@ internal sealed class InMemoryResourceTable
             return new StoreQueryResult([], 0);
         }
 
+        var after = query.Keyset ? ParseAfter(query.After) : null;
         tenant.Lock.EnterReadLock();
         try
         {
+            if (query.Keyset && filter is null && sort is null)
+            {
+                return KeysetPage(tenant, query, after);
+            }
+
             var matches = new List<Match>();
             var evaluated = 0;
             var lookup = FindIndexedLookup(query.Filter, query.ResourceType);
@@ -346,7 +354,7 @@ internal sealed class InMemoryResourceTable
                 }
             }
 
-            var start = Math.Max(query.StartIndex, 1) - 1;
+            var start = query.Keyset ? FirstAfter(matches, after) : Math.Max(query.StartIndex, 1) - 1;
             var count = Math.Clamp(matches.Count - start, 0, Math.Max(query.Count, 0));
             var page = new StoredResource[count];
             for (var i = 0; i < count; i++)
@@ -364,13 +372,74 @@ internal sealed class InMemoryResourceTable
                 page[i] = Compose(tenant, match.Id, document, query.IncludeMembers);
             }
 
-            return new StoreQueryResult(page, matches.Count);
+            var nextAfter = query.Keyset && count > 0 && start + count < matches.Count ? Position(matches[start + count - 1].Row.Sequence) : null;
+            return new StoreQueryResult(page, matches.Count) { NextAfter = nextAfter };
         }
         finally
         {
             tenant.Lock.ExitReadLock();
         }
     }
+
+    /// <summary>
+    /// A keyset page without a filter: a seek in the creation-order index and a read of the page (and one more entry,
+    /// to know whether another page follows), so a late page costs what the first costs, however many resources the
+    /// tenant holds.
+    /// </summary>
+    private StoreQueryResult KeysetPage(Tenant tenant, StoreQuery query, long? after)
+    {
+        var count = Math.Max(query.Count, 0);
+        var page = new List<StoredResource>(Math.Min(count, 1024));
+        long? next = null;
+        long last = 0;
+        foreach (var (sequence, id) in tenant.BySequence.After(after))
+        {
+            if (page.Count == count)
+            {
+                next = page.Count > 0 ? last : null;
+                break;
+            }
+
+            page.Add(Compose(tenant, id, StoreJson.Materialize(tenant.ById[id].Utf8), query.IncludeMembers));
+            last = sequence;
+        }
+
+        Volatile.Write(ref _lastQueryEvaluations, page.Count);
+        return new StoreQueryResult(page, tenant.ById.Count) { NextAfter = next is { } n ? Position(n) : null };
+    }
+
+    /// <summary>The index of the first match (sorted by sequence) created after <paramref name="after"/>.</summary>
+    private static int FirstAfter(List<Match> matches, long? after)
+    {
+        if (after is not { } position)
+        {
+            return 0;
+        }
+
+        int low = 0, high = matches.Count;
+        while (low < high)
+        {
+            var mid = (low + high) >>> 1;
+            if (matches[mid].Row.Sequence <= position)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+
+        return low;
+    }
+
+    private static string Position(long sequence) => sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static long? ParseAfter(string? after) => after is null
+        ? null
+        : long.TryParse(after, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var sequence)
+            ? sequence
+            : throw new ScimException(ScimErrorType.InvalidCursor, "The cursor does not name a position in this store; start again with cursor= (empty).");
 
     /// <summary>
     /// Tests one candidate and adds it to <paramref name="matches"/> when it passes. During a scan (no index applied)
@@ -652,6 +721,9 @@ internal sealed class InMemoryResourceTable
         public ReaderWriterLockSlim Lock { get; } = new(LockRecursionPolicy.NoRecursion);
 
         public Dictionary<string, Row> ById { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The ids in creation order, for keyset paging.</summary>
+        public SequenceIndex BySequence { get; } = new();
 
         public Dictionary<string, object?>[] Indexes { get; }
 
