@@ -347,24 +347,3 @@ public sealed class QueryPlanTests : IDisposable
         Assert.Matches("SEARCH .* USING (COVERING )?INDEX .*member_id", plan);
     }
 }
-
-/// <summary>The email value every match must have, which the user store turns into an index lookup.</summary>
-public sealed class EmailLookupHintTests
-{
-    [Theory]
-    [InlineData("emails[type eq \"work\"].value eq \"a@b.c\"", "a@b.c")]
-    [InlineData("emails[value eq \"a@b.c\" and type eq \"work\"]", "a@b.c")]
-    [InlineData("emails.value eq \"a@b.c\"", "a@b.c")]
-    [InlineData("emails eq \"a@b.c\"", "a@b.c")]
-    [InlineData("active eq true and emails[type eq \"work\"].value eq \"a@b.c\"", "a@b.c")]
-    [InlineData("emails[type eq \"work\"].value co \"a@b.c\"", null)]
-    [InlineData("emails.type eq \"a@b.c\"", null)]
-    [InlineData("userName eq \"x\" or emails.value eq \"a@b.c\"", null)]
-    [InlineData("not (emails.value eq \"a@b.c\")", null)]
-    [InlineData("emails[type eq \"work\" or value eq \"a@b.c\"]", null)]
-    [InlineData("phoneNumbers.value eq \"a@b.c\"", null)]
-    public void OnlyAValueEveryMatchMustHaveIsUsed(string filter, string? expected)
-    {
-        Assert.Equal(expected, EmailLookupHint.Find(Filtering.ScimFilter.Parse(filter)));
-    }
-}

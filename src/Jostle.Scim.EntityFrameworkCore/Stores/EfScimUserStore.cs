@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Jostle.Scim.Filtering;
+using Jostle.Scim.Filtering.Analysis;
 using Jostle.Scim.Schema;
 using Jostle.Scim.Stores;
 using Microsoft.EntityFrameworkCore;
@@ -148,13 +149,7 @@ public sealed class EfScimUserStore(IDbContextFactory<ScimDbContext> contextFact
 
     /// <summary>The user name of a query that is exactly <c>userName eq "…"</c> on its first page, unsorted; otherwise <see langword="null"/>.</summary>
     private static string? UserNameLookup(StoreQuery query) =>
-        query is { SortBy: null, StartIndex: <= 1, Count: >= 1, After: null, Filter: ComparisonExpression { Operator: ComparisonOperator.Equal } comparison }
-        && comparison.Value.Kind == FilterValueKind.String
-        && comparison.Path is { SubAttribute: null } path
-        && string.Equals(path.Name, "userName", StringComparison.OrdinalIgnoreCase)
-        && (path.SchemaUri is null || string.Equals(path.SchemaUri, ScimSchemaUris.User, StringComparison.OrdinalIgnoreCase))
-            ? comparison.Value.Text
-            : null;
+        query is { SortBy: null, StartIndex: <= 1, Count: >= 1, After: null } ? ScimFilterAnalysis.UserNameEquality(query.Filter) : null;
 
     private static readonly PerModelQuery<Func<ScimDbContext, string, string, IAsyncEnumerable<ResourceRow>>> UsersByUserNameQuery = new(() =>
         EF.CompileAsyncQuery((ScimDbContext context, string tenantId, string normalizedUserName) =>
@@ -294,7 +289,7 @@ public sealed class EfScimUserStore(IDbContextFactory<ScimDbContext> contextFact
             }
 
             var users = context.Users.AsNoTracking();
-            if (query.Filter is not null && EmailLookupHint.Find(query.Filter) is { } email)
+            if (query.Filter is not null && ScimFilterAnalysis.RequiredEmail(query.Filter) is { } email)
             {
                 // Every match has this email: start from the email index. The email rows carry the tenant, so the
                 // tenant condition is implied, and leaving it out keeps SQLite from scanning the tenant's users instead.

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Jostle.Scim.Filtering;
+using Jostle.Scim.Filtering.Analysis;
 using Jostle.Scim.Schema;
 
 namespace Jostle.Scim.Stores.InMemory;
@@ -487,35 +488,14 @@ internal sealed class InMemoryResourceTable
     /// </summary>
     private (int Slot, string Value)? FindIndexedLookup(FilterExpression? filter, ResourceTypeDefinition resourceType)
     {
-        switch (filter)
-        {
-            case ComparisonExpression { Operator: ComparisonOperator.Equal, Value: { Kind: FilterValueKind.String, Text: { } text }, Path: { SubAttribute: null } path }
-                when resourceType.TryResolve(path.SchemaUri, path.Name, out var schema, out var attribute)
-                    && ReferenceEquals(schema, resourceType.Schema)
-                    && attribute.Type == AttributeType.String
-                    && !attribute.MultiValued:
-                if (string.Equals(attribute.Name, "id", StringComparison.OrdinalIgnoreCase))
-                {
-                    // Ids are case-exact; a schema that made them case-insensitive falls back to a scan.
-                    return attribute.CaseExact ? (-1, text) : null;
-                }
-
-                var slot = Array.FindIndex(_indexed, n => string.Equals(n, attribute.Name, StringComparison.OrdinalIgnoreCase));
-                return slot < 0 ? null : (slot, text);
-            case LogicalExpression { Operator: LogicalOperator.And } and:
-                foreach (var operand in and.Operands)
-                {
-                    if (FindIndexedLookup(operand, resourceType) is { } lookup)
-                    {
-                        return lookup;
-                    }
-                }
-
-                return null;
-            default:
-                return null;
-        }
+        // Ids are case-exact; a schema that made them case-insensitive falls back to a scan.
+        var found = ScimFilterAnalysis.IndexableEquality(filter, resourceType, attribute => IsId(attribute) ? attribute.CaseExact : SlotOf(attribute) >= 0);
+        return found is not var (attribute, value) ? null : (IsId(attribute) ? -1 : SlotOf(attribute), value);
     }
+
+    private static bool IsId(AttributeDefinition attribute) => string.Equals(attribute.Name, "id", StringComparison.OrdinalIgnoreCase);
+
+    private int SlotOf(AttributeDefinition attribute) => Array.FindIndex(_indexed, n => string.Equals(n, attribute.Name, StringComparison.OrdinalIgnoreCase));
 
     private StoredResource Compose(Tenant tenant, string id, JsonElement document, bool includeMembers) =>
         new(id, StoreJson.VersionOf(document), _hasMembers && includeMembers ? StoreJson.WithMembers(document, tenant.Members![id]) : document);

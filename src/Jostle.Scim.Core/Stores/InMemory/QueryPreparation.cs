@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Jostle.Scim.Filtering;
+using Jostle.Scim.Filtering.Analysis;
 
 namespace Jostle.Scim.Stores.InMemory;
 
@@ -24,17 +25,5 @@ internal static class QueryPreparation
     public static IComparer<JsonElement>? Sorter(StoreQuery query) => SortComparer.Create(query);
 
     /// <summary>Whether a filter names the group attribute <c>members</c> anywhere.</summary>
-    public static bool MentionsMembers(FilterExpression? filter) => filter switch
-    {
-        null => false,
-        ComparisonExpression c => IsMembers(c.Path),
-        PresentExpression p => IsMembers(p.Path),
-        ValuePathExpression v => IsMembers(v.Path),
-        NotExpression n => MentionsMembers(n.Operand),
-        LogicalExpression l => l.Operands.Any(MentionsMembers),
-        _ => true,
-    };
-
-    private static bool IsMembers(AttributePath path) =>
-        string.Equals(path.Name, StoreJson.Members, StringComparison.OrdinalIgnoreCase);
+    public static bool MentionsMembers(FilterExpression? filter) => ScimFilterAnalysis.Mentions(filter, StoreJson.Members);
 }

@@ -41,7 +41,7 @@ internal sealed class ElementFilter
     }
 
     /// <summary>For <c>value eq "a" or value eq "b"</c>, the listed values; otherwise <see langword="null"/>.</summary>
-    public static List<string>? ValueEqualities(FilterExpression filter) => FilterAnalysis.ValueEqualities(filter);
+    public static List<string>? ValueEqualities(FilterExpression filter) => ScimFilterAnalysis.ValueEqualities(filter);
 
     /// <summary>For <c>type eq "work"</c> (or an <c>and</c> of such equalities), the element those equalities describe; otherwise <see langword="null"/>.</summary>
     public JsonObject? TemplateElement()

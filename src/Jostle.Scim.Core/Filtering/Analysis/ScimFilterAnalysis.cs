@@ -6,17 +6,24 @@ namespace Jostle.Scim.Filtering.Analysis;
 /// What stores and PATCH read off a filter before running it, in one place: the equality an index can answer, the
 /// e-mail every match must have, whether the filter reads an attribute (a group's <c>members</c>), the values a
 /// member-removal filter names. Each is a pure function of the filter (and the resource type where a path must be
-/// resolved); none evaluates anything.
+/// resolved); none evaluates anything. A host's own store can use them to pick its indexes the way the library's
+/// stores do.
 /// </summary>
-internal static class FilterAnalysis
+public static class ScimFilterAnalysis
 {
     /// <summary>
     /// An <c>attr eq "text"</c> that every match must satisfy (the filter itself, or an operand of a top-level
     /// <c>and</c>), on a single-valued string attribute of the core schema for which <paramref name="indexed"/> says
     /// yes; <see langword="null"/> when there is none.
     /// </summary>
+    /// <param name="filter">The filter, or <see langword="null"/>.</param>
+    /// <param name="resourceType">The resource type whose schema resolves the path.</param>
+    /// <param name="indexed">Whether the store has an index on an attribute.</param>
+    /// <returns>The attribute and the value, or <see langword="null"/>.</returns>
     public static (AttributeDefinition Attribute, string Value)? IndexableEquality(FilterExpression? filter, ResourceTypeDefinition resourceType, Func<AttributeDefinition, bool> indexed)
     {
+        ArgumentNullException.ThrowIfNull(resourceType);
+        ArgumentNullException.ThrowIfNull(indexed);
         switch (filter)
         {
             case ComparisonExpression { Operator: ComparisonOperator.Equal, Value: { Kind: FilterValueKind.String, Text: { } text }, Path: { SubAttribute: null } path }
@@ -42,6 +49,8 @@ internal static class FilterAnalysis
     }
 
     /// <summary>The user name of a filter that is exactly <c>userName eq "…"</c> (the lookup Entra makes for every user of every cycle); otherwise <see langword="null"/>.</summary>
+    /// <param name="filter">The filter, or <see langword="null"/>.</param>
+    /// <returns>The user name, or <see langword="null"/>.</returns>
     public static string? UserNameEquality(FilterExpression? filter) =>
         filter is ComparisonExpression { Operator: ComparisonOperator.Equal } comparison
         && comparison.Value.Kind == FilterValueKind.String
@@ -55,6 +64,8 @@ internal static class FilterAnalysis
     /// An email value that every match of a filter must have (<c>emails[type eq "work"].value eq "a@b.c"</c>,
     /// <c>emails.value eq …</c>, alone or inside a top-level <c>and</c>), so a store can start from an email index.
     /// </summary>
+    /// <param name="filter">The filter, or <see langword="null"/>.</param>
+    /// <returns>The e-mail value, or <see langword="null"/>.</returns>
     public static string? RequiredEmail(FilterExpression? filter) => filter switch
     {
         LogicalExpression { Operator: LogicalOperator.And } and => and.Operands.Select(RequiredEmail).FirstOrDefault(value => value is not null),
@@ -65,6 +76,9 @@ internal static class FilterAnalysis
     };
 
     /// <summary>Whether a filter names the top-level attribute <paramref name="name"/> anywhere (e.g. a group's <c>members</c>).</summary>
+    /// <param name="filter">The filter, or <see langword="null"/>.</param>
+    /// <param name="name">The attribute name (case-insensitive).</param>
+    /// <returns>Whether the filter names it.</returns>
     public static bool Mentions(FilterExpression? filter, string name) => filter switch
     {
         null => false,
@@ -77,8 +91,11 @@ internal static class FilterAnalysis
     };
 
     /// <summary>For a value filter <c>value eq "a" or value eq "b"</c>, the listed values; otherwise <see langword="null"/>.</summary>
+    /// <param name="filter">The value filter of a PATCH path such as <c>members[value eq "a" or value eq "b"]</c>.</param>
+    /// <returns>The values, or <see langword="null"/> when the filter is anything else.</returns>
     public static List<string>? ValueEqualities(FilterExpression filter)
     {
+        ArgumentNullException.ThrowIfNull(filter);
         var values = new List<string>();
         return Collect(filter, values) ? values : null;
 
