@@ -92,3 +92,65 @@ public class InMemoryMembershipBenchmarks
         return _store.UpdateMembersAsync(Tenant, "g1", _remove, null).AsTask().GetAwaiter().GetResult().Status;
     }
 }
+
+/// <summary>
+/// RFC 9865 cursor paging against index paging on the in-memory store: the first page, a cursor page near the end of
+/// the tenant (a keyset seek), and the same late page by <c>startIndex</c> (an offset), at a thousand and a million
+/// users. A cursor page should cost what the first page costs at both sizes; an offset page grows with its offset.
+/// </summary>
+[MemoryDiagnoser]
+public class CursorPageBenchmarks
+{
+    private const string Tenant = "bench";
+    private const int PageSize = 100;
+    private InMemoryUserStore _store = null!;
+    private StoreQuery _first = null!;
+    private StoreQuery _lateCursor = null!;
+    private StoreQuery _lateIndex = null!;
+
+    [Params(1_000, 1_000_000)]
+    public int Users { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _store = new InMemoryUserStore();
+        for (var i = 0; i < Users; i++)
+        {
+            _store.CreateAsync(Tenant, Document(i)).AsTask().GetAwaiter().GetResult();
+        }
+
+        var user = SchemaRegistry.CreateDefault().GetResourceType("User");
+        _first = new StoreQuery { ResourceType = user, Keyset = true, Count = PageSize };
+
+        // The store's positions are creation sequence numbers from 0: this is the cursor of the page of the last
+        // PageSize users, as a walk would have reached it.
+        var position = (Users - PageSize - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _lateCursor = new StoreQuery { ResourceType = user, Keyset = true, After = position, Count = PageSize };
+        _lateIndex = new StoreQuery { ResourceType = user, StartIndex = Users - PageSize + 1, Count = PageSize };
+        if (Run(_lateCursor) != PageSize || Run(_lateIndex) != PageSize)
+        {
+            throw new InvalidOperationException("The late pages do not hold a full page.");
+        }
+    }
+
+    [Benchmark(Baseline = true)]
+    public int FirstPage() => Run(_first);
+
+    [Benchmark]
+    public int LateCursorPage() => Run(_lateCursor);
+
+    [Benchmark]
+    public int LateIndexPage() => Run(_lateIndex);
+
+    private int Run(StoreQuery query) => _store.QueryAsync(Tenant, query).AsTask().GetAwaiter().GetResult().Resources.Count;
+
+    private static JsonObject Document(int i) => new()
+    {
+        ["schemas"] = new JsonArray(ScimSchemaUris.User),
+        ["id"] = $"id-{i}",
+        ["userName"] = $"user{i}@example.com",
+        ["active"] = true,
+        ["meta"] = new JsonObject { ["resourceType"] = "User", ["version"] = "W/\"1\"" },
+    };
+}
