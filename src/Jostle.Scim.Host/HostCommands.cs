@@ -24,6 +24,12 @@ internal sealed class HostCommands(IServiceProvider services, CommandLine line, 
         var provider = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         await using (provider.ConfigureAwait(false))
         {
+            // Which database a command used, on standard error (standard output stays pure for --json): a key written
+            // into a new, empty ./data next to where the command was typed is the classic "my key gets a 401" mistake.
+            var fresh = line.Options.PostgresConnectionString is null && !File.Exists(line.Options.DatabasePath);
+            await error.WriteLineAsync(fresh
+                ? $"Database: {line.Options.DatabaseDescription} (new and empty: created by this command; the server must use the same --data to see it)"
+                : $"Database: {line.Options.DatabaseDescription}").ConfigureAwait(false);
             await ScimComposition.PrepareDatabaseAsync(provider, line.Options, cancellationToken).ConfigureAwait(false);
             return await RunAsync(provider, line, output, error, cancellationToken).ConfigureAwait(false);
         }
@@ -46,6 +52,16 @@ internal sealed class HostCommands(IServiceProvider services, CommandLine line, 
 
     private async Task<int> CreateKeyAsync(CancellationToken cancellationToken)
     {
+        // Tenant names are case-sensitive (a tenant is the exact name its keys carry), so "ACME" beside "acme" would be a
+        // second, empty tenant — almost always a typo. Refuse unless --new-tenant says it is meant.
+        var tenants = (await Keys.ListAsync(null, cancellationToken).ConfigureAwait(false)).Select(k => k.TenantId).Distinct(StringComparer.Ordinal).ToList();
+        var lookalike = tenants.FirstOrDefault(t => !t.Equals(line.Tenant, StringComparison.Ordinal) && t.Equals(line.Tenant, StringComparison.OrdinalIgnoreCase));
+        if (lookalike is not null && !tenants.Contains(line.Tenant!, StringComparer.Ordinal) && !line.NewTenant)
+        {
+            await error.WriteLineAsync($"Tenant '{lookalike}' exists; '{line.Tenant}' differs only in case and would be a second, separate tenant. Use --tenant {lookalike}, or add --new-tenant to create '{line.Tenant}'.").ConfigureAwait(false);
+            return FailureExitCode;
+        }
+
         var (key, plaintext) = await Keys.CreateAsync(line.Tenant!, line.User, line.Description!, cancellationToken).ConfigureAwait(false);
         var baseUrl = line.Options.BaseUrl(Environment.GetEnvironmentVariable("ASPNETCORE_URLS"));
         if (line.Json)
@@ -96,42 +112,90 @@ internal sealed class HostCommands(IServiceProvider services, CommandLine line, 
             return 0;
         }
 
-        await output.WriteLineAsync(Row("ID", "TENANT", "USER", "CREATED", "LAST USED", "STATUS", "DESCRIPTION")).ConfigureAwait(false);
-        foreach (var key in keys)
-        {
-            await output.WriteLineAsync(Row(key.KeyId, key.TenantId, key.Actor, Time(key.CreatedAt), Time(key.LastUsedAt), key.IsRevoked ? "revoked " + Time(key.RevokedAt) : "active", key.Description)).ConfigureAwait(false);
-        }
+        await WriteTableAsync(
+            ["ID", "TENANT", "USER", "CREATED", "LAST USED", "STATUS", "DESCRIPTION"],
+            keys.Select(key => new[] { key.KeyId, key.TenantId, key.Actor, Time(key.CreatedAt), Time(key.LastUsedAt), key.IsRevoked ? "revoked " + Time(key.RevokedAt) : "active", key.Description })).ConfigureAwait(false);
 
         return 0;
     }
 
     private async Task<int> RevokeKeyAsync(CancellationToken cancellationToken)
     {
-        if (!await Keys.RevokeAsync(line.KeyId!, cancellationToken).ConfigureAwait(false))
+        // A whole key pasted instead of its id: use the id inside it, and never print the key (errors end up in logs).
+        var argument = line.KeyId!;
+        var id = argument;
+        if (argument.StartsWith("jscim_", StringComparison.Ordinal))
         {
-            await error.WriteLineAsync($"No API key has the id '{line.KeyId}'. 'keys list' shows the ids.").ConfigureAwait(false);
+            var parts = argument.Split('_');
+            if (parts.Length < 3 || parts[1].Length != 16)
+            {
+                await error.WriteLineAsync("That looks like a key but not one this server makes; 'keys revoke' takes the key id 'keys list' shows.").ConfigureAwait(false);
+                return FailureExitCode;
+            }
+
+            id = parts[1];
+        }
+
+        var key = (await Keys.ListAsync(null, cancellationToken).ConfigureAwait(false)).FirstOrDefault(k => k.KeyId == id);
+        if (key is null)
+        {
+            await error.WriteLineAsync($"No API key has the id '{id}'. 'keys list' shows the ids.").ConfigureAwait(false);
             return FailureExitCode;
         }
 
-        await output.WriteLineAsync($"Revoked API key {line.KeyId}; the next request that presents it is refused.").ConfigureAwait(false);
+        if (key.IsRevoked)
+        {
+            await error.WriteLineAsync($"API key {id} was already revoked at {Time(key.RevokedAt)}; nothing changed.").ConfigureAwait(false);
+            return 0;
+        }
+
+        if (!await Keys.RevokeAsync(id, cancellationToken).ConfigureAwait(false))
+        {
+            await error.WriteLineAsync($"No API key has the id '{id}'. 'keys list' shows the ids.").ConfigureAwait(false);
+            return FailureExitCode;
+        }
+
+        await output.WriteLineAsync($"Revoked API key {id} (tenant '{key.TenantId}'); the next request that presents it is refused.").ConfigureAwait(false);
         return 0;
     }
 
     private async Task<int> ShowLogAsync(CancellationToken cancellationToken)
     {
         var reader = services.GetRequiredService<IProvisioningLogReader>();
-        var page = await reader.QueryAsync(
-            new ProvisioningLogQuery
+        var (resourceType, resourceId) = ParseResource(line.Resource);
+        var query = new ProvisioningLogQuery
+        {
+            Tenant = line.Tenant,
+            Outcome = line.FailedOnly ? ProvisioningOutcomeFilter.Failure : ProvisioningOutcomeFilter.Any,
+            From = line.Since,
+            ResourceType = resourceType,
+            ResourceId = resourceId,
+            PageSize = line.LogUser is null ? line.Limit : 1000,
+        };
+
+        // The log has no userName query, so --user reads pages (newest first) until it has --limit matches; a bounded
+        // scan, since the records are in time order and --since / --tenant narrow the pages first.
+        var entries = new List<ProvisioningLogEntry>();
+        var more = false;
+        for (var pages = 0; ; pages++)
+        {
+            var page = await reader.QueryAsync(query, cancellationToken).ConfigureAwait(false);
+            entries.AddRange(page.Entries.Where(e => line.LogUser is null || string.Equals(e.UserName, line.LogUser, StringComparison.OrdinalIgnoreCase)));
+            more = page.ContinuationToken is not null;
+            if (entries.Count >= line.Limit || !more || line.LogUser is null || pages >= 100)
             {
-                Tenant = line.Tenant,
-                Outcome = line.FailedOnly ? ProvisioningOutcomeFilter.Failure : ProvisioningOutcomeFilter.Any,
-                PageSize = line.Limit,
-            },
-            cancellationToken).ConfigureAwait(false);
+                break;
+            }
+
+            query = query with { ContinuationToken = page.ContinuationToken };
+        }
+
+        more |= entries.Count > line.Limit;
+        entries = [.. entries.Take(line.Limit)];
         if (line.Json)
         {
             var array = new JsonArray();
-            foreach (var e in page.Entries)
+            foreach (var e in entries)
             {
                 array.Add(new JsonObject
                 {
@@ -158,29 +222,65 @@ internal sealed class HostCommands(IServiceProvider services, CommandLine line, 
             return 0;
         }
 
-        if (page.Entries.Count == 0)
+        if (entries.Count == 0)
         {
             await error.WriteLineAsync("No provisioning log records match.").ConfigureAwait(false);
             return 0;
         }
 
-        await output.WriteLineAsync(Row("TIME", "TENANT", "OPERATION", "RESOURCE", "STATUS", "DETAIL")).ConfigureAwait(false);
-        foreach (var e in page.Entries)
-        {
-            var resource = string.Join(' ', new[] { e.ResourceType, e.ResourceId, e.UserName ?? e.DisplayName }.Where(s => !string.IsNullOrEmpty(s)));
-            var detail = e.Succeeded ? "" : string.Join(": ", new[] { e.ScimType, e.Detail }.Where(s => !string.IsNullOrEmpty(s)));
-            await output.WriteLineAsync(Row(Time(e.Timestamp), e.Tenant, e.Operation.ToString(), resource, e.Status.ToString(CultureInfo.InvariantCulture), detail)).ConfigureAwait(false);
-        }
+        await WriteTableAsync(
+            ["TIME", "TENANT", "OPERATION", "RESOURCE", "STATUS", "DETAIL"],
+            entries.Select(e => new[]
+            {
+                Time(e.Timestamp), e.Tenant, e.Operation.ToString(),
+                string.Join(' ', new[] { e.ResourceType, e.ResourceId, e.UserName ?? e.DisplayName }.Where(s => !string.IsNullOrEmpty(s))),
+                e.Status.ToString(CultureInfo.InvariantCulture),
+                e.Succeeded ? "" : string.Join(": ", new[] { e.ScimType, e.Detail }.Where(s => !string.IsNullOrEmpty(s))),
+            })).ConfigureAwait(false);
 
-        if (page.ContinuationToken is not null)
+        if (more)
         {
-            await error.WriteLineAsync($"(newest {page.Entries.Count} shown; --limit N shows up to 1000)").ConfigureAwait(false);
+            await error.WriteLineAsync($"(newest {entries.Count} shown; --limit N shows up to 1000)").ConfigureAwait(false);
         }
 
         return 0;
     }
 
+    /// <summary><c>--resource</c>: <c>Users/ID</c> → (User, ID); <c>Users</c> → (User, any); a bare id → (any, id).</summary>
+    internal static (string? Type, string? Id) ParseResource(string? resource)
+    {
+        if (resource is null)
+        {
+            return (null, null);
+        }
+
+        var parts = resource.Trim('/').Split('/', 2);
+        string? Type(string word) => word.ToUpperInvariant() switch
+        {
+            "USERS" or "USER" => "User",
+            "GROUPS" or "GROUP" => "Group",
+            _ => null,
+        };
+        if (parts.Length == 2)
+        {
+            return (Type(parts[0]) ?? parts[0], parts[1]);
+        }
+
+        return Type(parts[0]) is { } type ? (type, null) : (null, parts[0]);
+    }
+
     private static string Time(DateTimeOffset? time) => time?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "-";
 
-    private static string Row(params string[] cells) => string.Join("  ", cells.Select((c, i) => i == cells.Length - 1 ? c : c.PadRight(i == 0 ? 20 : 16)));
+    /// <summary>Columns as wide as their widest cell, two spaces apart; the last column is not padded.</summary>
+    private async Task WriteTableAsync(string[] header, IEnumerable<string[]> rows)
+    {
+        var all = new List<string[]> { header };
+        all.AddRange(rows);
+        var widths = Enumerable.Range(0, header.Length).Select(i => all.Max(r => r[i].Length)).ToArray();
+        foreach (var row in all)
+        {
+            var line = string.Join("  ", row.Select((cell, i) => i == row.Length - 1 ? cell : cell.PadRight(widths[i])));
+            await output.WriteLineAsync(line.TrimEnd()).ConfigureAwait(false);
+        }
+    }
 }

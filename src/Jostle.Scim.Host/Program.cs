@@ -1,32 +1,44 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
 using Jostle.Scim.Host;
 
-// The runnable SCIM server and its command line. With no command it serves SCIM; `keys …` and `log` work on the same
-// database without starting a web server. See docs/host.md.
-if (!CommandLine.TryParse(args, out var line, out var problem))
+// The runnable SCIM server and its command line (System.CommandLine). With no command it serves SCIM; `keys …` and
+// `log` work on the same database without starting a web server. See docs/host.md.
+var root = HostCommandTree.Build(HostRunner.RunAsync);
+var parse = root.Parse(args);
+if (parse.Action is ParseErrorAction)
 {
-    await Console.Error.WriteLineAsync($"error: {problem}{Environment.NewLine}{Environment.NewLine}{CommandLine.Usage}");
+    // The framework's default exit code for a parse error is 1; ours is 2 (1 means the command ran and failed). Errors
+    // and the pointer to help go to standard error, so standard output stays empty.
+    foreach (var error in parse.Errors)
+    {
+        await Console.Error.WriteLineAsync("error: " + error.Message);
+    }
+
+    var path = string.Join(' ', parse.CommandResult.Command == root ? [] : Ancestry(parse.CommandResult));
+    await Console.Error.WriteLineAsync($"{Environment.NewLine}See '{HostRunner.ExecutableName} {(path.Length == 0 ? "" : path + " ")}--help'.");
     return CommandLine.UsageExitCode;
 }
 
 try
 {
-    return line.Command switch
-    {
-        HostCommand.Help => await WriteUsageAsync(),
-        HostCommand.Serve => await ServerStartup.RunAsync(line.Options),
-        _ => await HostCommands.RunAsync(line, Console.Out, Console.Error, CancellationToken.None),
-    };
+    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
 }
 #pragma warning disable CA1031 // The top level turns any failure into a message and exit code 1 instead of a stack trace.
 catch (Exception ex) when (ex is not OutOfMemoryException)
 #pragma warning restore CA1031
 {
-    await Console.Error.WriteLineAsync($"error: {ex.GetBaseException().Message}");
+    await Console.Error.WriteLineAsync("error: " + HostErrors.Describe(ex));
     return HostCommands.FailureExitCode;
 }
 
-static async Task<int> WriteUsageAsync()
+static IEnumerable<string> Ancestry(System.CommandLine.Parsing.CommandResult result)
 {
-    await Console.Out.WriteLineAsync(CommandLine.Usage);
-    return 0;
+    var names = new Stack<string>();
+    for (var r = result; r is not null && r.Parent is not null; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+    {
+        names.Push(r.Command.Name);
+    }
+
+    return names;
 }

@@ -14,10 +14,42 @@ internal static class ScimComposition
     /// <summary>Registers the SCIM services on the database that <paramref name="options"/> name.</summary>
     public static void AddScim(IServiceCollection services, ScimHostOptions options)
     {
-        services.AddJostleScim(o => ConfigureRateLimit(o.RateLimit, options.RateLimit))
+        var scim = services.AddJostleScim(o => ConfigureRateLimit(o.RateLimit, options.RateLimit))
             .AddApiKeys()
-            .AddProvisioningLog()
+            .AddProvisioningLog(log =>
+            {
+                // The EF Core log writer deletes records older than MaxAge in the background (hourly).
+                if (options.LogRetention is { } retention)
+                {
+                    log.MaxAge = retention;
+                }
+            })
             .AddEntityFrameworkStores(db => UseDatabase(db, options));
+        if (options.NotificationsOn)
+        {
+            scim.AddFailureNotifications(n => ConfigureNotifications(n, options));
+            if (options.Smtp is { } smtp)
+            {
+                services.AddSingleton(new EmailDigestSettings(smtp, options.NotifyEmailFrom!, options.NotifyEmailTo));
+                scim.AddFailureNotifier<EmailProvisioningFailureNotifier>();
+            }
+        }
+    }
+
+    /// <summary>Maps <c>--notify-webhook</c> and <c>--digest-interval</c> onto the library's failure notifications.</summary>
+    public static void ConfigureNotifications(Jostle.Scim.Provisioning.ProvisioningFailureNotificationOptions notifications, ScimHostOptions options)
+    {
+        notifications.WebhookUrl = options.NotifyWebhook;
+        if (options.DigestInterval is { } interval)
+        {
+            notifications.Interval = interval;
+
+            // A burst is gathered for GatherDelay (default 1 minute) before its digest goes out; never longer than the interval.
+            if (notifications.GatherDelay > interval)
+            {
+                notifications.GatherDelay = interval;
+            }
+        }
     }
 
     /// <summary>Maps <c>--rate-limit N</c> onto the library's limiter: N per second, bursts of 2N (the default's ratio); 0 turns it off.</summary>
@@ -35,10 +67,29 @@ internal static class ScimComposition
     {
         if (options.PostgresConnectionString is null)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(options.DatabasePath)!);
+            var folder = Path.GetDirectoryName(options.DatabasePath)!;
+            try
+            {
+                Directory.CreateDirectory(folder);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new IOException($"Cannot create the data folder {folder} (choose another with --data)", e);
+            }
         }
 
-        await services.MigrateScimDatabaseAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await services.MigrateScimDatabaseAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException e)
+        {
+            throw new IOException($"Cannot open or write the SQLite database {options.DatabasePath} (is the folder writable? choose another with --data)", e);
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException || e.InnerException is Npgsql.NpgsqlException)
+        {
+            throw new IOException("Cannot prepare the PostgreSQL database given with --postgres", e);
+        }
     }
 
     private static void UseDatabase(DbContextOptionsBuilder db, ScimHostOptions options)
@@ -128,6 +179,11 @@ internal static class HostLogging
         logging.SetMinimumLevel(command ? LogLevel.Warning : LogLevel.Information);
         logging.AddFilter("Microsoft", LogLevel.Warning);
         logging.AddFilter("Microsoft.Hosting.Lifetime", command ? LogLevel.Warning : LogLevel.Information);
+
+        // "Hosting failed to start" repeats, with a stack trace, the start-up failure that Program prints as one line on
+        // standard error (an address in use, a bad certificate). A faulted background service still stops the host
+        // with a Critical record from this category.
+        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
         // ASP.NET Core's authentication base class logs every unauthenticated request twice more under the handler's
         // category; the SCIM recorder already logs the 401 once.

@@ -50,6 +50,39 @@ internal sealed record ScimHostOptions
     /// <summary><c>--postgres</c>: a PostgreSQL connection string; when set, PostgreSQL is used instead of SQLite.</summary>
     public string? PostgresConnectionString { get; init; }
 
+    /// <summary><c>--public-url</c>: the scheme and authority clients use (no trailing slash), or <see langword="null"/> for the listening address.</summary>
+    public string? PublicUrl { get; init; }
+
+    /// <summary><c>--trusted-proxy</c>: addresses or CIDR ranges whose forwarded headers are honoured. Empty: none (loopback included).</summary>
+    public IReadOnlyList<string> TrustedProxies { get; init; } = [];
+
+    /// <summary><c>--https-cert</c>: a PKCS#12 certificate file for the https:// addresses.</summary>
+    public string? HttpsCertificatePath { get; init; }
+
+    /// <summary><c>--https-cert-password</c> or <c>JOSTLE_SCIM_HTTPS_CERT_PASSWORD</c>.</summary>
+    public string? HttpsCertificatePassword { get; init; }
+
+    /// <summary><c>--notify-webhook</c>: where failure digests are POSTed.</summary>
+    public Uri? NotifyWebhook { get; init; }
+
+    /// <summary><c>--smtp</c>: the server failure digests are e-mailed through.</summary>
+    public SmtpEndpoint? Smtp { get; init; }
+
+    /// <summary><c>--notify-email-from</c>.</summary>
+    public string? NotifyEmailFrom { get; init; }
+
+    /// <summary><c>--notify-email-to</c>.</summary>
+    public IReadOnlyList<string> NotifyEmailTo { get; init; } = [];
+
+    /// <summary><c>--digest-interval</c>: at most one digest per tenant per interval; <see langword="null"/> for the library's default.</summary>
+    public TimeSpan? DigestInterval { get; init; }
+
+    /// <summary><c>--log-retention</c>: how long provisioning log records are kept; <see langword="null"/> for the library's default (30 days).</summary>
+    public TimeSpan? LogRetention { get; init; }
+
+    /// <summary>Whether failure digests go anywhere.</summary>
+    public bool NotificationsOn => NotifyWebhook is not null || Smtp is not null;
+
     /// <summary><c>--rate-limit</c>: requests per second per tenant (<c>0</c> = off), or <see langword="null"/> for the library's default.</summary>
     public int? RateLimit { get; init; }
 
@@ -66,11 +99,16 @@ internal sealed record ScimHostOptions
     public string DatabaseDescription => PostgresConnectionString is null ? "SQLite " + DatabasePath : "PostgreSQL";
 
     /// <summary>
-    /// The SCIM base URL that clients use, from the first listening address: a wildcard host (<c>*</c>, <c>+</c>,
+    /// The SCIM base URL that clients use: <see cref="PublicUrl"/> when given, else from the first listening address: a wildcard host (<c>*</c>, <c>+</c>,
     /// <c>0.0.0.0</c>, <c>[::]</c>) becomes <c>localhost</c>. The address actually bound is printed by the server.
     /// </summary>
     public string BaseUrl(string? configuredUrls = null)
     {
+        if (PublicUrl is not null)
+        {
+            return PublicUrl + BasePath;
+        }
+
         var first = (Urls ?? configuredUrls ?? DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? DefaultUrl;
         return PublicAddress(first) + BasePath;
     }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.HttpOverrides;
 
 namespace Jostle.Scim.Host;
 
@@ -25,6 +26,13 @@ internal static partial class ServerStartup
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
         var configuredUrls = builder.Configuration[WebHostDefaults.ServerUrlsKey];
         builder.WebHost.UseUrls(options.Urls ?? (string.IsNullOrWhiteSpace(configuredUrls) ? ScimHostOptions.DefaultUrl : configuredUrls));
+        if (options.HttpsCertificatePath is { } certificatePath)
+        {
+            var certificate = LoadCertificate(certificatePath, options.HttpsCertificatePassword);
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate));
+        }
+
+        ConfigureForwardedHeaders(builder.Services, options);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         ScimComposition.AddScim(builder.Services, options);
         builder.Services.AddHealthChecks().AddCheck<ScimDatabaseHealthCheck>("database");
@@ -32,6 +40,16 @@ internal static partial class ServerStartup
         var app = builder.Build();
         await using (app.ConfigureAwait(false))
         {
+            if (options.TrustedProxies.Count > 0)
+            {
+                app.UseForwardedHeaders();
+            }
+
+            if (options.PublicUrl is not null)
+            {
+                app.Use(PublicUrlMiddleware(new Uri(options.PublicUrl)));
+            }
+
             app.UseAuthentication();
             app.UseAuthorization();
             app.MapHealthChecks(ScimHostOptions.HealthPath).AllowAnonymous();
@@ -39,11 +57,18 @@ internal static partial class ServerStartup
 
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Jostle.Scim.Host");
             await ScimComposition.PrepareDatabaseAsync(app.Services, options, app.Lifetime.ApplicationStopping).ConfigureAwait(false);
-            await app.StartAsync().ConfigureAwait(false);
+            try
+            {
+                await app.StartAsync().ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                throw new IOException("The server could not start listening", e);
+            }
 
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
                 ?? options.Urls ?? ScimHostOptions.DefaultUrl;
-            var baseUrl = ScimHostOptions.PublicAddress(address) + ScimHostOptions.BasePath;
+            var baseUrl = options.PublicUrl is { } publicUrl ? publicUrl + ScimHostOptions.BasePath : ScimHostOptions.PublicAddress(address) + ScimHostOptions.BasePath;
             Log.Listening(logger, baseUrl, options.DatabaseDescription, CommandHint.KeysCreate(options));
 
             // WaitForShutdownAsync returns after StopAsync: Kestrel has stopped accepting connections and the requests in
@@ -54,6 +79,54 @@ internal static partial class ServerStartup
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// <c>--trusted-proxy</c>: ASP.NET Core's forwarded-headers middleware, honouring X-Forwarded-For/-Proto/-Host only
+    /// from the given addresses and ranges. The framework trusts loopback by default; the host does not (a local process
+    /// could otherwise spoof the public address): loopback is trusted only when named, e.g. <c>--trusted-proxy 127.0.0.1</c>.
+    /// </summary>
+    internal static void ConfigureForwardedHeaders(IServiceCollection services, ScimHostOptions options) =>
+        services.Configure<ForwardedHeadersOptions>(forwarded =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var proxy in options.TrustedProxies)
+            {
+                if (System.Net.IPAddress.TryParse(proxy, out var address))
+                {
+                    forwarded.KnownProxies.Add(address);
+                }
+                else
+                {
+                    forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(proxy));
+                }
+            }
+        });
+
+    /// <summary><c>--public-url</c>: every request is seen with the public scheme and host, so Location and meta.location carry them.</summary>
+    private static Func<HttpContext, RequestDelegate, Task> PublicUrlMiddleware(Uri publicUrl)
+    {
+        var host = new HostString(publicUrl.IsDefaultPort ? publicUrl.Host : publicUrl.Authority);
+        return (context, next) =>
+        {
+            context.Request.Scheme = publicUrl.Scheme;
+            context.Request.Host = host;
+            return next(context);
+        };
+    }
+
+    private static System.Security.Cryptography.X509Certificates.X509Certificate2 LoadCertificate(string path, string? password)
+    {
+        try
+        {
+            return System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(path, password);
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            throw new IOException($"Cannot load the certificate {Path.GetFullPath(path)} (a .pfx/.p12 file; is --https-cert-password right?)", e);
+        }
     }
 
     private static partial class Log

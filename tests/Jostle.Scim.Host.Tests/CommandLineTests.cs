@@ -16,10 +16,9 @@ public sealed class CommandLineTests
     [Fact]
     public void SharedOptionsWorkWithEveryCommandInBothSpellings()
     {
-        Assert.True(CommandLine.TryParse(["log", "--data=/tmp/x", "--rate-limit", "0", "--urls", "http://0.0.0.0:8080", "--failed"], out var line, out _));
+        Assert.True(CommandLine.TryParse(["log", "--data=/tmp/x", "--urls", "http://0.0.0.0:8080", "--failed"], out var line, out _));
         Assert.Equal(HostCommand.Log, line.Command);
         Assert.Equal("/tmp/x", line.Options.DataDirectory);
-        Assert.Equal(0, line.Options.RateLimit);
         Assert.True(line.FailedOnly);
         Assert.Equal("http://localhost:8080/scim/v2", line.Options.BaseUrl());
     }
@@ -48,28 +47,41 @@ public sealed class CommandLineTests
     }
 
     [Theory]
-    [InlineData("--bogus", "Unknown option '--bogus'.")]
-    [InlineData("-x", "Unknown option '-x'.")]
-    [InlineData("serve", "Unknown command 'serve'.")]
-    [InlineData("keys delete", "Unknown command 'keys delete'; use 'keys create', 'keys list' or 'keys revoke ID'.")]
-    [InlineData("keys revoke", "'keys revoke' needs the id of the key to revoke.")]
-    [InlineData("keys create --tenant acme", "'keys create' needs '--tenant NAME' and '--description TEXT'.")]
-    [InlineData("keys list --description x", "Option '--description' does not apply to 'keys list'.")]
-    [InlineData("--tenant acme", "Option '--tenant' does not apply to the server (no command).")]
+    [InlineData("--bogus", "Unrecognized command or argument '--bogus'.")]
+    [InlineData("-x", "Unrecognized command or argument '-x'.")]
+    [InlineData("serve", "Unrecognized command or argument 'serve'.")]
+    [InlineData("keys revoke", "Required argument 'ID' missing for command: 'revoke'.")]
+    [InlineData("keys create --tenant acme", "Option '--description' is required.")]
+    [InlineData("keys create --tenant  --description x", "'--tenant' must not be empty.")]
     [InlineData("--rate-limit -1", "'--rate-limit' must be a whole number of requests per second from 0 (off) to 1000000, not '-1'.")]
-    [InlineData("--rate-limit", "Option '--rate-limit' needs a value.")]
-    [InlineData("--log-format xml", "'--log-format' must be 'simple' or 'json', not 'xml'.")]
-    [InlineData("--data a --data b", "Option '--data' is given twice.")]
+    [InlineData("--rate-limit", "Required argument missing for option: '--rate-limit'.")]
+    [InlineData("--data a --data b", "Option '--data' expects a single argument but 2 were provided.")]
     [InlineData("--data a --postgres b", "Use either '--data' (SQLite) or '--postgres', not both.")]
-    [InlineData("--sqlite-sync off", "'--sqlite-sync' must be 'full' or 'normal', not 'off'.")]
-    [InlineData("--sqlite-sync 1", "'--sqlite-sync' must be 'full' or 'normal', not '1'.")]
-    [InlineData("--postgres x --sqlite-sync normal", "'--sqlite-sync' applies to SQLite only, not with '--postgres'.")]
-    [InlineData("log --json=yes", "Option '--json' takes no value.")]
+    [InlineData("keys list --data a --postgres b", "Use either '--data' (SQLite) or '--postgres', not both.")]
+    [InlineData("--postgres Host=x --sqlite-sync normal", "'--sqlite-sync' applies to SQLite only, not with '--postgres'.")]
+    [InlineData("keys list --postgres Hostt=db", "'--postgres': the connection string has a keyword PostgreSQL does not know: 'hostt' (e.g. Host, Port, Database, Username, Password).")]
     [InlineData("log --limit 0", "'--limit' must be a whole number from 1 to 1000, not '0'.")]
+    [InlineData("log --since yesterday", "'--since' must be a duration ago (30m, 12h, 7d) or a date-time such as 2026-01-31T08:00Z, not 'yesterday'.")]
+    [InlineData("--public-url https://scim.example.com/x", "'--public-url' must be an http or https address without a path, such as https://scim.example.com, not 'https://scim.example.com/x'.")]
+    [InlineData("--trusted-proxy 10.0.0.300", "'--trusted-proxy' must be an IP address or a CIDR range (10.0.0.0/8), not '10.0.0.300'.")]
+    [InlineData("--smtp localhost:25", "E-mail digests need all of '--smtp HOST:PORT', '--notify-email-from ADDRESS' and '--notify-email-to ADDRESS'.")]
+    [InlineData("--smtp localhost --notify-email-from a@x --notify-email-to b@x", "'--smtp' must be HOST:PORT, such as smtp.example.com:587, not 'localhost'.")]
+    [InlineData("--log-retention forever", "'--log-retention' must be a positive duration such as 30s, 15m, 12h or 30d, not 'forever'.")]
+    [InlineData("--https-cert x.pfx", "'--https-cert' needs an https:// address in '--urls', e.g. --urls https://0.0.0.0:8443.")]
     public void ACommandLineThatCannotBeUnderstoodSaysWhy(string args, string expected)
     {
         Assert.False(CommandLine.TryParse(args.Split(' '), out _, out var error));
-        Assert.Equal(expected, error);
+        Assert.Contains(expected, error.Split(Environment.NewLine));
+    }
+
+    [Theory]
+    [InlineData("keys list --rate-limit 5", "--rate-limit")]
+    [InlineData("--tenant acme", "--tenant")]
+    [InlineData("keys list --description x", "--description")]
+    public void AnOptionOfAnotherCommandIsNotUnderstood(string args, string option)
+    {
+        Assert.False(CommandLine.TryParse(args.Split(' '), out _, out var error));
+        Assert.Contains($"Unrecognized command or argument '{option}'.", error, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -77,6 +89,7 @@ public sealed class CommandLineTests
     [InlineData("-h")]
     [InlineData("help")]
     [InlineData("keys create --help")]
+    [InlineData("--version")]
     public void HelpIsAskedForInTheUsualWays(string args)
     {
         Assert.True(CommandLine.TryParse(args.Split(' '), out var line, out _));
@@ -84,10 +97,50 @@ public sealed class CommandLineTests
     }
 
     [Fact]
-    public void TheUsageTellsHowATenantComesToExist()
+    public void ServerOptionsForThePublicAddressProxiesNotificationsAndRetentionAreBound()
     {
-        Assert.Contains("creating a key for a new", CommandLine.Usage, StringComparison.Ordinal);
-        Assert.Contains("name is how that tenant comes to exist", CommandLine.Usage, StringComparison.Ordinal);
+        Assert.True(CommandLine.TryParse(
+            ["--public-url", "https://scim.example.com/", "--trusted-proxy", "10.0.0.5", "--trusted-proxy", "192.168.0.0/16", "--notify-webhook", "https://hooks.example.com/x",
+             "--smtp", "mail.example.com:587", "--notify-email-from", "scim@example.com", "--notify-email-to", "a@example.com", "--notify-email-to", "b@example.com",
+             "--digest-interval", "5m", "--log-retention", "7d"], out var line, out var error), error);
+        var o = line.Options;
+        Assert.Equal("https://scim.example.com", o.PublicUrl);
+        Assert.Equal("https://scim.example.com/scim/v2", o.BaseUrl("http://0.0.0.0:8080"));
+        Assert.Equal(["10.0.0.5", "192.168.0.0/16"], o.TrustedProxies);
+        Assert.Equal(new Uri("https://hooks.example.com/x"), o.NotifyWebhook);
+        Assert.Equal(new SmtpEndpoint("mail.example.com", 587), o.Smtp);
+        Assert.Equal(["a@example.com", "b@example.com"], o.NotifyEmailTo);
+        Assert.Equal((TimeSpan.FromMinutes(5), TimeSpan.FromDays(7)), (o.DigestInterval, o.LogRetention));
+    }
+
+    [Fact]
+    public void LogFiltersByUserResourceAndSince()
+    {
+        Assert.True(CommandLine.TryParse(["log", "--user", "alice@example.com", "--resource", "Users/42", "--since", "2026-01-31T08:00Z"], out var line, out var error), error);
+        Assert.Equal(("alice@example.com", "Users/42", new DateTimeOffset(2026, 1, 31, 8, 0, 0, TimeSpan.Zero)), (line.LogUser, line.Resource, line.Since));
+        Assert.Equal(("User", "42"), HostCommands.ParseResource("Users/42"));
+        Assert.Equal(("Group", null), HostCommands.ParseResource("groups"));
+        Assert.Equal((null, "42"), HostCommands.ParseResource("42"));
+    }
+
+    [Theory]
+    [InlineData("30s", 30)]
+    [InlineData("15m", 900)]
+    [InlineData("12h", 43200)]
+    [InlineData("30d", 2592000)]
+    [InlineData("1.00:00:00", 86400)]
+    public void DurationsAreWrittenWithAUnit(string text, int seconds)
+    {
+        Assert.True(HostDuration.TryParse(text, out var duration));
+        Assert.Equal(TimeSpan.FromSeconds(seconds), duration);
+    }
+
+    [Fact]
+    public void TheDigestIntervalAlsoBoundsHowLongABurstIsGathered()
+    {
+        var notifications = new Jostle.Scim.Provisioning.ProvisioningFailureNotificationOptions();
+        ScimComposition.ConfigureNotifications(notifications, new ScimHostOptions { NotifyWebhook = new Uri("https://h.example.com"), DigestInterval = TimeSpan.FromSeconds(10) });
+        Assert.Equal((new Uri("https://h.example.com"), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10)), (notifications.WebhookUrl, notifications.Interval, notifications.GatherDelay));
     }
 
     [Theory]

@@ -117,6 +117,77 @@ public sealed class HostCommandsTests : IAsyncLifetime
         Assert.Equal(("bob@example.com", 409, "uniqueness", "Create"), (only.GetProperty("userName").GetString(), only.GetProperty("status").GetInt32(), only.GetProperty("scimType").GetString(), only.GetProperty("operation").GetString()));
     }
 
+    [Fact]
+    public async Task KeysCreateRefusesATenantNameThatDiffersOnlyInCaseUnlessNewTenantIsGiven()
+    {
+        await RunAsync("keys", "create", "--tenant", "acme", "--description", "Azure", "--json");
+
+        var refused = await RunAsync("keys", "create", "--tenant", "ACME", "--description", "Azure", "--json");
+        var same = await RunAsync("keys", "create", "--tenant", "acme", "--description", "second", "--json");
+        var forced = await RunAsync("keys", "create", "--tenant", "ACME", "--description", "Azure", "--new-tenant", "--json");
+
+        Assert.Equal((1, ""), (refused.Exit, refused.Output));
+        Assert.Equal("Tenant 'acme' exists; 'ACME' differs only in case and would be a second, separate tenant. Use --tenant acme, or add --new-tenant to create 'ACME'.", refused.Error.Trim());
+        Assert.Equal(0, same.Exit);
+        Assert.Equal(0, forced.Exit);
+        Assert.Equal("ACME", JsonDocument.Parse(forced.Output).RootElement.GetProperty("tenant").GetString());
+    }
+
+    [Fact]
+    public async Task RevokingARevokedKeySaysSoAndAPastedWholeKeyIsNeverEchoed()
+    {
+        var created = JsonDocument.Parse((await RunAsync("keys", "create", "--tenant", "acme", "--description", "Azure", "--json")).Output).RootElement;
+        var id = created.GetProperty("id").GetString()!;
+        var secret = created.GetProperty("key").GetString()!;
+
+        var first = await RunAsync("keys", "revoke", secret);
+        var again = await RunAsync("keys", "revoke", id);
+        var unknownWhole = await RunAsync("keys", "revoke", "jscim_0000000000000000_" + secret[^43..]);
+
+        Assert.Equal((0, $"Revoked API key {id} (tenant 'acme'); the next request that presents it is refused."), (first.Exit, first.Output.Trim()));
+        Assert.Equal(0, again.Exit);
+        Assert.Matches($@"^API key {id} was already revoked at .+; nothing changed\.$", again.Error.Trim());
+        Assert.Equal((1, "No API key has the id '0000000000000000'. 'keys list' shows the ids."), (unknownWhole.Exit, unknownWhole.Error.Trim()));
+        foreach (var text in new[] { first.Output, first.Error, again.Error, unknownWhole.Error })
+        {
+            Assert.DoesNotContain(secret[^43..], text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task KeysListIsATableWhoseColumnsLineUp()
+    {
+        await RunAsync("keys", "create", "--tenant", "a-rather-long-tenant-name", "--description", "Azure", "--json");
+        await RunAsync("keys", "create", "--tenant", "b", "--description", "Okta", "--user", "u", "--json");
+
+        var lines = (await RunAsync("keys", "list")).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(3, lines.Length);
+        foreach (var header in new[] { "TENANT", "USER", "CREATED", "STATUS", "DESCRIPTION" })
+        {
+            var column = lines[0].IndexOf(header, StringComparison.Ordinal);
+            Assert.All(lines.Skip(1), row => Assert.True(row[column - 2] == ' ' && row[column - 1] == ' ' && row[column] != ' ', $"'{header}' at {column}:\n{string.Join('\n', lines)}"));
+        }
+    }
+
+    [Fact]
+    public async Task LogFiltersByUserNameResourceAndSince()
+    {
+        var log = new InMemoryProvisioningLog();
+        var now = DateTimeOffset.UtcNow;
+        await log.WriteAsync(Entry(now.AddHours(-3), "acme", 201, "old@example.com") with { ResourceId = "1" });
+        await log.WriteAsync(Entry(now.AddMinutes(-5), "acme", 201, "alice@example.com") with { ResourceId = "2" });
+        await log.WriteAsync(Entry(now.AddMinutes(-4), "acme", 201, "bob@example.com") with { ResourceId = "3" });
+        await using var services = new ServiceCollection().AddSingleton<IProvisioningLogReader>(log).BuildServiceProvider();
+
+        async Task<string[]> UserNames(params string[] args) =>
+            [.. JsonDocument.Parse((await RunAsync(services, ["log", "--json", .. args])).Output).RootElement.EnumerateArray().Select(e => e.GetProperty("userName").GetString()!)];
+
+        Assert.Equal(["alice@example.com"], await UserNames("--user", "ALICE@example.com"));
+        Assert.Equal(["bob@example.com"], await UserNames("--resource", "Users/3"));
+        Assert.Equal(["bob@example.com", "alice@example.com"], await UserNames("--since", "1h"));
+    }
+
     private static ProvisioningLogEntry Entry(DateTimeOffset at, string tenant, int status, string userName, string? scimType = null, string? detail = null) => new()
     {
         Timestamp = at,

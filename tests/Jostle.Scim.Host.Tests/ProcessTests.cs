@@ -50,18 +50,81 @@ public sealed class CommandLineProcessTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--bogus", "error: Unknown option '--bogus'.")]
-    [InlineData("keys list --failed", "error: Option '--failed' does not apply to 'keys list'.")]
-    [InlineData("frobnicate", "error: Unknown command 'frobnicate'.")]
-    public async Task ACommandLineThatCannotBeUnderstoodExitsWithTwoAndPrintsUsageOnStandardError(string args, string message)
+    [InlineData("--bogus", "error: Unrecognized command or argument '--bogus'.", "See 'Jostle.Scim.Host --help'.")]
+    [InlineData("keys list --failed", "error: Unrecognized command or argument '--failed'.", "See 'Jostle.Scim.Host keys list --help'.")]
+    [InlineData("frobnicate", "error: Unrecognized command or argument 'frobnicate'.", "See 'Jostle.Scim.Host --help'.")]
+    [InlineData("keys create --tenant acme", "error: Option '--description' is required.", "See 'Jostle.Scim.Host keys create --help'.")]
+    public async Task ACommandLineThatCannotBeUnderstoodExitsWithTwoAndPointsAtHelpOnStandardError(string args, string message, string hint)
     {
         var result = await HostProcess.RunAsync(_folder.Path, args.Split(' '));
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal("", result.StandardOutput);
         Assert.StartsWith(message, result.StandardError, StringComparison.Ordinal);
-        Assert.Contains("Usage: Jostle.Scim.Host [command] [options]", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains(hint, result.StandardError, StringComparison.Ordinal);
         Assert.False(Directory.Exists(_folder.Data), "Nothing is created for a command line that is not understood.");
+    }
+
+    [Theory]
+    [InlineData("--help", "Jostle.Scim.Host [command] [options]", "--trusted-proxy")]
+    [InlineData("keys --help", "Jostle.Scim.Host keys [command] [options]", "revoke <ID>")]
+    [InlineData("keys revoke --help", "Jostle.Scim.Host keys revoke <ID> [options]", "Revokes a key")]
+    [InlineData("keys create --help", "Jostle.Scim.Host keys create [options]", "--new-tenant")]
+    [InlineData("log --help", "Jostle.Scim.Host log [options]", "--since <WHEN>")]
+    public async Task EachCommandPrintsItsOwnHelp(string args, string usage, string mentions)
+    {
+        var result = await HostProcess.RunAsync(_folder.Path, args.Split(' '));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains(usage, result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains(mentions, result.StandardOutput, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_folder.Data));
+    }
+
+    [Fact]
+    public async Task VersionPrintsTheVersion()
+    {
+        var result = await HostProcess.RunAsync(_folder.Path, "--version");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Matches(@"^\d+\.\d+\.\d+", result.StandardOutput);
+    }
+
+    [Fact]
+    public async Task EveryCommandSaysOnStandardErrorWhichDatabaseItUsedAndWhetherItJustCreatedIt()
+    {
+        var first = await HostProcess.RunAsync(_folder.Path, "keys", "list", "--json", "--data", _folder.Data);
+        var second = await HostProcess.RunAsync(_folder.Path, "keys", "list", "--json", "--data", _folder.Data);
+
+        var database = Path.Combine(_folder.Data, "scim.db");
+        Assert.Equal("[]", first.StandardOutput.Trim());
+        Assert.StartsWith($"Database: SQLite {database} (new and empty: created by this command;", first.StandardError, StringComparison.Ordinal);
+        Assert.Equal($"Database: SQLite {database}", second.StandardError.Trim());
+    }
+
+    [Fact]
+    public async Task AnUnreachablePostgresServerIsNamedByHostAndPortWithoutAStackTrace()
+    {
+        var result = await HostProcess.RunAsync(_folder.Path, "keys", "list", "--postgres", "Host=127.0.0.1;Port=1;Username=x;Password=secret-pw;Timeout=3");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("", result.StandardOutput);
+        Assert.Contains("127.0.0.1:1", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("Connection refused", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-pw", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnUnwritableDataFolderIsNamed()
+    {
+        var blocker = Path.Combine(_folder.Path, "file");
+        await File.WriteAllTextAsync(blocker, "not a folder");
+
+        var result = await HostProcess.RunAsync(_folder.Path, "keys", "list", "--data", Path.Combine(blocker, "data"));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"Cannot create the data folder {Path.Combine(blocker, "data")}", result.StandardError, StringComparison.Ordinal);
     }
 
     /// <summary>Needs the EF Core API key store (keys must outlive the process that created them).</summary>

@@ -53,6 +53,16 @@ internal sealed class ScimApiKeyAuthenticationHandler(
     public static ScimApiKey? RevokedKey(HttpContext context) =>
         context.Items.TryGetValue(RevokedKeyItem, out var key) ? key as ScimApiKey : null;
 
+    /// <summary>The <see cref="HttpContext.Items"/> key of what was wrong with a presented token, for the 401's detail.</summary>
+    private static readonly object RejectionItem = new();
+
+    /// <summary>
+    /// Why a presented token was refused, in words for the identity provider's admin (never the token), or
+    /// <see langword="null"/> when none was presented.
+    /// </summary>
+    public static string? Rejection(HttpContext context) =>
+        context.Items.TryGetValue(RejectionItem, out var reason) ? reason as string : null;
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var headers = Request.Headers.Authorization;
@@ -102,9 +112,11 @@ internal sealed class ScimApiKeyAuthenticationHandler(
                 return AuthenticateResult.Fail("The API key was revoked.");
             case ScimApiKeyVerificationStatus.Malformed:
                 ApiKeyLog.Rejected(Logger, "(none)", "malformed");
+                Context.Items[RejectionItem] = "The provisioning token is not shaped like an API key of this server (jscim_…): check that the whole key was pasted.";
                 return AuthenticateResult.Fail("The bearer token is not shaped like an API key.");
             default:
                 ApiKeyLog.Rejected(Logger, "(none)", "unknown");
+                Context.Items[RejectionItem] = "The provisioning token was received, but the API key is unknown to this server: no key with its id exists in the database the server uses (a key created against another database, or deleted).";
                 return AuthenticateResult.Fail("The API key is unknown.");
         }
     }

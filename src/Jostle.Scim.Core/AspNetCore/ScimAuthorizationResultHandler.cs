@@ -46,7 +46,8 @@ internal sealed class ScimAuthorizationResultHandler : IAuthorizationMiddlewareR
         {
             await ForEachScheme(policy, scheme => context.ChallengeAsync(scheme));
             status = StatusCodes.Status401Unauthorized;
-            detail = "Authentication is required: send the provisioning token as 'Authorization: Bearer <token>'.";
+            detail = ScimApiKeyAuthenticationHandler.Rejection(context)
+                ?? "Authentication is required: send the provisioning token as 'Authorization: Bearer <token>'.";
             if (ScimApiKeyAuthenticationHandler.RevokedKey(context) is { } revoked)
             {
                 // The caller holds the whole key, so saying it was revoked tells them nothing new, and it is what the

@@ -2,14 +2,17 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Timeout;
 
 namespace Jostle.Scim.Provisioning;
 
 /// <summary>
 /// POSTs each digest as JSON to <see cref="ProvisioningFailureNotificationOptions.WebhookUrl"/>. A network error, a
-/// timeout, 408, 429 or a 5xx is retried with exponential back-off (honouring <c>Retry-After</c> up to the maximum
-/// back-off); any other 4xx is final. It runs on the notification service, never on a SCIM request.
+/// timeout, 408, 429 or a 5xx is retried with exponential back-off (honouring <c>Retry-After</c>) by a
+/// Microsoft.Extensions.Http.Resilience retry strategy; any other 4xx is final. It runs on the notification service, never on a SCIM request.
 /// </summary>
 internal sealed class WebhookProvisioningFailureNotifier(
     IHttpClientFactory httpClientFactory,
@@ -32,16 +35,15 @@ internal sealed class WebhookProvisioningFailureNotifier(
         }
 
         var payload = ToJson(digest);
-        var attempts = Math.Max(1, settings.WebhookMaxAttempts);
-        for (var attempt = 1; ; attempt++)
+        var attempts = 0;
+        var pipeline = Pipeline(settings, digest.Tenant);
+        try
         {
-            string reason;
-            TimeSpan? retryAfter = null;
-            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-            {
-                timeout.CancelAfter(settings.WebhookTimeout);
-                try
+            using var client = httpClientFactory.CreateClient(HttpClientName);
+            using var response = await pipeline.ExecuteAsync(
+                async ct =>
                 {
+                    attempts++;
                     using var request = new HttpRequestMessage(HttpMethod.Post, settings.WebhookUrl) { Content = new ByteArrayContent(payload) };
                     request.Content.Headers.ContentType = new MediaTypeHeaderValue(MediaType) { CharSet = "utf-8" };
                     foreach (var (name, value) in settings.WebhookHeaders)
@@ -49,61 +51,61 @@ internal sealed class WebhookProvisioningFailureNotifier(
                         request.Headers.TryAddWithoutValidation(name, value);
                     }
 
-                    using var client = httpClientFactory.CreateClient(HttpClientName);
-                    using var response = await client.SendAsync(request, timeout.Token);
-                    var status = (int)response.StatusCode;
-                    if (response.IsSuccessStatusCode)
-                    {
-                        NotificationLog.WebhookDelivered(logger, digest.Tenant, status, attempt);
-                        return;
-                    }
-
-                    reason = "HTTP " + status;
-                    if (!IsTransient(response.StatusCode))
-                    {
-                        NotificationLog.WebhookGaveUp(logger, digest.Tenant, attempt, reason);
-                        return;
-                    }
-
-                    retryAfter = response.Headers.RetryAfter?.Delta
-                        ?? (response.Headers.RetryAfter?.Date is { } date ? date - _time.GetUtcNow() : null);
-                }
-                catch (HttpRequestException e)
-                {
-                    reason = "network error: " + (e.HttpRequestError == HttpRequestError.Unknown ? e.GetType().Name : e.HttpRequestError.ToString());
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    reason = "timed out";
-                }
-            }
-
-            if (attempt >= attempts)
+                    return await client.SendAsync(request, ct).ConfigureAwait(false);
+                },
+                cancellationToken).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
             {
-                NotificationLog.WebhookGaveUp(logger, digest.Tenant, attempt, reason);
-                return;
+                NotificationLog.WebhookDelivered(logger, digest.Tenant, (int)response.StatusCode, attempts);
             }
-
-            var delay = Backoff(settings, attempt, retryAfter);
-            NotificationLog.WebhookRetry(logger, attempt, attempts, digest.Tenant, reason, delay);
-            await Task.Delay(delay, _time, cancellationToken);
+            else
+            {
+                NotificationLog.WebhookGaveUp(logger, digest.Tenant, attempts, "HTTP " + (int)response.StatusCode);
+            }
         }
-    }
-
-    /// <summary>The wait after failed attempt <paramref name="attempt"/>: initial × 2^(attempt−1), at least a server's <c>Retry-After</c>, at most the maximum.</summary>
-    internal static TimeSpan Backoff(ProvisioningFailureNotificationOptions settings, int attempt, TimeSpan? retryAfter = null)
-    {
-        var exponential = settings.WebhookInitialBackoff * Math.Pow(2, Math.Min(attempt - 1, 30));
-        if (retryAfter is { } after && after > exponential)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && Reason(e) is { } reason)
         {
-            exponential = after;
+            NotificationLog.WebhookGaveUp(logger, digest.Tenant, attempts, reason);
         }
-
-        return exponential > settings.WebhookMaxBackoff ? settings.WebhookMaxBackoff : exponential;
     }
 
-    private static bool IsTransient(HttpStatusCode status) =>
-        status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
+    /// <summary>
+    /// The retry and per-attempt timeout, from Microsoft.Extensions.Http.Resilience: <see cref="HttpRetryStrategyOptions"/>
+    /// retries what is transient (network errors, timeouts, 408, 429, 5xx) with exponential back-off from
+    /// <see cref="ProvisioningFailureNotificationOptions.WebhookInitialBackoff"/> up to the maximum, honouring <c>Retry-After</c>.
+    /// </summary>
+    private ResiliencePipeline<HttpResponseMessage> Pipeline(ProvisioningFailureNotificationOptions settings, string tenant)
+    {
+        var maxAttempts = Math.Max(1, settings.WebhookMaxAttempts);
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time };
+        if (maxAttempts > 1)
+        {
+            builder.AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = maxAttempts - 1,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = false,
+                Delay = settings.WebhookInitialBackoff,
+                MaxDelay = settings.WebhookMaxBackoff,
+                ShouldRetryAfterHeader = true,
+                OnRetry = args =>
+                {
+                    var reason = args.Outcome.Result is { } response ? "HTTP " + (int)response.StatusCode : Reason(args.Outcome.Exception!) ?? "error";
+                    NotificationLog.WebhookRetry(logger, args.AttemptNumber + 1, maxAttempts, tenant, reason, args.RetryDelay);
+                    return default;
+                },
+            });
+        }
+
+        return builder.AddTimeout(settings.WebhookTimeout).Build();
+    }
+
+    private static string? Reason(Exception e) => e switch
+    {
+        HttpRequestException h => "network error: " + (h.HttpRequestError == HttpRequestError.Unknown ? h.GetType().Name : h.HttpRequestError.ToString()),
+        TimeoutRejectedException => "timed out",
+        _ => null,
+    };
 
     /// <summary>The webhook body: <c>{"type":"provisioningFailureDigest","tenant":…,"from":…,"to":…,"totalFailures":…,"groups":[…]}</c>.</summary>
     internal static byte[] ToJson(ProvisioningFailureDigest digest)

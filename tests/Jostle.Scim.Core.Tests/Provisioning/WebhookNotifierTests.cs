@@ -151,24 +151,4 @@ public sealed class WebhookNotifierTests
         Assert.Equal([303, 304], logs.Messages.Select(m => m.EventId.Id));
         Assert.Contains("network error", logs.Messages.Last().Text, StringComparison.Ordinal);
     }
-
-    [Theory]
-    [InlineData(1, 20)]
-    [InlineData(2, 40)]
-    [InlineData(3, 80)]
-    [InlineData(4, 100)]
-    [InlineData(30, 100)]
-    public void BackOffDoublesUpToTheMaximum(int attempt, int expectedMs)
-    {
-        var options = new ProvisioningFailureNotificationOptions { WebhookInitialBackoff = TimeSpan.FromMilliseconds(20), WebhookMaxBackoff = TimeSpan.FromMilliseconds(100) };
-        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), WebhookProvisioningFailureNotifier.Backoff(options, attempt));
-    }
-
-    [Fact]
-    public void BackOffWaitsAtLeastRetryAfterButNoLongerThanTheMaximum()
-    {
-        var options = new ProvisioningFailureNotificationOptions { WebhookInitialBackoff = TimeSpan.FromSeconds(1), WebhookMaxBackoff = TimeSpan.FromMinutes(1) };
-        Assert.Equal(TimeSpan.FromSeconds(30), WebhookProvisioningFailureNotifier.Backoff(options, 1, TimeSpan.FromSeconds(30)));
-        Assert.Equal(TimeSpan.FromMinutes(1), WebhookProvisioningFailureNotifier.Backoff(options, 1, TimeSpan.FromHours(1)));
-    }
 }

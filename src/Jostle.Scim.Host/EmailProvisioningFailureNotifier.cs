@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text;
+using Jostle.Scim.Provisioning;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+
+namespace Jostle.Scim.Host;
+
+/// <summary><c>--smtp</c>, <c>--notify-email-from</c>, <c>--notify-email-to</c>.</summary>
+internal sealed record EmailDigestSettings(SmtpEndpoint Smtp, string From, IReadOnlyList<string> To);
+
+/// <summary>
+/// E-mails each tenant's failure digest (MailKit): one plain-text message per digest to every recipient, STARTTLS when
+/// the server offers it. A failed send is logged and dropped — the provisioning log still holds every failure.
+/// </summary>
+internal sealed partial class EmailProvisioningFailureNotifier(EmailDigestSettings settings, ILogger<EmailProvisioningFailureNotifier> logger) : IProvisioningFailureNotifier
+{
+    /// <summary>How long one delivery may take.</summary>
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    public async Task NotifyAsync(ProvisioningFailureDigest digest, CancellationToken cancellationToken)
+    {
+        var message = Compose(digest, settings);
+        try
+        {
+            using var client = new SmtpClient { Timeout = (int)Timeout.TotalMilliseconds };
+            await client.ConnectAsync(settings.Smtp.Host, settings.Smtp.Port, SecureSocketOptions.Auto, cancellationToken).ConfigureAwait(false);
+            await client.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            await client.DisconnectAsync(quit: true, cancellationToken).ConfigureAwait(false);
+            Log.Sent(logger, digest.Tenant, settings.To.Count, settings.Smtp.ToString());
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // A mail server that is down must not stop the notification service; the log keeps the failures.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Log.Failed(logger, digest.Tenant, settings.Smtp.ToString(), HostErrors.Describe(e));
+        }
+    }
+
+    /// <summary>The message: subject with tenant and count, then one paragraph per failure group with examples.</summary>
+    internal static MimeMessage Compose(ProvisioningFailureDigest digest, EmailDigestSettings settings)
+    {
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse(settings.From));
+        foreach (var to in settings.To)
+        {
+            message.To.Add(MailboxAddress.Parse(to));
+        }
+
+        message.Subject = string.Create(CultureInfo.InvariantCulture, $"SCIM provisioning: {digest.TotalFailures} failed operation(s) for tenant '{digest.Tenant}'");
+        var body = new StringBuilder();
+        body.AppendLine(CultureInfo.InvariantCulture, $"Tenant '{digest.Tenant}' had {digest.TotalFailures} failed provisioning operation(s) from {digest.From:u} to {digest.To:u}.");
+        foreach (var group in digest.Groups)
+        {
+            body.AppendLine();
+            body.AppendLine(CultureInfo.InvariantCulture, $"{group.Count} x {group.Operation} {group.ResourceType} -> {group.Status}{(group.ScimType is null ? "" : " " + group.ScimType)}");
+            foreach (var example in group.Examples)
+            {
+                body.AppendLine(CultureInfo.InvariantCulture, $"  {example.Timestamp:u} {example.UserName ?? example.DisplayName ?? example.ResourceId}: {example.Detail} (correlation {example.CorrelationId})");
+            }
+        }
+
+        body.AppendLine();
+        body.AppendLine("The provisioning log has every record: Jostle.Scim.Host log --tenant " + digest.Tenant + " --failed");
+        message.Body = new TextPart("plain") { Text = body.ToString() };
+        return message;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "E-mailed the failure digest of tenant {Tenant} to {Recipients} recipient(s) through {Smtp}.")]
+        public static partial void Sent(ILogger logger, string tenant, int recipients, string smtp);
+
+        [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Could not e-mail the failure digest of tenant {Tenant} through {Smtp}: {Reason}")]
+        public static partial void Failed(ILogger logger, string tenant, string smtp, string reason);
+    }
+}
