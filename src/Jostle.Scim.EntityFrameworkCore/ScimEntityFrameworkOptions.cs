@@ -10,6 +10,13 @@ public sealed class ScimEntityFrameworkOptions
     public bool UseForApiKeys { get; set; } = true;
 
     /// <summary>
+    /// Keep OAuth clients, secret hashes, federated credentials, token signing keys and used assertion ids in the database
+    /// (<see cref="EfScimOAuthStore"/>, tables <c>scim_oauth_*</c>) in place of the in-memory store of <c>AddOAuthClients</c>.
+    /// Default <see langword="true"/>.
+    /// </summary>
+    public bool UseForOAuthClients { get; set; } = true;
+
+    /// <summary>
     /// Keep the provisioning log in the database (table <c>scim_provisioning_log</c>), as the log's sink and
     /// reader, in place of the in-memory log of <c>AddProvisioningLog</c>. Records older than
     /// <see cref="Provisioning.ProvisioningLogOptions.MaxAge"/> are deleted in the background;

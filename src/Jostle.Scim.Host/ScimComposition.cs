@@ -16,6 +16,7 @@ internal static class ScimComposition
     {
         var scim = services.AddJostleScim(o => ConfigureRateLimit(o.RateLimit, options.RateLimit))
             .AddApiKeys()
+            .AddOAuthClients() // OAuth 2.0 client credentials beside API keys: Entra's gallery requires one of them (#13).
             .AddProvisioningLog(log =>
             {
                 // The EF Core log writer deletes records older than MaxAge in the background (hourly).
@@ -188,5 +189,6 @@ internal static class HostLogging
         // ASP.NET Core's authentication base class logs every unauthenticated request twice more under the handler's
         // category; the SCIM recorder already logs the 401 once.
         logging.AddFilter("Jostle.Scim.AspNetCore.ScimApiKeyAuthenticationHandler", LogLevel.Warning);
+        logging.AddFilter("Jostle.Scim.AspNetCore.ScimOAuthAuthenticationHandler", LogLevel.Warning);
     }
 }

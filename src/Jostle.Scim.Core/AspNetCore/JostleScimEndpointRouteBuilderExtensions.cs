@@ -14,7 +14,8 @@ public static class JostleScimEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps the SCIM endpoints (RFC 7644) under <paramref name="prefix"/>: <c>/Users</c>, <c>/Groups</c>, <c>/.search</c>,
     /// <c>/Bulk</c>, <c>/Me</c>, <c>/ServiceProviderConfig</c>, <c>/ResourceTypes</c> and <c>/Schemas</c>. Every endpoint
-    /// requires an authenticated caller bound to a tenant.
+    /// requires an authenticated caller bound to a tenant. With <c>AddOAuthClients</c>, also the anonymous OAuth token
+    /// endpoint (default <c>{prefix}/oauth/token</c>).
     /// </summary>
     /// <param name="endpoints">The application's endpoint route builder.</param>
     /// <param name="prefix">The SCIM base path. Default <c>/scim/v2</c>.</param>
@@ -43,7 +44,7 @@ public static class JostleScimEndpointRouteBuilderExtensions
 
         var options = services.GetRequiredService<IOptions<JostleScimOptions>>().Value;
         var group = endpoints.MapGroup(prefix);
-        group.WithMetadata(ScimEndpointMetadata.Instance);
+        group.WithMetadata(ScimEndpointMetadata.Instance, new ScimBasePathMetadata(prefix));
         if (options.AuthorizationPolicy is not null)
         {
             group.RequireAuthorization(options.AuthorizationPolicy);
@@ -60,6 +61,12 @@ public static class JostleScimEndpointRouteBuilderExtensions
         }
 
         ScimEndpoints.Map(group, prefix);
+        if (isService.IsService(typeof(Jostle.Scim.OAuth.ScimOAuthTokenService)))
+        {
+            // Beside the group, not in it: the token endpoint is anonymous (clients authenticate in the request).
+            ScimOAuthTokenEndpoint.Map(endpoints, prefix);
+        }
+
         return group;
     }
 }

@@ -78,10 +78,17 @@ internal sealed class ScimApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("The Authorization header is not a single bearer token.");
         }
 
+        var presented = header[BearerPrefix.Length..].Trim();
+        if (ScimOAuthAuthenticationHandler.LooksLikeJwt(presented) && Context.RequestServices.GetService(typeof(Jostle.Scim.OAuth.ScimOAuthTokenService)) is not null)
+        {
+            // An OAuth access token: the OAuth scheme judges it.
+            return AuthenticateResult.NoResult();
+        }
+
         ScimApiKeyVerification verification;
         try
         {
-            verification = await manager.VerifyAsync(header[BearerPrefix.Length..].Trim(), Context.RequestAborted);
+            verification = await manager.VerifyAsync(presented, Context.RequestAborted);
         }
         catch (OperationCanceledException) when (Context.RequestAborted.IsCancellationRequested)
         {

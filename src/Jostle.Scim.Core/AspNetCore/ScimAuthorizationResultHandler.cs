@@ -60,6 +60,17 @@ internal sealed class ScimAuthorizationResultHandler : IAuthorizationMiddlewareR
                     operation.KeyId ??= revoked.KeyId;
                 }
             }
+            else if (ScimOAuthAuthenticationHandler.Refusal(context) is { } refusal)
+            {
+                detail = refusal.Detail;
+                if (operation is not null && refusal.Client is { } client)
+                {
+                    operation.Tenant ??= client.TenantId;
+                    operation.Actor ??= client.Actor;
+                    operation.KeyId ??= client.ClientId;
+                }
+            }
+
             if (!context.Response.HasStarted && context.Response.Headers.WWWAuthenticate.Count == 0)
             {
                 context.Response.Headers.WWWAuthenticate = "Bearer";

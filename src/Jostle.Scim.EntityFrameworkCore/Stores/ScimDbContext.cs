@@ -6,7 +6,9 @@ namespace Jostle.Scim.EntityFrameworkCore;
 
 /// <summary>
 /// The EF Core model of the SCIM stores: tables <c>scim_users</c>, <c>scim_user_emails</c>,
-/// <c>scim_user_phone_numbers</c>, <c>scim_groups</c>, <c>scim_group_members</c>, <c>scim_api_keys</c> (hashes only) and
+/// <c>scim_user_phone_numbers</c>, <c>scim_groups</c>, <c>scim_group_members</c>, <c>scim_api_keys</c> (hashes only), the OAuth tables <c>scim_oauth_clients</c>,
+/// <c>scim_oauth_client_secrets</c> (hashes only), <c>scim_oauth_federated_credentials</c>, <c>scim_oauth_signing_keys</c>
+/// and <c>scim_oauth_used_assertions</c>, and
 /// <c>scim_provisioning_log</c> (snake_case columns), on SQLite or
 /// PostgreSQL. On PostgreSQL every text column uses the <c>"C"</c> collation, so comparisons, sorting and <c>LIKE</c>
 /// prefixes are ordinal and index-backed as on SQLite, and dates are <c>timestamptz</c> written in UTC.
@@ -34,6 +36,21 @@ public class ScimDbContext(DbContextOptions<ScimDbContext> options) : DbContext(
 
     /// <summary>The provisioning log.</summary>
     internal DbSet<ScimProvisioningLogEntity> ProvisioningLog => Set<ScimProvisioningLogEntity>();
+
+    /// <summary>The OAuth clients.</summary>
+    internal DbSet<ScimOAuthClientEntity> OAuthClients => Set<ScimOAuthClientEntity>();
+
+    /// <summary>The OAuth client secrets (hashes only).</summary>
+    internal DbSet<ScimOAuthClientSecretEntity> OAuthClientSecrets => Set<ScimOAuthClientSecretEntity>();
+
+    /// <summary>The federated credentials.</summary>
+    internal DbSet<ScimFederatedCredentialEntity> OAuthFederatedCredentials => Set<ScimFederatedCredentialEntity>();
+
+    /// <summary>The access token signing keys.</summary>
+    internal DbSet<ScimOAuthSigningKeyEntity> OAuthSigningKeys => Set<ScimOAuthSigningKeyEntity>();
+
+    /// <summary>The client assertions already used (replay protection).</summary>
+    internal DbSet<ScimOAuthUsedAssertionEntity> OAuthUsedAssertions => Set<ScimOAuthUsedAssertionEntity>();
 
     /// <summary>The name of the unique index on a tenant's normalised user names (a violation of it is a <c>userName</c> conflict).</summary>
     internal const string UserNameIndex = "ux_scim_users_tenant_normalized_user_name";
@@ -108,6 +125,41 @@ public class ScimDbContext(DbContextOptions<ScimDbContext> options) : DbContext(
             entry.HasKey(e => e.Id);
             entry.HasIndex(e => new { e.TenantId, e.Timestamp });
             entry.HasIndex(e => e.Timestamp);
+        });
+
+        modelBuilder.Entity<ScimOAuthClientEntity>(client =>
+        {
+            client.ToTable("scim_oauth_clients");
+            client.HasKey(c => c.ClientId);
+            client.HasIndex(c => c.TenantId);
+        });
+
+        modelBuilder.Entity<ScimOAuthClientSecretEntity>(secret =>
+        {
+            secret.ToTable("scim_oauth_client_secrets");
+            secret.HasKey(s => s.SecretId);
+            secret.HasIndex(s => s.ClientId);
+        });
+
+        modelBuilder.Entity<ScimFederatedCredentialEntity>(credential =>
+        {
+            credential.ToTable("scim_oauth_federated_credentials");
+            credential.HasKey(c => c.CredentialId);
+            credential.HasIndex(c => new { c.Issuer, c.Subject });
+            credential.HasIndex(c => c.ClientId);
+        });
+
+        modelBuilder.Entity<ScimOAuthSigningKeyEntity>(key =>
+        {
+            key.ToTable("scim_oauth_signing_keys");
+            key.HasKey(k => k.KeyId);
+        });
+
+        modelBuilder.Entity<ScimOAuthUsedAssertionEntity>(assertion =>
+        {
+            assertion.ToTable("scim_oauth_used_assertions");
+            assertion.HasKey(a => new { a.Issuer, a.TokenId });
+            assertion.HasIndex(a => a.ExpiresAt);
         });
 
         var postgres = Database.IsNpgsql();

@@ -72,6 +72,60 @@ namespace Jostle.Scim.EntityFrameworkCore.Migrations.Postgres
                     b.ToTable("scim_api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Jostle.Scim.EntityFrameworkCore.ScimFederatedCredentialEntity", b =>
+                {
+                    b.Property<string>("CredentialId")
+                        .HasColumnType("text")
+                        .HasColumnName("credential_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Audience")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("audience")
+                        .UseCollation("C");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("client_id")
+                        .UseCollation("C");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("issuer")
+                        .UseCollation("C");
+
+                    b.Property<string>("KeySource")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("key_source")
+                        .UseCollation("C");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("subject")
+                        .UseCollation("C");
+
+                    b.HasKey("CredentialId");
+
+                    b.HasIndex("ClientId");
+
+                    b.HasIndex("Issuer", "Subject");
+
+                    b.ToTable("scim_oauth_federated_credentials", (string)null);
+                });
+
             modelBuilder.Entity("Jostle.Scim.EntityFrameworkCore.ScimGroupEntity", b =>
                 {
                     b.Property<long>("Key")
@@ -178,6 +232,141 @@ namespace Jostle.Scim.EntityFrameworkCore.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("scim_group_members", (string)null);
+                });
+
+            modelBuilder.Entity("Jostle.Scim.EntityFrameworkCore.ScimOAuthClientEntity", b =>
+                {
+                    b.Property<string>("ClientId")
+                        .HasColumnType("text")
+                        .HasColumnName("client_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("actor")
+                        .UseCollation("C");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("description")
+                        .UseCollation("C");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.HasKey("ClientId");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("scim_oauth_clients", (string)null);
+                });
+
+            modelBuilder.Entity("Jostle.Scim.EntityFrameworkCore.ScimOAuthClientSecretEntity", b =>
+                {
+                    b.Property<string>("SecretId")
+                        .HasColumnType("text")
+                        .HasColumnName("secret_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("client_id")
+                        .UseCollation("C");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("description")
+                        .UseCollation("C");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("SecretHash")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("secret_hash")
+                        .UseCollation("C");
+
+                    b.HasKey("SecretId");
+
+                    b.HasIndex("ClientId");
+
+                    b.ToTable("scim_oauth_client_secrets", (string)null);
+                });
+
+            modelBuilder.Entity("Jostle.Scim.EntityFrameworkCore.ScimOAuthSigningKeyEntity", b =>
+                {
+                    b.Property<string>("KeyId")
+                        .HasColumnType("text")
+                        .HasColumnName("key_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Algorithm")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("algorithm")
+                        .UseCollation("C");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("PrivateKey")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("private_key")
+                        .UseCollation("C");
+
+                    b.HasKey("KeyId");
+
+                    b.ToTable("scim_oauth_signing_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Jostle.Scim.EntityFrameworkCore.ScimOAuthUsedAssertionEntity", b =>
+                {
+                    b.Property<string>("Issuer")
+                        .HasColumnType("text")
+                        .HasColumnName("issuer")
+                        .UseCollation("C");
+
+                    b.Property<string>("TokenId")
+                        .HasColumnType("text")
+                        .HasColumnName("token_id")
+                        .UseCollation("C");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.HasKey("Issuer", "TokenId");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("scim_oauth_used_assertions", (string)null);
                 });
 
             modelBuilder.Entity("Jostle.Scim.EntityFrameworkCore.ScimProvisioningLogEntity", b =>
