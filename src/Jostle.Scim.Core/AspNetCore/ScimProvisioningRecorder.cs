@@ -212,7 +212,7 @@ internal sealed class ScimProvisioningRecorder(
             DisplayName = operation.DisplayName,
             Status = status,
             ScimType = scimType,
-            Detail = failed ? detail : null,
+            Detail = failed ? detail : operation.IgnoredNote,
             Duration = elapsed,
             CompatibilityRules = operation.Rules,
             FilterRules = operation.FilterRules,

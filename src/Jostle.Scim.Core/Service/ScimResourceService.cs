@@ -25,14 +25,16 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
         var engine = runtime.Engine(kind);
         var validated = engine.ValidateForCreate(RequireObject(body));
         LogRules(validated.RulesApplied, kind, "POST");
-        var document = engine.StampCreated(validated.Document, Guid.NewGuid().ToString(), baseUrl);
+        NoteIgnored(validated.IgnoredAttributes);
+        var document = engine.StampCreated(validated.Document, runtime.Ids.NewId(kind.ToString()), baseUrl);
         if (kind == ScimResourceKind.Group)
         {
-            await CheckMembersExistAsync(tenant, MemberIds(document), ct);
+            await CheckDisplayNameFreeAsync(tenant, document, null, ct);
+            TypeMembers(document, await CheckMembersExistAsync(tenant, MemberIds(document), ct));
         }
 
         var result = await Store(kind).CreateAsync(tenant, document, ct);
-        return Written(result, kind, null);
+        return WithMembersOf(Written(result, kind, null), kind, document);
     }
 
     public async Task<StoredResource> GetAsync(ScimResourceKind kind, string tenant, string id, bool includeMembers, CancellationToken ct)
@@ -59,15 +61,18 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
         CheckIfMatch(ifMatch, existing);
         var validated = engine.ValidateForReplace(RequireObject(body), ToObject(existing.Document));
         LogRules(validated.RulesApplied, kind, "PUT");
+        NoteIgnored(validated.IgnoredAttributes);
         var document = validated.Document;
         engine.StampModified(document);
         if (kind == ScimResourceKind.Group)
         {
-            await CheckMembersExistAsync(tenant, NewMembers(document, ToObject(existing.Document)), ct);
+            await CheckDisplayNameFreeAsync(tenant, document, ToObject(existing.Document), ct);
+            var types = await CheckMembersExistAsync(tenant, NewMembers(document, ToObject(existing.Document)), ct);
+            TypeMembers(document, KnownTypes(ToObject(existing.Document), types));
         }
 
         var result = await Store(kind).ReplaceAsync(tenant, document, existing.Version, ct);
-        return WrittenOrLostRace(result, kind, id);
+        return WithMembersOf(WrittenOrLostRace(result, kind, id), kind, document);
     }
 
     /// <summary>Applies a PATCH. For a Group whose request only changes members by value, the change goes to the store as a delta and the returned group has no members.</summary>
@@ -122,14 +127,15 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
                 }
 
                 var added = delta.Membership.Added.Select(ToMember).ToList();
-                await CheckMembersExistAsync(tenant, added, ct);
+                var types = await CheckMembersExistAsync(tenant, added, ct);
+                added = [.. added.Select(m => m.Type is null && types.TryGetValue(m.Value, out var type) ? m with { Type = type } : m)];
                 var update = new MembershipUpdate
                 {
                     RemoveAll = delta.Membership.RemoveAll,
                     Removed = delta.Membership.Removed,
                     Added = added,
                     LastModified = engine.Options.TimeProvider.GetUtcNow(),
-                    NewVersion = "W/\"" + Guid.NewGuid().ToString("N") + "\"",
+                    NewVersion = NewDeltaVersion(),
                 };
                 // A members-only delta does not depend on the rest of the group, so without If-Match it is applied
                 // unconditionally: concurrent member additions to one group all land.
@@ -159,7 +165,9 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
 
         if (kind == ScimResourceKind.Group)
         {
-            await CheckMembersExistAsync(tenant, NewMembers(document, existingDocument), ct);
+            await CheckDisplayNameFreeAsync(tenant, document, existingDocument, ct);
+            var types = await CheckMembersExistAsync(tenant, NewMembers(document, existingDocument), ct);
+            TypeMembers(document, KnownTypes(existingDocument, types));
         }
 
         var written = await Store(kind).ReplaceAsync(tenant, document, existing.Version, ct);
@@ -178,7 +186,7 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
 
         var result = await Store(kind).DeleteAsync(tenant, id, expected, ct);
         Written(result, kind, id);
-        await groups.RemoveMemberEverywhereAsync(tenant, id, ct);
+        await groups.RemoveMemberEverywhereAsync(tenant, id, NewDeltaVersion(), runtime.Engine(ScimResourceKind.Group).Options.TimeProvider.GetUtcNow(), ct);
     }
 
     public async Task<StoreQueryResult> QueryAsync(ScimResourceKind kind, string tenant, ScimQueryParameters query, CancellationToken ct)
@@ -270,6 +278,38 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
 
         return (total, page);
     }
+
+    /// <summary>
+    /// A User's <c>groups</c> (RFC 7643 §4.1.2): the groups that hold it as a direct member, from the group store's
+    /// membership index (one query), as <c>{value, $ref, display, type: "direct"}</c>. Computed only when asked for.
+    /// </summary>
+    public async Task<JsonArray> GroupsOfAsync(string tenant, string userId, Uri baseUrl, CancellationToken ct)
+    {
+        var groupType = runtime.Groups.ResourceType;
+        var filter = ScimFilter.Parse("members[value eq " + JsonSerializer.Serialize(userId) + "]");
+        var result = await groups.QueryAsync(tenant, new StoreQuery { ResourceType = groupType, Filter = filter, StartIndex = 1, Count = MaxGroupsOfUser }, ct);
+        var list = new JsonArray();
+        foreach (var group in result.Resources)
+        {
+            var item = new JsonObject
+            {
+                ["value"] = group.Id,
+                ["$ref"] = baseUrl.OriginalString.TrimEnd('/') + "/Groups/" + Uri.EscapeDataString(group.Id),
+            };
+            if (group.Document.ValueKind == JsonValueKind.Object && group.Document.TryGetProperty("displayName", out var name) && name.ValueKind == JsonValueKind.String)
+            {
+                item["display"] = name.GetString();
+            }
+
+            item["type"] = "direct";
+            list.Add(item);
+        }
+
+        return list;
+    }
+
+    /// <summary>The most groups a User's <c>groups</c> lists.</summary>
+    private const int MaxGroupsOfUser = 10_000;
 
     public static JsonObject ToObject(JsonElement element) =>
         JsonObject.Create(element) ?? throw new InvalidOperationException("A store returned a resource document that is not a JSON object.");
@@ -404,11 +444,13 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
     /// not. One <see cref="IScimResourceStore.FindExistingAsync"/> per store, not one read per member; an untyped
     /// member that is no User may be a Group.
     /// </summary>
-    private async Task CheckMembersExistAsync(string tenant, IReadOnlyList<GroupMember> members, CancellationToken ct)
+    /// <returns>Each checked member's resource type, <c>User</c> or <c>Group</c>, by id.</returns>
+    private async Task<Dictionary<string, string>> CheckMembersExistAsync(string tenant, IReadOnlyList<GroupMember> members, CancellationToken ct)
     {
+        var types = new Dictionary<string, string>(StringComparer.Ordinal);
         if (members.Count == 0)
         {
-            return;
+            return types;
         }
 
         var userIds = members.Where(m => !IsGroupMember(m)).Select(m => m.Value).Distinct(StringComparer.Ordinal).ToList();
@@ -426,12 +468,107 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
             {
                 throw new ScimException(ScimErrorType.InvalidValue, $"The member \"{member.Value}\" is not a {(isGroup ? "Group" : "User")} of this tenant.");
             }
+
+            types[member.Value] = isGroup || !foundUsers.Contains(member.Value) ? "Group" : "User";
+        }
+
+        return types;
+    }
+
+    /// <summary>
+    /// Under <see cref="JostleScimOptions.UniqueGroupDisplayNames"/>, a group's new or changed <c>displayName</c> may not be
+    /// another group's (in any case): <c>409 uniqueness</c>, as Microsoft's validator expects. One indexed
+    /// <c>displayName eq</c> lookup; stores do not enforce it, so two racing creates can still both land.
+    /// </summary>
+    private async Task CheckDisplayNameFreeAsync(string tenant, JsonObject document, JsonObject? existing, CancellationToken ct)
+    {
+        if (!runtime.Options.UniqueGroupDisplayNames || document["displayName"] is not JsonValue v || !v.TryGetValue<string>(out var name))
+        {
+            return;
+        }
+
+        if (existing?["displayName"] is JsonValue old && old.TryGetValue<string>(out var oldName) && string.Equals(oldName, name, StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        var filter = ScimFilter.Parse("displayName eq " + JsonSerializer.Serialize(name));
+        var found = await groups.QueryAsync(tenant, new StoreQuery { ResourceType = runtime.Groups.ResourceType, Filter = filter, StartIndex = 1, Count = 2 }, ct);
+        var ownId = existing?["id"]?.GetValue<string>();
+        if (found.Resources.Any(g => g.Id != ownId))
+        {
+            throw new ScimException(409, ScimErrorType.Uniqueness, "The value of displayName is already in use by another Group.");
         }
     }
+
+    /// <summary>The types the existing members already carry, then the ones just checked.</summary>
+    private static Dictionary<string, string> KnownTypes(JsonObject existing, Dictionary<string, string> types)
+    {
+        foreach (var member in MemberIds(existing))
+        {
+            if (member.Type is not null)
+            {
+                types.TryAdd(member.Value, member.Type);
+            }
+        }
+
+        return types;
+    }
+
+    /// <summary>Gives each member without a <c>type</c> the one its id was found as, so responses say <c>User</c> or <c>Group</c> (RFC 7643 §4.2).</summary>
+    private static void TypeMembers(JsonObject document, Dictionary<string, string> types)
+    {
+        if (types.Count == 0 || document["members"] is not JsonArray members)
+        {
+            return;
+        }
+
+        foreach (var member in members.OfType<JsonObject>())
+        {
+            if (member["type"] is null && member["value"] is JsonValue v && v.TryGetValue<string>(out var value) && types.TryGetValue(value, out var type))
+            {
+                member["type"] = type;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A store may answer a group write without its members (members are a set kept apart); the response to POST and PUT
+    /// still shows the members the group now has, which are the ones written.
+    /// </summary>
+    private static StoredResource WithMembersOf(StoredResource written, ScimResourceKind kind, JsonObject document)
+    {
+        if (kind != ScimResourceKind.Group || document["members"] is not JsonArray members || members.Count == 0
+            || (written.Document.ValueKind == JsonValueKind.Object && written.Document.TryGetProperty("members", out _)))
+        {
+            return written;
+        }
+
+        var composed = ToObject(written.Document);
+        composed["members"] = members.DeepClone();
+        if (composed["meta"] is { } meta)
+        {
+            composed.Remove("meta");
+            composed["meta"] = meta;
+        }
+
+        return written with { Document = JsonSerializer.SerializeToElement(composed) };
+    }
+
+    /// <summary>The version of a group changed by a membership delta (its document is not rewritten, so no content hash).</summary>
+    private string NewDeltaVersion() => "W/\"" + runtime.Ids.NewVersion() + "\"";
 
     private static readonly IReadOnlySet<string> NoIds = new HashSet<string>(StringComparer.Ordinal);
 
     private static bool IsGroupMember(GroupMember member) => string.Equals(member.Type, "Group", StringComparison.OrdinalIgnoreCase);
+
+    private static void NoteIgnored(IReadOnlyList<string> names)
+    {
+        if (names.Count > 0)
+        {
+            ScimOperation.Current?.AddIgnored(names);
+        }
+    }
 
     private void LogRules(ScimCompatibility rules, ScimResourceKind kind, string method)
     {

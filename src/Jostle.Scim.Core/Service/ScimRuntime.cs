@@ -10,9 +10,10 @@ namespace Jostle.Scim.Service;
 /// <summary>The per-application state the endpoints share: options, registry and one resource engine per resource type.</summary>
 internal sealed class ScimRuntime
 {
-    public ScimRuntime(IOptions<JostleScimOptions> options, SchemaRegistry registry, TimeProvider? timeProvider = null)
+    public ScimRuntime(IOptions<JostleScimOptions> options, SchemaRegistry registry, TimeProvider? timeProvider = null, IScimIdGenerator? ids = null)
     {
         Options = options.Value;
+        Ids = ids ?? new GuidScimIdGenerator();
         Registry = registry;
         var resourceOptions = new ScimResourceOptions { Compatibility = Options.Compatibility, TimeProvider = timeProvider ?? TimeProvider.System };
         Users = new ScimResourceEngine(registry.GetResourceType("User"), resourceOptions);
@@ -22,6 +23,8 @@ internal sealed class ScimRuntime
     }
 
     public JostleScimOptions Options { get; }
+
+    public IScimIdGenerator Ids { get; }
 
     public SchemaRegistry Registry { get; }
 
