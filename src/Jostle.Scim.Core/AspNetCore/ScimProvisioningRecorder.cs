@@ -106,6 +106,7 @@ internal sealed class ScimProvisioningRecorder(
             Tenant = parent.Tenant,
             Actor = parent.Actor,
             KeyId = parent.KeyId,
+            SelectedCompatibility = parent.SelectedCompatibility,
         };
         ScimOperation.Current = operation;
         return operation;

@@ -62,6 +62,10 @@ internal sealed class ScimRequestContext
             var tenant = await http.RequestServices.GetRequiredService<IScimTenantResolver>().ResolveTenantAsync(http)
                 ?? throw new ScimException(403, null, "The authenticated caller is not bound to a SCIM tenant.");
             ScimTenantGate.Enter(http, tenant, logger);
+            if (http.RequestServices.GetService<IScimCompatibilitySelector>() is { } selector && ScimOperation.Current is { } operation)
+            {
+                operation.SelectedCompatibility = await selector.SelectAsync(http, tenant);
+            }
             return await handler(new ScimRequestContext(http, tenant, prefix));
         }
         catch (ScimException e)

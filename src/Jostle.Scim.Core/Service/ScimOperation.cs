@@ -66,6 +66,9 @@ internal sealed class ScimOperation
 
     public ScimCompatibility Rules { get; private set; }
 
+    /// <summary>The rules a selector chose for this request, or <see langword="null"/> for the configured ones.</summary>
+    public ScimCompatibility? SelectedCompatibility { get; set; }
+
     public FilterCompatibility FilterRules { get; private set; }
 
     public string? UserName => _written ? _userName : _bodyUserName ?? _userName;

@@ -20,9 +20,12 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
 {
     public ScimRuntime Runtime => runtime;
 
+    /// <summary>The rules of the current request: a selected profile's, else the configured ones.</summary>
+    private ScimCompatibility Compatibility => ScimOperation.Current?.SelectedCompatibility ?? runtime.Options.Compatibility;
+
     public async Task<StoredResource> CreateAsync(ScimResourceKind kind, string tenant, JsonNode? body, Uri baseUrl, CancellationToken ct)
     {
-        var engine = runtime.Engine(kind);
+        var engine = runtime.Engine(kind, Compatibility);
         var validated = engine.ValidateForCreate(RequireObject(body));
         LogRules(validated.RulesApplied, kind, "POST");
         NoteIgnored(validated.IgnoredAttributes);
@@ -56,7 +59,7 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
 
     private async Task<StoredResource> ReplaceOnceAsync(ScimResourceKind kind, string tenant, string id, JsonNode? body, string? ifMatch, CancellationToken ct)
     {
-        var engine = runtime.Engine(kind);
+        var engine = runtime.Engine(kind, Compatibility);
         var existing = await GetAsync(kind, tenant, id, includeMembers: true, ct);
         CheckIfMatch(ifMatch, existing);
         var validated = engine.ValidateForReplace(RequireObject(body), ToObject(existing.Document));
@@ -78,7 +81,7 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
     /// <summary>Applies a PATCH. For a Group whose request only changes members by value, the change goes to the store as a delta and the returned group has no members.</summary>
     public Task<StoredResource> PatchAsync(ScimResourceKind kind, string tenant, string id, JsonNode? body, string? ifMatch, CancellationToken ct)
     {
-        var request = PatchRequest.Parse(body, runtime.Options.Compatibility);
+        var request = PatchRequest.Parse(body, Compatibility);
         return RetryLostRaceAsync(ifMatch, () => PatchOnceAsync(kind, tenant, id, request, ifMatch, ct));
     }
 
@@ -112,12 +115,12 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
 
     private async Task<StoredResource> PatchOnceAsync(ScimResourceKind kind, string tenant, string id, PatchRequest request, string? ifMatch, CancellationToken ct)
     {
-        var engine = runtime.Engine(kind);
+        var engine = runtime.Engine(kind, Compatibility);
         if (kind == ScimResourceKind.Group && PatchApplier.CanCollectMembershipDelta(request, engine.ResourceType))
         {
             var group = await GetAsync(kind, tenant, id, includeMembers: false, ct);
             CheckIfMatch(ifMatch, group);
-            var delta = PatchApplier.Apply(ToObject(group.Document), request, engine.ResourceType, runtime.GroupDeltaPatchOptions);
+            var delta = PatchApplier.Apply(ToObject(group.Document), request, engine.ResourceType, runtime.GroupDeltaPatchOptionsFor(Compatibility));
             if (!delta.Changed)
             {
                 LogRules(delta.RulesFired, kind, "PATCH");
@@ -149,7 +152,7 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
         var existing = await GetAsync(kind, tenant, id, includeMembers: true, ct);
         CheckIfMatch(ifMatch, existing);
         var existingDocument = ToObject(existing.Document);
-        var patched = PatchApplier.Apply(existingDocument, request, engine.ResourceType, runtime.PatchOptions);
+        var patched = PatchApplier.Apply(existingDocument, request, engine.ResourceType, runtime.PatchOptionsFor(Compatibility));
         LogRules(patched.RulesFired, kind, "PATCH");
         if (!patched.Changed)
         {
