@@ -31,6 +31,26 @@ public enum ScimCompatibility
     /// <summary><c>{"op":"remove","path":"members","value":[{"value":"id"}]}</c> removes exactly those members, not all.</summary>
     RemoveMembersByValue = 1 << 5,
 
+    /// <summary>An attribute (or sub-attribute) no schema of the resource type defines is dropped, and named in the
+    /// provisioning log record, instead of answering <c>400 invalidSyntax</c>.</summary>
+    IgnoreUnknownAttributes = 1 << 6,
+
+    /// <summary>OneLogin's templates: the SCIM 1.1 core URN <c>urn:scim:schemas:core:1.0</c> in <c>schemas</c> is read as the
+    /// resource type's core schema, and a <c>"id": null</c> on create is ignored.</summary>
+    Scim11CoreSchema = 1 << 7,
+
+    /// <summary>A create or replace body without <c>schemas</c> is read as carrying the resource type's core schema.
+    /// Not in <see cref="Default"/>: RFC 7643 §3 requires <c>schemas</c>, and a body without it may be meant for another endpoint.</summary>
+    OmittedSchemas = 1 << 8,
+
+    /// <summary>A PATCH <c>replace</c> of a path with the empty string <c>""</c> unassigns the attribute, as Microsoft's
+    /// validator expects of its "null update" (a <c>null</c> value always unassigns: RFC 7643 §2.5).</summary>
+    EmptyStringClears = 1 << 9,
+
+    /// <summary>The rules in force unless a host or profile says otherwise: every rule but <see cref="OmittedSchemas"/>.</summary>
+    Default = StringBooleans | CaseInsensitivePatchOp | PathlessDottedKeys | ManagerAsString | CreateMissingValuePathElement | RemoveMembersByValue
+        | IgnoreUnknownAttributes | Scim11CoreSchema | EmptyStringClears,
+
     /// <summary>Every rule.</summary>
-    All = StringBooleans | CaseInsensitivePatchOp | PathlessDottedKeys | ManagerAsString | CreateMissingValuePathElement | RemoveMembersByValue,
+    All = Default | OmittedSchemas,
 }

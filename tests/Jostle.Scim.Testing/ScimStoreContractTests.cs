@@ -370,7 +370,7 @@ public abstract class ScimStoreContractTests
         await groups.CreateAsync(TenantA, GroupDocument("g1", "Staff", "W/\"1\"", "u1"));
 
         Assert.Equal(StoreStatus.NotFound, (await groups.UpdateMembersAsync(TenantB, "g1", Members("W/\"2\"", added: ["u2"]), null)).Status);
-        await groups.RemoveMemberEverywhereAsync(TenantB, "u1");
+        await groups.RemoveMemberEverywhereAsync(TenantB, "u1", "W/\"9\"", DateTimeOffset.UnixEpoch);
 
         var read = (await groups.GetAsync(TenantA, "g1", includeMembers: true))!;
         Assert.Equal(["u1"], MemberIdsOf(read.Document));
@@ -887,12 +887,35 @@ public abstract class ScimStoreContractTests
         await groups.CreateAsync(TenantA, GroupDocument("g3", "Three", "W/\"1\"", "u3"));
         await groups.CreateAsync(TenantB, GroupDocument("g1", "One", "W/\"1\"", "u2"));
 
-        await groups.RemoveMemberEverywhereAsync(TenantA, "u2");
+        await groups.RemoveMemberEverywhereAsync(TenantA, "u2", "W/\"2\"", DateTimeOffset.UnixEpoch);
 
         Assert.Equal(["u1"], MemberIdsOf((await groups.GetAsync(TenantA, "g1", includeMembers: true))!.Document));
         Assert.Empty(MemberIdsOf((await groups.GetAsync(TenantA, "g2", includeMembers: true))!.Document));
         Assert.Equal(["u3"], MemberIdsOf((await groups.GetAsync(TenantA, "g3", includeMembers: true))!.Document));
         Assert.Equal(["u2"], MemberIdsOf((await groups.GetAsync(TenantB, "g1", includeMembers: true))!.Document));
+    }
+
+    [Fact]
+    public async Task RemovingAMemberEverywhereGivesEachGroupThatLostItANewVersionAndLastModified()
+    {
+        var groups = CreateGroupStore();
+        await groups.CreateAsync(TenantA, GroupDocument("g1", "One", "W/\"1\"", "u1", "u2"));
+        await groups.CreateAsync(TenantA, GroupDocument("g2", "Two", "W/\"1\"", "u2"));
+        await groups.CreateAsync(TenantA, GroupDocument("g3", "Three", "W/\"1\"", "u3"));
+        var when = new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);
+
+        await groups.RemoveMemberEverywhereAsync(TenantA, "u2", "W/\"2\"", when);
+
+        foreach (var id in new[] { "g1", "g2" })
+        {
+            var read = (await groups.GetAsync(TenantA, id, includeMembers: false))!;
+            Assert.Equal("W/\"2\"", read.Version);
+            var meta = read.Document.GetProperty("meta");
+            Assert.Equal("W/\"2\"", meta.GetProperty("version").GetString());
+            Assert.Equal(when, DateTimeOffset.Parse(meta.GetProperty("lastModified").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        Assert.Equal("W/\"1\"", (await groups.GetAsync(TenantA, "g3", includeMembers: false))!.Version);
     }
 
     [Fact]

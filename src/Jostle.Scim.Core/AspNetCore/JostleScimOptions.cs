@@ -21,8 +21,14 @@ public sealed class JostleScimOptions
     /// <summary>Whether a Group PATCH answers 200 with the group (members excluded unless asked for) instead of 204 No Content. Default <see langword="false"/> (204), so large groups are never serialised on the way out.</summary>
     public bool GroupPatchReturnsContent { get; set; }
 
-    /// <summary>The request-body compatibility rules (resource validation and PATCH). Default: all of them.</summary>
-    public ScimCompatibility Compatibility { get; set; } = ScimCompatibility.All;
+    /// <summary>Whether a Group's <c>displayName</c> must be unique in the tenant (in any case): a create, replace or rename to
+    /// another group's name answers <c>409 uniqueness</c>. RFC 7643 does not require it; Microsoft's gallery validation
+    /// does. Default <see langword="true"/>.</summary>
+    public bool UniqueGroupDisplayNames { get; set; } = true;
+
+    /// <summary>The request-body compatibility rules (resource validation and PATCH). Default: <see cref="ScimCompatibility.Default"/>
+    /// (every rule but <see cref="ScimCompatibility.OmittedSchemas"/>).</summary>
+    public ScimCompatibility Compatibility { get; set; } = ScimCompatibility.Default;
 
     /// <summary>Limits and compatibility rules of the filter parser. Default: <see cref="ScimFilterOptions.Default"/>.</summary>
     public ScimFilterOptions FilterOptions { get; set; } = ScimFilterOptions.Default;

@@ -105,7 +105,8 @@ internal static class ScimEndpoints
             return new ScimJsonResult(StatusCodes.Status304NotModified, null, resource.Version);
         }
 
-        var document = ScimResourceService.ToObject(resource.Document);
+        var document = ScimResponseDocuments.Complete(kind, ScimResourceService.ToObject(resource.Document), r.BaseUrl);
+        await AddGroupsOfUserAsync(r, kind, document, r.Query("attributes"));
         return new ScimJsonResult(StatusCodes.Status200OK, w => projection.WriteTo(w, document), resource.Version);
     }
 
@@ -113,9 +114,52 @@ internal static class ScimEndpoints
     {
         var projection = r.Runtime.Engine(kind).GetProjection(query.Attributes, query.ExcludedAttributes);
         var (result, nextCursor) = await r.Service.QueryAsync(kind, r.Tenant, query, r.Aborted);
-        var page = result.Resources.Select(s => (ScimResourceService.ToObject(s.Document), projection)).ToList();
+        var page = result.Resources.Select(s => (ScimResponseDocuments.Complete(kind, ScimResourceService.ToObject(s.Document), r.BaseUrl), projection)).ToList();
+        foreach (var (document, _) in page)
+        {
+            await AddGroupsOfUserAsync(r, kind, document, query.Attributes);
+        }
+
         ListResponseWriter.CursorPage? cursor = query.IsCursorPaging ? new(nextCursor) : null;
         return new ScimJsonResult(StatusCodes.Status200OK, w => ListResponseWriter.Write(w, result.TotalResults, query.StartIndex, page, cursor));
+    }
+
+    /// <summary>
+    /// A User's <c>groups</c> is read-only and derived from group memberships; it costs a query per user, so it is added
+    /// only when <c>attributes</c> names it (<c>groups</c> or <c>groups.value</c>, …), never on the reads Entra makes.
+    /// </summary>
+    private static async Task AddGroupsOfUserAsync(ScimRequestContext r, ScimResourceKind kind, JsonObject document, string? attributes)
+    {
+        if (kind != ScimResourceKind.User || !NamesGroups(attributes) || document["id"] is not JsonValue v || !v.TryGetValue<string>(out var id))
+        {
+            return;
+        }
+
+        var groups = await r.Service.GroupsOfAsync(r.Tenant, id, r.BaseUrl, r.Aborted);
+        if (groups.Count > 0)
+        {
+            document["groups"] = groups;
+        }
+    }
+
+    private static bool NamesGroups(string? attributes)
+    {
+        if (attributes is null)
+        {
+            return false;
+        }
+
+        const string UserPrefix = "urn:ietf:params:scim:schemas:core:2.0:User:";
+        foreach (var raw in attributes.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var name = raw.StartsWith(UserPrefix, StringComparison.OrdinalIgnoreCase) ? raw[UserPrefix.Length..] : raw;
+            if (name.Equals("groups", StringComparison.OrdinalIgnoreCase) || name.StartsWith("groups.", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static async Task<IResult> RootSearchAsync(ScimRequestContext r)
@@ -127,7 +171,7 @@ internal static class ScimEndpoints
             [ScimResourceKind.Group] = r.Runtime.Groups.GetProjection(query.Attributes, query.ExcludedAttributes),
         };
         var (total, resources) = await r.Service.QueryAllAsync(r.Tenant, query, r.Aborted);
-        var page = resources.Select(p => (ScimResourceService.ToObject(p.Resource.Document), projections[p.Kind])).ToList();
+        var page = resources.Select(p => (ScimResponseDocuments.Complete(p.Kind, ScimResourceService.ToObject(p.Resource.Document), r.BaseUrl), projections[p.Kind])).ToList();
         return new ScimJsonResult(StatusCodes.Status200OK, w => ListResponseWriter.Write(w, total, query.StartIndex, page));
     }
 
@@ -153,7 +197,7 @@ internal static class ScimEndpoints
     public static IResult Resource(ScimRequestContext r, ScimResourceKind kind, StoredResource resource, int status, bool withLocation = false)
     {
         var projection = r.Runtime.Engine(kind).GetProjection(r.Query("attributes"), r.Query("excludedAttributes"));
-        var document = ScimResourceService.ToObject(resource.Document);
+        var document = ScimResponseDocuments.Complete(kind, ScimResourceService.ToObject(resource.Document), r.BaseUrl);
         var location = withLocation && document["meta"] is JsonObject meta && meta["location"] is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
         return new ScimJsonResult(status, w => projection.WriteTo(w, document), resource.Version, location);
     }

@@ -106,6 +106,7 @@ internal sealed class ScimProvisioningRecorder(
             Tenant = parent.Tenant,
             Actor = parent.Actor,
             KeyId = parent.KeyId,
+            SelectedCompatibility = parent.SelectedCompatibility,
         };
         ScimOperation.Current = operation;
         return operation;
@@ -212,7 +213,7 @@ internal sealed class ScimProvisioningRecorder(
             DisplayName = operation.DisplayName,
             Status = status,
             ScimType = scimType,
-            Detail = failed ? detail : null,
+            Detail = failed ? detail : operation.IgnoredNote,
             Duration = elapsed,
             CompatibilityRules = operation.Rules,
             FilterRules = operation.FilterRules,

@@ -62,6 +62,10 @@ internal sealed class ScimRequestContext
             var tenant = await http.RequestServices.GetRequiredService<IScimTenantResolver>().ResolveTenantAsync(http)
                 ?? throw new ScimException(403, null, "The authenticated caller is not bound to a SCIM tenant.");
             ScimTenantGate.Enter(http, tenant, logger);
+            if (http.RequestServices.GetService<IScimCompatibilitySelector>() is { } selector && ScimOperation.Current is { } operation)
+            {
+                operation.SelectedCompatibility = await selector.SelectAsync(http, tenant);
+            }
             return await handler(new ScimRequestContext(http, tenant, prefix));
         }
         catch (ScimException e)
@@ -130,15 +134,56 @@ internal sealed class ScimRequestContext
             throw new ScimException(ScimErrorType.InvalidSyntax, "The request body is empty; a JSON object was expected.");
         }
 
+        var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        CheckText(bytes);
         try
         {
-            var body = JsonNode.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
+            var body = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
             ScimOperation.Current?.ObserveBody(body);
             return body;
         }
         catch (JsonException e)
         {
             throw new ScimException(ScimErrorType.InvalidSyntax, "The request body is not valid JSON: " + e.Message);
+        }
+    }
+
+    /// <summary>
+    /// The body must be UTF-8 text, and its <c>\u</c> escapes must make valid UTF-16 (no lone surrogate such as
+    /// <c>"\ud800"</c>). <c>JsonNode.Parse</c> checks neither
+    /// until a string is read, which would be a 500 deep inside the service; here it is a <c>400 invalidSyntax</c>.
+    /// The scan of escapes runs only when the body has one.
+    /// </summary>
+    private static void CheckText(ReadOnlySpan<byte> bytes)
+    {
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            throw new ScimException(ScimErrorType.InvalidSyntax, "The request body is not valid UTF-8 text.");
+        }
+
+        if (bytes.IndexOf("\\u"u8) < 0)
+        {
+            return;
+        }
+
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 64 });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped)
+                {
+                    reader.GetString();
+                }
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            throw new ScimException(ScimErrorType.InvalidSyntax, $"The request body has a string that is not valid Unicode (a lone surrogate escape such as \\ud800?) near byte {reader.TokenStartIndex}.");
+        }
+        catch (JsonException)
+        {
+            // Not JSON at all: the parser below says where.
         }
     }
 

@@ -39,3 +39,16 @@ internal sealed class ClaimTenantResolver(IOptions<JostleScimOptions> options) :
         return ValueTask.FromResult(string.IsNullOrWhiteSpace(value) ? null : value);
     }
 }
+
+/// <summary>
+/// Picks the compatibility rules of one request, e.g. a <see cref="ScimProfiles"/> profile by tenant, API key or client.
+/// Without one registered (or when it answers <see langword="null"/>), <see cref="JostleScimOptions.Compatibility"/> applies.
+/// </summary>
+public interface IScimCompatibilitySelector
+{
+    /// <summary>The rules for this request, or <see langword="null"/> for the configured default.</summary>
+    /// <param name="context">The HTTP request, authenticated.</param>
+    /// <param name="tenant">The resolved tenant.</param>
+    /// <returns>The rules, or <see langword="null"/>.</returns>
+    ValueTask<ScimCompatibility?> SelectAsync(HttpContext context, string tenant);
+}

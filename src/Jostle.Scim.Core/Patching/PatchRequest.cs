@@ -492,7 +492,7 @@ public sealed class PatchRequest
             JsonValueKind.Array => JsonArray.Create(valueElement),
             _ => JsonValue.Create(valueElement),
         };
-        return Check(new PatchOperation(index, op, pathText, path, value, hasValue));
+        return Check(new PatchOperation(index, op, pathText, path, value, hasValue), compatibility, ref fired);
     }
 
     /// <summary>Like <see cref="JsonKeys.Get(JsonObject, string, out bool)"/>: the exact name first, then the first member named alike ignoring case.</summary>
@@ -550,7 +550,7 @@ public sealed class PatchRequest
         }
 
         var value = JsonKeys.Get(item, "value", out var hasValue);
-        return Check(new PatchOperation(index, op, pathText, path, value, hasValue));
+        return Check(new PatchOperation(index, op, pathText, path, value, hasValue), compatibility, ref fired);
     }
 
     private static PatchOperationType RelaxedOp(int index, PatchOperationType op, string opText, ScimCompatibility compatibility, ref ScimCompatibility fired) =>
@@ -584,12 +584,31 @@ public sealed class PatchRequest
             ? path
             : throw new ScimException(ScimErrorType.InvalidPath, $"Operation {index} ({PatchOperation.Keyword(op)} {pathText}): {error.Message}");
 
-    /// <summary>The checks that need the whole operation: remove needs a path, add and replace a non-null value.</summary>
-    private static PatchOperation Check(PatchOperation operation)
+    /// <summary>
+    /// The checks that need the whole operation: remove needs a path, add and replace a non-null value. A <c>replace</c>
+    /// of a path with <c>null</c> unassigns it (RFC 7643 §2.5: null and unassigned are the same state), and so does one
+    /// with <c>""</c> under <see cref="ScimCompatibility.EmptyStringClears"/> (Microsoft's validator's "null update").
+    /// </summary>
+    private static PatchOperation Check(PatchOperation operation, ScimCompatibility compatibility, ref ScimCompatibility fired)
     {
         var op = operation.Op;
         var value = operation.Value;
         var path = operation.Path;
+        if (op == PatchOperationType.Replace && path is not null)
+        {
+            if (value is null && operation.HasValue)
+            {
+                return new PatchOperation(operation.Index, PatchOperationType.Remove, operation.PathText, path, null, hasValue: false);
+            }
+
+            if (value is JsonValue text && text.GetValueKind() == JsonValueKind.String && text.GetValue<string>().Length == 0
+                && (compatibility & ScimCompatibility.EmptyStringClears) != 0)
+            {
+                fired |= ScimCompatibility.EmptyStringClears;
+                return new PatchOperation(operation.Index, PatchOperationType.Remove, operation.PathText, path, null, hasValue: false);
+            }
+        }
+
         if (op == PatchOperationType.Remove && path is null)
         {
             throw new ScimException(ScimErrorType.NoTarget, $"{operation}: remove needs a \"path\".");

@@ -72,7 +72,8 @@ public sealed record ProvisioningLogEntry
     /// <summary>The SCIM error type (<c>uniqueness</c>, <c>invalidValue</c>, …) of a failure, or <see langword="null"/>.</summary>
     public string? ScimType { get; init; }
 
-    /// <summary>The error detail of a failure, as the client was told it; <see langword="null"/> on success.</summary>
+    /// <summary>The error detail of a failure, as the client was told it; on success, a note of what the service did not take
+    /// (the names of attributes no schema defines), or <see langword="null"/>.</summary>
     public string? Detail { get; init; }
 
     /// <summary>How long the operation took.</summary>

@@ -25,11 +25,21 @@ internal sealed partial class ResourceValidator
         var values = new Dictionary<SchemaDefinition, Dictionary<AttributeDefinition, JsonNode>>();
         var core = _resourceType.Schema;
 
+        var sawSchemas = false;
         foreach (var (key, value) in body)
         {
             if (string.Equals(key, "schemas", StringComparison.OrdinalIgnoreCase))
             {
                 run.ReadSchemas(value);
+                sawSchemas = true;
+                continue;
+            }
+
+            if (existing is null && value is null && string.Equals(key, "id", StringComparison.OrdinalIgnoreCase)
+                && (_compatibility & ScimCompatibility.Scim11CoreSchema) != 0)
+            {
+                // OneLogin's template sends "id": null on create; there is nothing to ignore.
+                run.Fire(ScimCompatibility.Scim11CoreSchema);
                 continue;
             }
 
@@ -63,6 +73,8 @@ internal sealed partial class ResourceValidator
             run.Accept(values, core, key, value, key);
         }
 
+        run.CheckSchemas(sawSchemas);
+        run.CheckIgnored();
         return new ResourceValidationResult(Build(values, existing), run.Ignored, run.Rules);
     }
 
@@ -230,6 +242,9 @@ internal sealed partial class ResourceValidator
                 : null;
     }
 
+    /// <summary>The SCIM 1.1 core schema URN that OneLogin's templates put in SCIM 2 requests.</summary>
+    internal const string Scim11CoreUrn = "urn:scim:schemas:core:1.0";
+
     private static ScimException Invalid(string detail) => new(ScimErrorType.InvalidValue, detail);
 
     private static string Expected(AttributeDefinition attribute) => attribute.Type switch
@@ -270,8 +285,16 @@ internal sealed partial class ResourceValidator
 
         public List<string> Ignored { get; } = [];
 
+        private bool _hasCoreSchema;
+
         public ScimCompatibility Rules { get; private set; }
 
+        public void Fire(ScimCompatibility rule) => Rules |= rule;
+
+        /// <summary>
+        /// RFC 7643 §3: <c>schemas</c> lists the core schema of the resource type and only schemas it knows. An unknown
+        /// URN (or another type's schema, e.g. the Group schema sent to <c>/Users</c>) is a <c>400 invalidSyntax</c> naming it.
+        /// </summary>
         public void ReadSchemas(JsonNode? value)
         {
             if (value is null)
@@ -284,6 +307,7 @@ internal sealed partial class ResourceValidator
                 throw new ScimException(ScimErrorType.InvalidSyntax, "'schemas' must be an array of schema URNs.");
             }
 
+            var type = owner._resourceType;
             foreach (var item in array)
             {
                 if (item is null || !JsonHelpers.IsString(item, out var urn))
@@ -291,11 +315,58 @@ internal sealed partial class ResourceValidator
                     throw new ScimException(ScimErrorType.InvalidSyntax, "'schemas' must be an array of schema URNs.");
                 }
 
-                if (owner._resourceType.FindSchema(urn) is null)
+                if (string.Equals(urn, type.Schema.Id, StringComparison.OrdinalIgnoreCase))
                 {
-                    Ignored.Add(urn);
+                    _hasCoreSchema = true;
+                }
+                else if (string.Equals(urn, Scim11CoreUrn, StringComparison.OrdinalIgnoreCase) && (owner._compatibility & ScimCompatibility.Scim11CoreSchema) != 0)
+                {
+                    _hasCoreSchema = true;
+                    Rules |= ScimCompatibility.Scim11CoreSchema;
+                }
+                else if (type.FindSchema(urn) is null)
+                {
+                    throw new ScimException(ScimErrorType.InvalidSyntax,
+                        $"'schemas' names '{urn}', which is not a schema of {type.Name} resources; expected '{type.Schema.Id}'"
+                        + (type.Extensions.Count == 0 ? "." : $" and optionally {string.Join(", ", type.Extensions.Select(e => "'" + e.Schema.Id + "'"))}."));
                 }
             }
+        }
+
+        public void CheckSchemas(bool sawSchemas)
+        {
+            if (_hasCoreSchema)
+            {
+                return;
+            }
+
+            var type = owner._resourceType;
+            if (!sawSchemas && (owner._compatibility & ScimCompatibility.OmittedSchemas) != 0)
+            {
+                Rules |= ScimCompatibility.OmittedSchemas;
+                return;
+            }
+
+            throw new ScimException(ScimErrorType.InvalidSyntax, sawSchemas
+                ? $"'schemas' must include '{type.Schema.Id}', the core schema of {type.Name} resources."
+                : $"The body has no 'schemas'; a {type.Name} must carry \"schemas\": [\"{type.Schema.Id}\"] (RFC 7643 §3).");
+        }
+
+        /// <summary>Attributes no schema defines are dropped under <see cref="ScimCompatibility.IgnoreUnknownAttributes"/> (and the rule fires, so the log names them), else a <c>400</c>.</summary>
+        public void CheckIgnored()
+        {
+            if (Ignored.Count == 0)
+            {
+                return;
+            }
+
+            if ((owner._compatibility & ScimCompatibility.IgnoreUnknownAttributes) == 0)
+            {
+                throw new ScimException(ScimErrorType.InvalidSyntax,
+                    $"{owner._resourceType.Name} resources have no attribute {string.Join(", ", Ignored.Select(i => "'" + i + "'"))}; check the name against /Schemas.");
+            }
+
+            Rules |= ScimCompatibility.IgnoreUnknownAttributes;
         }
 
         public void Accept(Dictionary<SchemaDefinition, Dictionary<AttributeDefinition, JsonNode>> values, SchemaDefinition schema, string name, JsonNode? value, string reportedPath)

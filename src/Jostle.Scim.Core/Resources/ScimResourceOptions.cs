@@ -8,9 +8,9 @@ public sealed class ScimResourceOptions
 
     /// <summary>
     /// The compatibility rules in force for request bodies. Validation uses <see cref="ScimCompatibility.StringBooleans"/>;
-    /// the other flags belong to PATCH. Default: all of them.
+    /// the other flags belong to PATCH. Default: <see cref="ScimCompatibility.Default"/>.
     /// </summary>
-    public ScimCompatibility Compatibility { get; init; } = ScimCompatibility.All;
+    public ScimCompatibility Compatibility { get; init; } = ScimCompatibility.Default;
 
     /// <summary>The clock used for <c>meta.created</c> and <c>meta.lastModified</c>. Default: <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

@@ -66,6 +66,9 @@ internal sealed class ScimOperation
 
     public ScimCompatibility Rules { get; private set; }
 
+    /// <summary>The rules a selector chose for this request, or <see langword="null"/> for the configured ones.</summary>
+    public ScimCompatibility? SelectedCompatibility { get; set; }
+
     public FilterCompatibility FilterRules { get; private set; }
 
     public string? UserName => _written ? _userName : _bodyUserName ?? _userName;
@@ -74,7 +77,29 @@ internal sealed class ScimOperation
 
     public string? DisplayName => _written ? _displayName : _bodyDisplayName ?? _displayName;
 
+    /// <summary>Attribute names a body carried that no schema defines and that were dropped (names only, never values).</summary>
+    public IReadOnlyList<string> IgnoredAttributes => _ignored ?? (IReadOnlyList<string>)[];
+
     public void AddRules(ScimCompatibility rules) => Rules |= rules;
+
+    public void AddIgnored(IEnumerable<string> names)
+    {
+        _ignored ??= [];
+        foreach (var name in names)
+        {
+            if (_ignored.Count < MaxIgnoredNames && !_ignored.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                _ignored.Add(Trim(name));
+            }
+        }
+    }
+
+    /// <summary>The note a successful record carries when attributes were dropped, or <see langword="null"/>.</summary>
+    public string? IgnoredNote => _ignored is { Count: > 0 } ? "Ignored attributes no schema defines: " + string.Join(", ", _ignored) + "." : null;
+
+    private const int MaxIgnoredNames = 20;
+
+    private List<string>? _ignored;
 
     public void AddFilterRules(FilterCompatibility rules) => FilterRules |= rules;
 

@@ -20,19 +20,24 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
 {
     public ScimRuntime Runtime => runtime;
 
+    /// <summary>The rules of the current request: a selected profile's, else the configured ones.</summary>
+    private ScimCompatibility Compatibility => ScimOperation.Current?.SelectedCompatibility ?? runtime.Options.Compatibility;
+
     public async Task<StoredResource> CreateAsync(ScimResourceKind kind, string tenant, JsonNode? body, Uri baseUrl, CancellationToken ct)
     {
-        var engine = runtime.Engine(kind);
+        var engine = runtime.Engine(kind, Compatibility);
         var validated = engine.ValidateForCreate(RequireObject(body));
         LogRules(validated.RulesApplied, kind, "POST");
-        var document = engine.StampCreated(validated.Document, Guid.NewGuid().ToString(), baseUrl);
+        NoteIgnored(validated.IgnoredAttributes);
+        var document = engine.StampCreated(validated.Document, runtime.Ids.NewId(kind.ToString()), baseUrl);
         if (kind == ScimResourceKind.Group)
         {
-            await CheckMembersExistAsync(tenant, MemberIds(document), ct);
+            await CheckDisplayNameFreeAsync(tenant, document, null, ct);
+            TypeMembers(document, await CheckMembersExistAsync(tenant, MemberIds(document), ct));
         }
 
         var result = await Store(kind).CreateAsync(tenant, document, ct);
-        return Written(result, kind, null);
+        return WithMembersOf(Written(result, kind, null), kind, document);
     }
 
     public async Task<StoredResource> GetAsync(ScimResourceKind kind, string tenant, string id, bool includeMembers, CancellationToken ct)
@@ -54,26 +59,29 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
 
     private async Task<StoredResource> ReplaceOnceAsync(ScimResourceKind kind, string tenant, string id, JsonNode? body, string? ifMatch, CancellationToken ct)
     {
-        var engine = runtime.Engine(kind);
+        var engine = runtime.Engine(kind, Compatibility);
         var existing = await GetAsync(kind, tenant, id, includeMembers: true, ct);
         CheckIfMatch(ifMatch, existing);
         var validated = engine.ValidateForReplace(RequireObject(body), ToObject(existing.Document));
         LogRules(validated.RulesApplied, kind, "PUT");
+        NoteIgnored(validated.IgnoredAttributes);
         var document = validated.Document;
         engine.StampModified(document);
         if (kind == ScimResourceKind.Group)
         {
-            await CheckMembersExistAsync(tenant, NewMembers(document, ToObject(existing.Document)), ct);
+            await CheckDisplayNameFreeAsync(tenant, document, ToObject(existing.Document), ct);
+            var types = await CheckMembersExistAsync(tenant, NewMembers(document, ToObject(existing.Document)), ct);
+            TypeMembers(document, KnownTypes(ToObject(existing.Document), types));
         }
 
         var result = await Store(kind).ReplaceAsync(tenant, document, existing.Version, ct);
-        return WrittenOrLostRace(result, kind, id);
+        return WithMembersOf(WrittenOrLostRace(result, kind, id), kind, document);
     }
 
     /// <summary>Applies a PATCH. For a Group whose request only changes members by value, the change goes to the store as a delta and the returned group has no members.</summary>
     public Task<StoredResource> PatchAsync(ScimResourceKind kind, string tenant, string id, JsonNode? body, string? ifMatch, CancellationToken ct)
     {
-        var request = PatchRequest.Parse(body, runtime.Options.Compatibility);
+        var request = PatchRequest.Parse(body, Compatibility);
         return RetryLostRaceAsync(ifMatch, () => PatchOnceAsync(kind, tenant, id, request, ifMatch, ct));
     }
 
@@ -107,12 +115,12 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
 
     private async Task<StoredResource> PatchOnceAsync(ScimResourceKind kind, string tenant, string id, PatchRequest request, string? ifMatch, CancellationToken ct)
     {
-        var engine = runtime.Engine(kind);
+        var engine = runtime.Engine(kind, Compatibility);
         if (kind == ScimResourceKind.Group && PatchApplier.CanCollectMembershipDelta(request, engine.ResourceType))
         {
             var group = await GetAsync(kind, tenant, id, includeMembers: false, ct);
             CheckIfMatch(ifMatch, group);
-            var delta = PatchApplier.Apply(ToObject(group.Document), request, engine.ResourceType, runtime.GroupDeltaPatchOptions);
+            var delta = PatchApplier.Apply(ToObject(group.Document), request, engine.ResourceType, runtime.GroupDeltaPatchOptionsFor(Compatibility));
             if (!delta.Changed)
             {
                 LogRules(delta.RulesFired, kind, "PATCH");
@@ -122,14 +130,15 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
                 }
 
                 var added = delta.Membership.Added.Select(ToMember).ToList();
-                await CheckMembersExistAsync(tenant, added, ct);
+                var types = await CheckMembersExistAsync(tenant, added, ct);
+                added = [.. added.Select(m => m.Type is null && types.TryGetValue(m.Value, out var type) ? m with { Type = type } : m)];
                 var update = new MembershipUpdate
                 {
                     RemoveAll = delta.Membership.RemoveAll,
                     Removed = delta.Membership.Removed,
                     Added = added,
                     LastModified = engine.Options.TimeProvider.GetUtcNow(),
-                    NewVersion = "W/\"" + Guid.NewGuid().ToString("N") + "\"",
+                    NewVersion = NewDeltaVersion(),
                 };
                 // A members-only delta does not depend on the rest of the group, so without If-Match it is applied
                 // unconditionally: concurrent member additions to one group all land.
@@ -143,7 +152,7 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
         var existing = await GetAsync(kind, tenant, id, includeMembers: true, ct);
         CheckIfMatch(ifMatch, existing);
         var existingDocument = ToObject(existing.Document);
-        var patched = PatchApplier.Apply(existingDocument, request, engine.ResourceType, runtime.PatchOptions);
+        var patched = PatchApplier.Apply(existingDocument, request, engine.ResourceType, runtime.PatchOptionsFor(Compatibility));
         LogRules(patched.RulesFired, kind, "PATCH");
         if (!patched.Changed)
         {
@@ -159,7 +168,9 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
 
         if (kind == ScimResourceKind.Group)
         {
-            await CheckMembersExistAsync(tenant, NewMembers(document, existingDocument), ct);
+            await CheckDisplayNameFreeAsync(tenant, document, existingDocument, ct);
+            var types = await CheckMembersExistAsync(tenant, NewMembers(document, existingDocument), ct);
+            TypeMembers(document, KnownTypes(existingDocument, types));
         }
 
         var written = await Store(kind).ReplaceAsync(tenant, document, existing.Version, ct);
@@ -178,7 +189,7 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
 
         var result = await Store(kind).DeleteAsync(tenant, id, expected, ct);
         Written(result, kind, id);
-        await groups.RemoveMemberEverywhereAsync(tenant, id, ct);
+        await groups.RemoveMemberEverywhereAsync(tenant, id, NewDeltaVersion(), runtime.Engine(ScimResourceKind.Group).Options.TimeProvider.GetUtcNow(), ct);
     }
 
     /// <summary>Whether both stores page by keyset, so cursor pagination (RFC 9865) is offered.</summary>
@@ -310,6 +321,38 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
 
         return (total, page);
     }
+
+    /// <summary>
+    /// A User's <c>groups</c> (RFC 7643 §4.1.2): the groups that hold it as a direct member, from the group store's
+    /// membership index (one query), as <c>{value, $ref, display, type: "direct"}</c>. Computed only when asked for.
+    /// </summary>
+    public async Task<JsonArray> GroupsOfAsync(string tenant, string userId, Uri baseUrl, CancellationToken ct)
+    {
+        var groupType = runtime.Groups.ResourceType;
+        var filter = ScimFilter.Parse("members[value eq " + JsonSerializer.Serialize(userId) + "]");
+        var result = await groups.QueryAsync(tenant, new StoreQuery { ResourceType = groupType, Filter = filter, StartIndex = 1, Count = MaxGroupsOfUser }, ct);
+        var list = new JsonArray();
+        foreach (var group in result.Resources)
+        {
+            var item = new JsonObject
+            {
+                ["value"] = group.Id,
+                ["$ref"] = baseUrl.OriginalString.TrimEnd('/') + "/Groups/" + Uri.EscapeDataString(group.Id),
+            };
+            if (group.Document.ValueKind == JsonValueKind.Object && group.Document.TryGetProperty("displayName", out var name) && name.ValueKind == JsonValueKind.String)
+            {
+                item["display"] = name.GetString();
+            }
+
+            item["type"] = "direct";
+            list.Add(item);
+        }
+
+        return list;
+    }
+
+    /// <summary>The most groups a User's <c>groups</c> lists.</summary>
+    private const int MaxGroupsOfUser = 10_000;
 
     public static JsonObject ToObject(JsonElement element) =>
         JsonObject.Create(element) ?? throw new InvalidOperationException("A store returned a resource document that is not a JSON object.");
@@ -444,11 +487,13 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
     /// not. One <see cref="IScimResourceStore.FindExistingAsync"/> per store, not one read per member; an untyped
     /// member that is no User may be a Group.
     /// </summary>
-    private async Task CheckMembersExistAsync(string tenant, IReadOnlyList<GroupMember> members, CancellationToken ct)
+    /// <returns>Each checked member's resource type, <c>User</c> or <c>Group</c>, by id.</returns>
+    private async Task<Dictionary<string, string>> CheckMembersExistAsync(string tenant, IReadOnlyList<GroupMember> members, CancellationToken ct)
     {
+        var types = new Dictionary<string, string>(StringComparer.Ordinal);
         if (members.Count == 0)
         {
-            return;
+            return types;
         }
 
         var userIds = members.Where(m => !IsGroupMember(m)).Select(m => m.Value).Distinct(StringComparer.Ordinal).ToList();
@@ -466,12 +511,107 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
             {
                 throw new ScimException(ScimErrorType.InvalidValue, $"The member \"{member.Value}\" is not a {(isGroup ? "Group" : "User")} of this tenant.");
             }
+
+            types[member.Value] = isGroup || !foundUsers.Contains(member.Value) ? "Group" : "User";
+        }
+
+        return types;
+    }
+
+    /// <summary>
+    /// Under <see cref="JostleScimOptions.UniqueGroupDisplayNames"/>, a group's new or changed <c>displayName</c> may not be
+    /// another group's (in any case): <c>409 uniqueness</c>, as Microsoft's validator expects. One indexed
+    /// <c>displayName eq</c> lookup; stores do not enforce it, so two racing creates can still both land.
+    /// </summary>
+    private async Task CheckDisplayNameFreeAsync(string tenant, JsonObject document, JsonObject? existing, CancellationToken ct)
+    {
+        if (!runtime.Options.UniqueGroupDisplayNames || document["displayName"] is not JsonValue v || !v.TryGetValue<string>(out var name))
+        {
+            return;
+        }
+
+        if (existing?["displayName"] is JsonValue old && old.TryGetValue<string>(out var oldName) && string.Equals(oldName, name, StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        var filter = ScimFilter.Parse("displayName eq " + JsonSerializer.Serialize(name));
+        var found = await groups.QueryAsync(tenant, new StoreQuery { ResourceType = runtime.Groups.ResourceType, Filter = filter, StartIndex = 1, Count = 2 }, ct);
+        var ownId = existing?["id"]?.GetValue<string>();
+        if (found.Resources.Any(g => g.Id != ownId))
+        {
+            throw new ScimException(409, ScimErrorType.Uniqueness, "The value of displayName is already in use by another Group.");
         }
     }
+
+    /// <summary>The types the existing members already carry, then the ones just checked.</summary>
+    private static Dictionary<string, string> KnownTypes(JsonObject existing, Dictionary<string, string> types)
+    {
+        foreach (var member in MemberIds(existing))
+        {
+            if (member.Type is not null)
+            {
+                types.TryAdd(member.Value, member.Type);
+            }
+        }
+
+        return types;
+    }
+
+    /// <summary>Gives each member without a <c>type</c> the one its id was found as, so responses say <c>User</c> or <c>Group</c> (RFC 7643 §4.2).</summary>
+    private static void TypeMembers(JsonObject document, Dictionary<string, string> types)
+    {
+        if (types.Count == 0 || document["members"] is not JsonArray members)
+        {
+            return;
+        }
+
+        foreach (var member in members.OfType<JsonObject>())
+        {
+            if (member["type"] is null && member["value"] is JsonValue v && v.TryGetValue<string>(out var value) && types.TryGetValue(value, out var type))
+            {
+                member["type"] = type;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A store may answer a group write without its members (members are a set kept apart); the response to POST and PUT
+    /// still shows the members the group now has, which are the ones written.
+    /// </summary>
+    private static StoredResource WithMembersOf(StoredResource written, ScimResourceKind kind, JsonObject document)
+    {
+        if (kind != ScimResourceKind.Group || document["members"] is not JsonArray members || members.Count == 0
+            || (written.Document.ValueKind == JsonValueKind.Object && written.Document.TryGetProperty("members", out _)))
+        {
+            return written;
+        }
+
+        var composed = ToObject(written.Document);
+        composed["members"] = members.DeepClone();
+        if (composed["meta"] is { } meta)
+        {
+            composed.Remove("meta");
+            composed["meta"] = meta;
+        }
+
+        return written with { Document = JsonSerializer.SerializeToElement(composed) };
+    }
+
+    /// <summary>The version of a group changed by a membership delta (its document is not rewritten, so no content hash).</summary>
+    private string NewDeltaVersion() => "W/\"" + runtime.Ids.NewVersion() + "\"";
 
     private static readonly IReadOnlySet<string> NoIds = new HashSet<string>(StringComparer.Ordinal);
 
     private static bool IsGroupMember(GroupMember member) => string.Equals(member.Type, "Group", StringComparison.OrdinalIgnoreCase);
+
+    private static void NoteIgnored(IReadOnlyList<string> names)
+    {
+        if (names.Count > 0)
+        {
+            ScimOperation.Current?.AddIgnored(names);
+        }
+    }
 
     private void LogRules(ScimCompatibility rules, ScimResourceKind kind, string method)
     {

@@ -92,12 +92,13 @@ public sealed class InMemoryGroupStore : IScimGroupStore
     }
 
     /// <inheritdoc />
-    public ValueTask RemoveMemberEverywhereAsync(string tenantId, string memberId, CancellationToken cancellationToken = default)
+    public ValueTask RemoveMemberEverywhereAsync(string tenantId, string memberId, string newVersion, DateTimeOffset lastModified, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(memberId);
+        ArgumentNullException.ThrowIfNull(newVersion);
         cancellationToken.ThrowIfCancellationRequested();
-        _table.RemoveMemberEverywhere(tenantId, memberId);
+        _table.RemoveMemberEverywhere(tenantId, memberId, newVersion, lastModified);
         return ValueTask.CompletedTask;
     }
 }

@@ -244,12 +244,18 @@ public interface IScimGroupStore : IScimResourceStore
     /// <returns>Ok (with the group without members), NotFound or VersionMismatch.</returns>
     ValueTask<StoreResult> UpdateMembersAsync(string tenantId, string groupId, MembershipUpdate update, string? expectedVersion, CancellationToken cancellationToken = default);
 
-    /// <summary>Removes a member from every group of the tenant (when the member is deleted).</summary>
+    /// <summary>
+    /// Removes a member from every group of the tenant (when the member is deleted). Each group that lost the member is
+    /// changed: it takes <paramref name="newVersion"/> and <paramref name="lastModified"/> (in its document's <c>meta</c> too),
+    /// so a conditional GET of it no longer answers 304. Groups the member was not in keep their version.
+    /// </summary>
     /// <param name="tenantId">The tenant.</param>
     /// <param name="memberId">The member's resource id.</param>
+    /// <param name="newVersion">The new <c>meta.version</c> of each group that lost the member.</param>
+    /// <param name="lastModified">The new <c>meta.lastModified</c> of each group that lost the member.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the member is gone from every group.</returns>
-    ValueTask RemoveMemberEverywhereAsync(string tenantId, string memberId, CancellationToken cancellationToken = default);
+    ValueTask RemoveMemberEverywhereAsync(string tenantId, string memberId, string newVersion, DateTimeOffset lastModified, CancellationToken cancellationToken = default);
 
     /// <summary>The default for a group store reads each group without its members.</summary>
     /// <inheritdoc cref="IScimResourceStore.FindExistingAsync"/>

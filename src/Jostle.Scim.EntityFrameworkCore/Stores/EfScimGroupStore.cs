@@ -211,13 +211,48 @@ public sealed class EfScimGroupStore(IDbContextFactory<ScimDbContext> contextFac
     }
 
     /// <inheritdoc />
-    public async ValueTask RemoveMemberEverywhereAsync(string tenantId, string memberId, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// One transaction: the groups holding the member are read with one query, take the new version and lastModified (in
+    /// their columns and their document's <c>meta</c>) in one batched save, and the member rows go with one delete. A
+    /// concurrent write to one of those groups makes the save a concurrency conflict; the whole step is then redone.
+    /// </remarks>
+    public async ValueTask RemoveMemberEverywhereAsync(string tenantId, string memberId, string newVersion, DateTimeOffset lastModified, CancellationToken cancellationToken = default)
     {
-        var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (context.ConfigureAwait(false))
+        ArgumentNullException.ThrowIfNull(newVersion);
+        for (var attempt = 1; ; attempt++)
         {
-            using var turn = await SqliteWriteGate.EnterAsync(context, cancellationToken).ConfigureAwait(false);
-            await context.GroupMembers.Where(m => m.TenantId == tenantId && m.MemberId == memberId).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using (context.ConfigureAwait(false))
+            {
+                using var turn = await SqliteWriteGate.EnterAsync(context, cancellationToken).ConfigureAwait(false);
+                var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
+                {
+                    var memberships = context.GroupMembers.Where(m => m.TenantId == tenantId && m.MemberId == memberId);
+                    var affected = await context.Groups
+                        .Where(g => g.TenantId == tenantId && memberships.Any(m => m.GroupId == g.Id))
+                        .ToListAsync(cancellationToken).ConfigureAwait(false);
+                    foreach (var group in affected)
+                    {
+                        group.Version = newVersion;
+                        group.LastModified = lastModified.UtcDateTime;
+                        group.Document = EntityDocuments.WithMeta(group.Document, newVersion, lastModified);
+                    }
+
+                    try
+                    {
+                        await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (DbUpdateConcurrencyException) when (attempt < 8)
+                    {
+                        continue;
+                    }
+
+                    await memberships.ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+            }
         }
     }
 

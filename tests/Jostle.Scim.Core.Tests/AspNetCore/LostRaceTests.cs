@@ -180,7 +180,7 @@ public sealed class LostRaceTests
 
         public ValueTask<StoredResource?> GetAsync(string tenantId, string id, bool includeMembers, CancellationToken cancellationToken = default) => _inner.GetAsync(tenantId, id, includeMembers, cancellationToken);
 
-        public ValueTask RemoveMemberEverywhereAsync(string tenantId, string memberId, CancellationToken cancellationToken = default) => _inner.RemoveMemberEverywhereAsync(tenantId, memberId, cancellationToken);
+        public ValueTask RemoveMemberEverywhereAsync(string tenantId, string memberId, string newVersion, DateTimeOffset lastModified, CancellationToken cancellationToken = default) => _inner.RemoveMemberEverywhereAsync(tenantId, memberId, newVersion, lastModified, cancellationToken);
 
         public ValueTask<StoreResult> CreateAsync(string tenantId, JsonObject document, CancellationToken cancellationToken = default) => _inner.CreateAsync(tenantId, document, cancellationToken);
 

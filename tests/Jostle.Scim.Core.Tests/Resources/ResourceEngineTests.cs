@@ -105,8 +105,8 @@ public class ResourceEngineTests
     {
         var engine = TestResourceTypes.Engine("User");
 
-        Assert.Equal(ScimCompatibility.None, engine.ValidateForCreate(Parse("""{"userName":"a","active":false}""")).RulesApplied);
-        Assert.Equal(ScimCompatibility.StringBooleans, engine.ValidateForCreate(Parse("""{"userName":"a","active":"False"}""")).RulesApplied);
+        Assert.Equal(ScimCompatibility.None, engine.ValidateForCreate(Parse("""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"a","active":false}""")).RulesApplied);
+        Assert.Equal(ScimCompatibility.StringBooleans, engine.ValidateForCreate(Parse("""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"a","active":"False"}""")).RulesApplied);
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public class ResourceEngineTests
     {
         var engine = TestResourceTypes.Engine("User", ScimCompatibility.StringBooleans);
 
-        var result = engine.ValidateForCreate(Parse("""{"userName":"a","active":"TRUE"}"""));
+        var result = engine.ValidateForCreate(Parse("""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"a","active":"TRUE"}"""));
 
         Assert.True((bool)result.Document["active"]!);
     }

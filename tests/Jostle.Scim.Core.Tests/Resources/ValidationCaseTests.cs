@@ -15,7 +15,7 @@ public class ValidationCaseTests
     public void ValidationCase(string name)
     {
         var c = CaseFile.Find(File, name);
-        var compatibility = c["compat"] is { } compat ? Enum.Parse<ScimCompatibility>((string)compat!) : ScimCompatibility.All;
+        var compatibility = c["compat"] is { } compat ? Enum.Parse<ScimCompatibility>((string)compat!) : ScimCompatibility.Default;
         var engine = TestResourceTypes.Engine((string)c["type"]!, compatibility);
         var body = c["body"]!.AsObject();
         var existing = c["existing"]?.AsObject();

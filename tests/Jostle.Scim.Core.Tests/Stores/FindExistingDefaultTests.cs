@@ -92,6 +92,6 @@ public sealed class FindExistingDefaultTests
 
         public ValueTask<StoreResult> UpdateMembersAsync(string tenantId, string groupId, MembershipUpdate update, string? expectedVersion, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public ValueTask RemoveMemberEverywhereAsync(string tenantId, string memberId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public ValueTask RemoveMemberEverywhereAsync(string tenantId, string memberId, string newVersion, DateTimeOffset lastModified, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 }

@@ -259,7 +259,7 @@ internal sealed class InMemoryResourceTable
         }
     }
 
-    public void RemoveMemberEverywhere(string tenantId, string memberId)
+    public void RemoveMemberEverywhere(string tenantId, string memberId, string newVersion, DateTimeOffset lastModified)
     {
         if (!_tenants.TryGetValue(tenantId, out var tenant))
         {
@@ -274,6 +274,10 @@ internal sealed class InMemoryResourceTable
                 foreach (var groupId in groups)
                 {
                     tenant.Members![groupId].Remove(memberId);
+                    if (tenant.ById.TryGetValue(groupId, out var row))
+                    {
+                        tenant.ById[groupId] = row with { Utf8 = StoreJson.WithNewVersion(StoreJson.Materialize(row.Utf8), newVersion, lastModified) };
+                    }
                 }
             }
         }

@@ -1,0 +1,369 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Jostle.Scim.Tests.AspNetCore;
+using static Jostle.Scim.Tests.AspNetCore.ScimTestHost;
+
+namespace Jostle.Scim.Tests.Clients;
+
+/// <summary>
+/// The checks of Microsoft's SCIM validator (and the gallery's Logic-App validation), one test each, through HTTP with
+/// the bodies those tools send.
+/// </summary>
+public sealed class MicrosoftValidatorChecklistTests : ScimHostTestBase
+{
+    private const string UserSchema = "urn:ietf:params:scim:schemas:core:2.0:User";
+    private const string GroupSchema = "urn:ietf:params:scim:schemas:core:2.0:Group";
+    private const string Enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+    private const string PatchOp = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+
+    [Fact]
+    public async Task CreateThenGetReturnsTheSameUser()
+    {
+        using var post = await Client.PostAsync("Users", Body($$$"""{"schemas":["{{{UserSchema}}}","{{{Enterprise}}}"],"userName":"val.create@contoso.com","active":true,"displayName":"Val Create","name":{"givenName":"Val","familyName":"Create"},"emails":[{"type":"work","value":"val.create@contoso.com","primary":true}],"{{{Enterprise}}}":{"department":"QA"}}"""));
+        Assert.Equal(HttpStatusCode.Created, post.StatusCode);
+        var created = await JsonAsync(post);
+
+        using var get = await Client.GetAsync($"Users/{created["id"]}");
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.True(JsonNode.DeepEquals(created, await JsonAsync(get)));
+    }
+
+    [Fact]
+    public async Task ADuplicateUserNameIs409Uniqueness()
+    {
+        await Host.CreateUserAsync("val.dup@contoso.com");
+        using var response = await Client.PostAsync("Users", Body($$"""{"schemas":["{{UserSchema}}"],"userName":"val.dup@contoso.com"}"""));
+        await AssertErrorAsync(response, 409, "uniqueness");
+    }
+
+    [Theory]
+    [InlineData("val.find@contoso.com", 1)]
+    [InlineData("VAL.FIND@CONTOSO.COM", 1)]
+    [InlineData("nobody-0d3f@contoso.com", 0)]
+    public async Task UserNameEqFindsTheUserInAnyCaseAndAnswersAnEmptyListWhenMissing(string userName, int expected)
+    {
+        await Host.CreateUserAsync("val.find@contoso.com");
+
+        using var response = await Client.GetAsync($"Users?filter=userName eq \"{userName}\"");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var list = await JsonAsync(response);
+        Assert.Equal(expected, list["totalResults"]!.GetValue<int>());
+        Assert.Equal(expected, list["Resources"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task PatchReplacesWorkEmailPhoneAndAddressPartsByValueFilter()
+    {
+        var id = await CreateFullUserAsync("val.paths@contoso.com");
+
+        var user = await PatchUserAsync(id, """
+            {"op":"replace","path":"emails[type eq \"work\"].value","value":"new.work@contoso.com"},
+            {"op":"replace","path":"phoneNumbers[type eq \"work\"].value","value":"+1 555 0100"},
+            {"op":"replace","path":"addresses[type eq \"work\"].streetAddress","value":"1 New Street"},
+            {"op":"replace","path":"addresses[type eq \"work\"].locality","value":"Redmond"}
+            """);
+
+        Assert.Equal("new.work@contoso.com", user["emails"]![0]!["value"]!.GetValue<string>());
+        Assert.Equal("+1 555 0100", user["phoneNumbers"]![0]!["value"]!.GetValue<string>());
+        Assert.Equal("1 New Street", user["addresses"]![0]!["streetAddress"]!.GetValue<string>());
+        Assert.Equal("Redmond", user["addresses"]![0]!["locality"]!.GetValue<string>());
+        Assert.Equal("work", user["addresses"]![0]!["type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task PatchWithoutAPathChangesTheUserName()
+    {
+        var id = await CreateFullUserAsync("val.rename@contoso.com");
+
+        var user = await PatchUserAsync(id, """{"op":"replace","value":{"userName":"val.renamed@contoso.com"}}""");
+
+        Assert.Equal("val.renamed@contoso.com", user["userName"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task DisablingAUserShowsActiveFalseInAFilteredGet()
+    {
+        var id = await CreateFullUserAsync("val.disable@contoso.com");
+
+        await PatchUserAsync(id, """{"op":"Replace","path":"active","value":"False"}""");
+
+        using var list = await Client.GetAsync("Users?filter=userName eq \"val.disable@contoso.com\"");
+        Assert.False((await JsonAsync(list))["Resources"]![0]!["active"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task ManagerIsAddedReplacedAndRemovedAtTheEnterprisePath()
+    {
+        var id = await CreateFullUserAsync("val.report@contoso.com");
+        var first = (await Host.CreateUserAsync("val.boss1@contoso.com"))["id"]!.GetValue<string>();
+        var second = (await Host.CreateUserAsync("val.boss2@contoso.com"))["id"]!.GetValue<string>();
+
+        var added = await PatchUserAsync(id, $$$"""{"op":"add","path":"{{{Enterprise}}}:manager","value":{"value":"{{{first}}}"}}""");
+        Assert.Equal(first, added[Enterprise]!["manager"]!["value"]!.GetValue<string>());
+
+        var replaced = await PatchUserAsync(id, $$$"""{"op":"replace","path":"{{{Enterprise}}}:manager","value":{"value":"{{{second}}}"}}""");
+        Assert.Equal(second, replaced[Enterprise]!["manager"]!["value"]!.GetValue<string>());
+
+        var removed = await PatchUserAsync(id, $$$"""{"op":"remove","path":"{{{Enterprise}}}:manager","value":{"value":"{{{second}}}"}}""");
+        Assert.Null(removed[Enterprise]?["manager"]);
+    }
+
+    [Fact]
+    public async Task DeleteIs204ThenGetIs404AndASecondDeleteIs404()
+    {
+        var id = await CreateFullUserAsync("val.delete@contoso.com");
+
+        using var delete = await Client.DeleteAsync($"Users/{id}");
+        Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        using var get = await Client.GetAsync($"Users/{id}");
+        await AssertErrorAsync(get, 404, null);
+        using var again = await Client.DeleteAsync($"Users/{id}");
+        await AssertErrorAsync(again, 404, null);
+    }
+
+    [Fact]
+    public async Task GroupsAreReadWithoutMembersWhenExcludedOnGetAndList()
+    {
+        var user = (await Host.CreateUserAsync("val.member@contoso.com"))["id"]!.GetValue<string>();
+        var group = await Host.CreateGroupAsync("Val Excluded", user);
+
+        using var get = await Client.GetAsync($"Groups/{group["id"]}?excludedAttributes=members");
+        var read = await JsonAsync(get);
+        Assert.Null(read["members"]);
+        Assert.Equal("Val Excluded", read["displayName"]!.GetValue<string>());
+
+        using var list = await Client.GetAsync("Groups?excludedAttributes=members&filter=displayName eq \"Val Excluded\"");
+        var listed = (await JsonAsync(list))["Resources"]![0]!;
+        Assert.Null(listed["members"]);
+        Assert.Equal(group["id"]!.GetValue<string>(), listed["id"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("Val Team", 1)]
+    [InlineData("VAL TEAM", 1)]
+    [InlineData("No Such Team 7c1e", 0)]
+    public async Task GroupDisplayNameEqFindsTheGroupInAnyCaseAndAnswersAnEmptyListWhenMissing(string displayName, int expected)
+    {
+        await Host.CreateGroupAsync("Val Team");
+
+        using var response = await Client.GetAsync($"Groups?excludedAttributes=members&filter=displayName eq \"{displayName}\"");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(expected, (await JsonAsync(response))["totalResults"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task ADuplicateGroupDisplayNameIs409Uniqueness()
+    {
+        await Host.CreateGroupAsync("Val Unique");
+        using var response = await Client.PostAsync("Groups", Body($$"""{"schemas":["{{GroupSchema}}"],"displayName":"Val Unique"}"""));
+        await AssertErrorAsync(response, 409, "uniqueness");
+    }
+
+    [Fact]
+    public async Task RenamingAGroupToAnotherGroupsNameIs409AndAChangeOfCaseIsFine()
+    {
+        await Host.CreateGroupAsync("Val Taken");
+        var group = (await Host.CreateGroupAsync("Val Mine"))["id"]!.GetValue<string>();
+
+        using var clash = await Client.PatchAsync($"Groups/{group}", Body($$"""{"schemas":["{{PatchOp}}"],"Operations":[{"op":"replace","path":"displayName","value":"VAL TAKEN"}]}"""));
+        await AssertErrorAsync(clash, 409, "uniqueness");
+        using var put = await Client.PutAsync($"Groups/{group}", Body($$"""{"schemas":["{{GroupSchema}}"],"displayName":"val taken"}"""));
+        await AssertErrorAsync(put, 409, "uniqueness");
+
+        await PatchGroupAsync(group, """{"op":"replace","path":"displayName","value":"VAL MINE"}""");
+        Assert.Equal("VAL MINE", (await GetGroupAsync(group))["displayName"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task GroupPatchesSetExternalIdWithoutAPathRenameAndAddAndRemoveMembers()
+    {
+        var group = (await Host.CreateGroupAsync("Val Patch"))["id"]!.GetValue<string>();
+        var user = (await Host.CreateUserAsync("val.gm@contoso.com"))["id"]!.GetValue<string>();
+
+        await PatchGroupAsync(group, """{"op":"replace","value":{"externalId":"ext-val-1"}}""");
+        await PatchGroupAsync(group, """{"op":"Replace","path":"displayName","value":"Val Patched"}""");
+        await PatchGroupAsync(group, $$"""{"op":"Add","path":"members","value":[{"value":"{{user}}"}]}""");
+        var withMember = await GetGroupAsync(group);
+        Assert.Equal("ext-val-1", withMember["externalId"]!.GetValue<string>());
+        Assert.Equal("Val Patched", withMember["displayName"]!.GetValue<string>());
+        Assert.Equal(user, withMember["members"]![0]!["value"]!.GetValue<string>());
+
+        await PatchGroupAsync(group, $$"""{"op":"Remove","path":"members","value":[{"value":"{{user}}"}]}""");
+        Assert.Null((await GetGroupAsync(group))["members"]);
+    }
+
+    [Fact]
+    public async Task SeveralOperationsInOnePatchApplyInOrderOnDifferentAttributesAndOnTheSameOne()
+    {
+        var id = await CreateFullUserAsync("val.multi@contoso.com");
+
+        var user = await PatchUserAsync(id, """
+            {"op":"replace","path":"displayName","value":"First"},
+            {"op":"replace","path":"title","value":"Engineer"},
+            {"op":"replace","path":"displayName","value":"Second"},
+            {"op":"add","path":"nickName","value":"Multi"}
+            """);
+
+        Assert.Equal("Second", user["displayName"]!.GetValue<string>());
+        Assert.Equal("Engineer", user["title"]!.GetValue<string>());
+        Assert.Equal("Multi", user["nickName"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task RolesWithPrimaryAsTheStringTrueAreStoredWithABooleanPrimary()
+    {
+        var id = await CreateFullUserAsync("val.roles@contoso.com");
+
+        var user = await PatchUserAsync(id, """{"op":"add","path":"roles","value":[{"value":"Admin","display":"Admin","type":"WindowsAzureActiveDirectoryRole","primary":"True"}]}""");
+
+        var role = user["roles"]![0]!;
+        Assert.Equal("Admin", role["value"]!.GetValue<string>());
+        Assert.True(role["primary"]!.GetValue<bool>());
+    }
+
+    [Theory]
+    [InlineData("\"\"")]
+    [InlineData("null")]
+    public async Task TheNullUpdateClearsTheAttribute(string empty)
+    {
+        var id = await CreateFullUserAsync("val.null" + empty.Length + "@contoso.com");
+        await PatchUserAsync(id, """{"op":"replace","path":"title","value":"Manager"}""");
+
+        var user = await PatchUserAsync(id, $$"""{"op":"replace","path":"title","value":{{empty}}}""");
+
+        Assert.Null(user["title"]);
+        Assert.Null((await GetUserAsync(id))["title"]);
+    }
+
+    [Fact]
+    public async Task ADeletedUserCanBeCreatedAgainWithTheSameUserName()
+    {
+        var id = await CreateFullUserAsync("val.restore@contoso.com");
+        using var delete = await Client.DeleteAsync($"Users/{id}");
+        Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+
+        var again = await CreateFullUserAsync("val.restore@contoso.com");
+
+        Assert.NotEqual(id, again);
+    }
+
+    [Fact]
+    public async Task ADeactivatedUserCanBeReactivated()
+    {
+        var id = await CreateFullUserAsync("val.reactivate@contoso.com");
+        Assert.False((await PatchUserAsync(id, """{"op":"Replace","path":"active","value":"False"}"""))["active"]!.GetValue<bool>());
+
+        Assert.True((await PatchUserAsync(id, """{"op":"Replace","path":"active","value":"True"}"""))["active"]!.GetValue<bool>());
+        Assert.True((await GetUserAsync(id))["active"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task PagingWithCountFiveGivesCorrectStartIndexes()
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < 12; i++)
+        {
+            ids.Add((await Host.CreateUserAsync($"val.page{i:00}@contoso.com"))["id"]!.GetValue<string>());
+        }
+
+        var seen = new List<string>();
+        foreach (var startIndex in new[] { 1, 6, 11 })
+        {
+            using var response = await Client.GetAsync($"Users?startIndex={startIndex}&count=5");
+            var page = await JsonAsync(response);
+            Assert.Equal(12, page["totalResults"]!.GetValue<int>());
+            Assert.Equal(startIndex, page["startIndex"]!.GetValue<int>());
+            Assert.Equal(Math.Min(5, 13 - startIndex), page["itemsPerPage"]!.GetValue<int>());
+            seen.AddRange(page["Resources"]!.AsArray().Select(r => r!["id"]!.GetValue<string>()));
+        }
+
+        Assert.Equal(ids, seen);
+    }
+
+    [Fact]
+    public async Task SchemasListsEveryAttributeInCamelCaseWithoutNulls()
+    {
+        using var response = await Client.GetAsync("Schemas");
+        var text = await response.Content.ReadAsStringAsync();
+        var schemas = JsonNode.Parse(text)!["Resources"]!.AsArray().Select(s => s!.AsObject()).ToList();
+
+        Assert.DoesNotContain(":null", text.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        var ids = schemas.Select(s => s["id"]!.GetValue<string>()).ToList();
+        Assert.Contains(UserSchema, ids);
+        Assert.Contains(GroupSchema, ids);
+        Assert.Contains(Enterprise, ids);
+        var jostle = schemas.Single(s => s["id"]!.GetValue<string>() == "urn:ietf:params:scim:schemas:extension:jostle:2.0:User");
+        var jostleNames = jostle["attributes"]!.AsArray().Select(a => a!["name"]!.GetValue<string>()).ToList();
+        Assert.Contains("alternateEmail1Label", jostleNames);
+        Assert.Contains("alternateEmail2Label", jostleNames);
+        foreach (var schema in schemas)
+        {
+            foreach (var name in Names(schema["attributes"]!.AsArray()))
+            {
+                Assert.True(name == "$ref" || (char.IsLower(name[0]) && !name.Contains('_', StringComparison.Ordinal)), $"{schema["id"]}: '{name}' is not camelCase");
+            }
+        }
+
+        var user = schemas.Single(s => s["id"]!.GetValue<string>() == UserSchema);
+        Assert.Equal(
+            ["userName", "name", "displayName", "nickName", "profileUrl", "title", "userType", "preferredLanguage", "locale", "timezone", "active", "password", "emails", "phoneNumbers", "ims", "photos", "addresses", "groups", "entitlements", "roles", "x509Certificates"],
+            user["attributes"]!.AsArray().Select(a => a!["name"]!.GetValue<string>()));
+    }
+
+    private static IEnumerable<string> Names(JsonArray attributes)
+    {
+        foreach (var attribute in attributes)
+        {
+            yield return attribute!["name"]!.GetValue<string>();
+            if (attribute["subAttributes"] is JsonArray subs)
+            {
+                foreach (var sub in Names(subs))
+                {
+                    yield return sub;
+                }
+            }
+        }
+    }
+
+    private async Task<string> CreateFullUserAsync(string userName)
+    {
+        using var response = await Client.PostAsync("Users", Body($$$"""
+            {"schemas":["{{{UserSchema}}}","{{{Enterprise}}}"],"userName":"{{{userName}}}","active":true,"name":{"givenName":"Val","familyName":"Idator"},
+             "emails":[{"type":"work","value":"{{{userName}}}","primary":true}],
+             "phoneNumbers":[{"type":"work","value":"+1 555 0000"}],
+             "addresses":[{"type":"work","streetAddress":"1 Old Road","locality":"Seattle","country":"US"}],
+             "{{{Enterprise}}}":{"department":"QA"}}
+            """));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"POST /Users {userName}: expected 201, got {(int)response.StatusCode}: {text}");
+        return JsonNode.Parse(text)!["id"]!.GetValue<string>();
+    }
+
+    private async Task<JsonObject> PatchUserAsync(string id, string operations)
+    {
+        using var response = await Client.PatchAsync($"Users/{id}", Body($$"""{"schemas":["{{PatchOp}}"],"Operations":[{{operations}}]}"""));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"PATCH /Users/{id} [{operations}]: expected 200, got {(int)response.StatusCode}: {text}");
+        return JsonNode.Parse(text)!.AsObject();
+    }
+
+    private async Task PatchGroupAsync(string id, string operations)
+    {
+        using var response = await Client.PatchAsync($"Groups/{id}", Body($$"""{"schemas":["{{PatchOp}}"],"Operations":[{{operations}}]}"""));
+        Assert.True(response.StatusCode == HttpStatusCode.NoContent, $"PATCH /Groups/{id} [{operations}]: expected 204, got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private async Task<JsonObject> GetUserAsync(string id)
+    {
+        using var response = await Client.GetAsync($"Users/{id}");
+        return await JsonAsync(response);
+    }
+
+    private async Task<JsonObject> GetGroupAsync(string id)
+    {
+        using var response = await Client.GetAsync($"Groups/{id}");
+        return await JsonAsync(response);
+    }
+}
