@@ -108,7 +108,7 @@ public abstract class ScimAttributeMap
 
 /// <summary>
 /// Maps SCIM attribute paths onto the members of an entity class, so that <see cref="ScimLinqTranslator"/> can turn
-/// a SCIM filter into an <c>Expression&lt;Func&lt;TEntity, bool&gt;&gt;</c> that EF Core runs in the database.
+/// a SCIM filter into an <c>Expression&lt;Func&lt;TEntity, bool&gt;&gt;</c> that a query provider (EF Core, or any other) runs in the database.
 /// </summary>
 /// <typeparam name="TEntity">The entity class.</typeparam>
 /// <example>
