@@ -1,4 +1,5 @@
 using Jostle.Scim.Filtering;
+using Jostle.Scim.Filtering.Linq;
 using Jostle.Scim.Schema;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Jostle.Scim.Filtering;
+using Jostle.Scim.Filtering.Linq;
 using Jostle.Scim.Schema;
 using Jostle.Scim.Stores;
 using Microsoft.EntityFrameworkCore;

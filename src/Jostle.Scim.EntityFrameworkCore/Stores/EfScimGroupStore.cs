@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using Jostle.Scim.Filtering.Linq;
 using Jostle.Scim.Stores;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Jostle.Scim.Filtering;
 using Jostle.Scim.Filtering.Analysis;
+using Jostle.Scim.Filtering.Linq;
 using Jostle.Scim.Schema;
 using Jostle.Scim.Stores;
 using Microsoft.EntityFrameworkCore;

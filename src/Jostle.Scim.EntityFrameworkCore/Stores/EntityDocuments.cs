@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Jostle.Scim.Filtering.Linq;
 using Jostle.Scim.Schema;
 
 namespace Jostle.Scim.EntityFrameworkCore;
@@ -12,7 +13,7 @@ internal static class EntityDocuments
     private const string Jostle = ScimSchemaUris.JostleUser + ":";
 
     public static ScimAttributeMap<ScimUserEntity> UserMap { get; } = new ScimAttributeMap<ScimUserEntity>()
-        .MapDocument(u => u.Document)
+        .MapDocument(u => u.Document, EfJsonAccess.Instance)
         .Map("id", u => u.Id)
         .Map("userName", u => u.UserName, normalized: u => u.NormalizedUserName)
         .Map("externalId", u => u.ExternalId)
@@ -43,7 +44,7 @@ internal static class EntityDocuments
             .Map("primary", p => p.Primary));
 
     public static ScimAttributeMap<ScimGroupEntity> GroupMap { get; } = new ScimAttributeMap<ScimGroupEntity>()
-        .MapDocument(g => g.Document)
+        .MapDocument(g => g.Document, EfJsonAccess.Instance)
         .Map("id", g => g.Id)
         .Map("displayName", g => g.DisplayName, normalized: g => g.NormalizedDisplayName)
         .Map("externalId", g => g.ExternalId)

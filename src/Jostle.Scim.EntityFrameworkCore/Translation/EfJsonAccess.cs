@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using System.Reflection;
+using Jostle.Scim.Filtering.Linq;
 
 namespace Jostle.Scim.EntityFrameworkCore;
 
@@ -21,22 +22,22 @@ internal sealed class EfJsonAccess : IScimJsonAccess
     private static readonly MethodInfo ElementsMethod = ScimJsonFunctions.Method(nameof(ScimJsonFunctions.Elements));
     private static readonly PropertyInfo ValueProperty = typeof(ScimJsonElement).GetProperty(nameof(ScimJsonElement.Value))!;
 
-    public Expression Text(Expression json, IReadOnlyList<JsonPathStep> path) => Call(TextMethod, json, path);
+    public Expression Text(Expression json, IReadOnlyList<ScimJsonPathStep> path) => Call(TextMethod, json, path);
 
-    public Expression Number(Expression json, IReadOnlyList<JsonPathStep> path) => Call(NumberMethod, json, path);
+    public Expression Number(Expression json, IReadOnlyList<ScimJsonPathStep> path) => Call(NumberMethod, json, path);
 
-    public Expression Boolean(Expression json, IReadOnlyList<JsonPathStep> path) => Call(BooleanMethod, json, path);
+    public Expression Boolean(Expression json, IReadOnlyList<ScimJsonPathStep> path) => Call(BooleanMethod, json, path);
 
-    public Expression DateTime(Expression json, IReadOnlyList<JsonPathStep> path) => Call(DateTimeMethod, json, path);
+    public Expression DateTime(Expression json, IReadOnlyList<ScimJsonPathStep> path) => Call(DateTimeMethod, json, path);
 
-    public Expression AnyElement(Expression json, IReadOnlyList<JsonPathStep> path, Func<Expression, Expression> predicate)
+    public Expression AnyElement(Expression json, IReadOnlyList<ScimJsonPathStep> path, Func<Expression, Expression> predicate)
     {
         var (elements, row, element) = Elements(json, path);
         return Expression.Call(typeof(Queryable), nameof(Queryable.Any), [typeof(ScimJsonElement)], elements,
             Expression.Quote(Expression.Lambda(predicate(element), row)));
     }
 
-    public Expression FirstElementValue(Expression json, IReadOnlyList<JsonPathStep> path, Func<Expression, Expression> predicate, Func<Expression, Expression> selector)
+    public Expression FirstElementValue(Expression json, IReadOnlyList<ScimJsonPathStep> path, Func<Expression, Expression> predicate, Func<Expression, Expression> selector)
     {
         var (elements, row, element) = Elements(json, path);
         var filtered = Expression.Call(typeof(Queryable), nameof(Queryable.Where), [typeof(ScimJsonElement)], elements,
@@ -47,7 +48,7 @@ internal sealed class EfJsonAccess : IScimJsonAccess
         return Expression.Call(typeof(Queryable), nameof(Queryable.FirstOrDefault), [value.Type], selected);
     }
 
-    private static (Expression Elements, ParameterExpression Row, Expression Element) Elements(Expression json, IReadOnlyList<JsonPathStep> path)
+    private static (Expression Elements, ParameterExpression Row, Expression Element) Elements(Expression json, IReadOnlyList<ScimJsonPathStep> path)
     {
         var elements = Expression.Call(ElementsMethod, Call(ArrayMethod, json, path));
         var row = Expression.Parameter(typeof(ScimJsonElement), "j");
@@ -55,6 +56,6 @@ internal sealed class EfJsonAccess : IScimJsonAccess
         return (elements, row, element);
     }
 
-    private static MethodCallExpression Call(MethodInfo method, Expression json, IReadOnlyList<JsonPathStep> path) =>
+    private static MethodCallExpression Call(MethodInfo method, Expression json, IReadOnlyList<ScimJsonPathStep> path) =>
         Expression.Call(method, json, Expression.Constant(ScimJsonFunctions.EncodePath(path)));
 }

@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using System.Reflection;
+using Jostle.Scim.Filtering.Linq;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Query.SqlExpressions;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -46,10 +47,10 @@ internal static class ScimJsonFunctions
     private static NotSupportedException NotInMemory() => new("This method is translated to SQL by EF Core; it cannot run in memory.");
 
     /// <summary>Encodes a path as the constant argument of the scalar functions.</summary>
-    public static string EncodePath(IReadOnlyList<JsonPathStep> path) =>
+    public static string EncodePath(IReadOnlyList<ScimJsonPathStep> path) =>
         string.Join(Separator, path.Select(step => step.Name ?? "[" + step.Index.ToString(System.Globalization.CultureInfo.InvariantCulture) + "]"));
 
-    private static JsonPathStep[] DecodePath(SqlExpression argument)
+    private static ScimJsonPathStep[] DecodePath(SqlExpression argument)
     {
         if (argument is not SqlConstantExpression { Value: string text })
         {
@@ -57,8 +58,8 @@ internal static class ScimJsonFunctions
         }
 
         return text.Length == 0 ? [] : [.. text.Split(Separator).Select(part => part.StartsWith('[')
-            ? JsonPathStep.At(int.Parse(part[1..^1], System.Globalization.CultureInfo.InvariantCulture))
-            : new JsonPathStep(part))];
+            ? ScimJsonPathStep.At(int.Parse(part[1..^1], System.Globalization.CultureInfo.InvariantCulture))
+            : new ScimJsonPathStep(part))];
     }
 
     /// <summary>Registers the functions with the provider's translations.</summary>
@@ -84,15 +85,15 @@ internal static class ScimJsonFunctions
         protected readonly RelationalTypeMapping BooleanMapping = new BoolTypeMapping(booleanType);
         protected readonly RelationalTypeMapping DoubleMapping = new DoubleTypeMapping(doubleType);
 
-        public abstract SqlExpression Text(SqlExpression json, JsonPathStep[] path);
+        public abstract SqlExpression Text(SqlExpression json, ScimJsonPathStep[] path);
 
-        public abstract SqlExpression Number(SqlExpression json, JsonPathStep[] path);
+        public abstract SqlExpression Number(SqlExpression json, ScimJsonPathStep[] path);
 
-        public abstract SqlExpression Boolean(SqlExpression json, JsonPathStep[] path);
+        public abstract SqlExpression Boolean(SqlExpression json, ScimJsonPathStep[] path);
 
-        public abstract SqlExpression DateTime(SqlExpression json, JsonPathStep[] path);
+        public abstract SqlExpression DateTime(SqlExpression json, ScimJsonPathStep[] path);
 
-        public abstract SqlExpression Array(SqlExpression json, JsonPathStep[] path);
+        public abstract SqlExpression Array(SqlExpression json, ScimJsonPathStep[] path);
 
         public abstract SqlExpression Element(SqlExpression value);
 
@@ -114,25 +115,25 @@ internal static class ScimJsonFunctions
     /// <summary>SQLite: <c>json_type</c> tells the JSON kind, <c>json_extract</c> reads it; elements are re-quoted with <c>json_quote</c>.</summary>
     private sealed class SqliteFunctions() : SqlFunctions("TEXT", "INTEGER", "REAL")
     {
-        private SqlExpression Type(SqlExpression json, JsonPathStep[] path) => Call("json_type", typeof(string), TextMapping, json, PathOf(path));
+        private SqlExpression Type(SqlExpression json, ScimJsonPathStep[] path) => Call("json_type", typeof(string), TextMapping, json, PathOf(path));
 
-        private SqlExpression Extract(SqlExpression json, JsonPathStep[] path, Type type, RelationalTypeMapping mapping) =>
+        private SqlExpression Extract(SqlExpression json, ScimJsonPathStep[] path, Type type, RelationalTypeMapping mapping) =>
             Call("json_extract", type, mapping, json, PathOf(path));
 
-        private SqlExpression PathOf(JsonPathStep[] path) =>
+        private SqlExpression PathOf(ScimJsonPathStep[] path) =>
             Literal("$" + string.Concat(path.Select(step => step.Name is null
                 ? "[" + step.Index.ToString(System.Globalization.CultureInfo.InvariantCulture) + "]"
                 : ".\"" + step.Name + "\"")));
 
-        public override SqlExpression Text(SqlExpression json, JsonPathStep[] path) =>
+        public override SqlExpression Text(SqlExpression json, ScimJsonPathStep[] path) =>
             When(IsEqual(Type(json, path), Literal("text")), Extract(json, path, typeof(string), TextMapping));
 
-        public override SqlExpression Number(SqlExpression json, JsonPathStep[] path) =>
+        public override SqlExpression Number(SqlExpression json, ScimJsonPathStep[] path) =>
             When(
                 Or(IsEqual(Type(json, path), Literal("integer")), IsEqual(Type(json, path), Literal("real"))),
                 Extract(json, path, typeof(double), DoubleMapping));
 
-        public override SqlExpression Boolean(SqlExpression json, JsonPathStep[] path) =>
+        public override SqlExpression Boolean(SqlExpression json, ScimJsonPathStep[] path) =>
             new CaseExpression(
                 [
                     new CaseWhenClause(IsEqual(Type(json, path), Literal("true")), new SqlConstantExpression(true, typeof(bool), BooleanMapping)),
@@ -140,12 +141,12 @@ internal static class ScimJsonFunctions
                 ],
                 elseResult: null);
 
-        public override SqlExpression DateTime(SqlExpression json, JsonPathStep[] path) =>
+        public override SqlExpression DateTime(SqlExpression json, ScimJsonPathStep[] path) =>
             When(
                 IsEqual(Type(json, path), Literal("text")),
                 Call("unixepoch", typeof(double), DoubleMapping, Extract(json, path, typeof(string), TextMapping), Literal("subsec")));
 
-        public override SqlExpression Array(SqlExpression json, JsonPathStep[] path) =>
+        public override SqlExpression Array(SqlExpression json, ScimJsonPathStep[] path) =>
             When(IsEqual(Type(json, path), Literal("array")), Extract(json, path, typeof(string), TextMapping));
 
         // json_each gives an element's SQL value (objects and arrays as JSON text with the JSON subtype): json_quote
@@ -161,36 +162,36 @@ internal static class ScimJsonFunctions
 
         private SqlExpression Json(SqlExpression json) => new SqlUnaryExpression(ExpressionType.Convert, json, typeof(string), _jsonb);
 
-        private SqlExpression[] Arguments(SqlExpression json, JsonPathStep[] path) =>
+        private SqlExpression[] Arguments(SqlExpression json, ScimJsonPathStep[] path) =>
             [Json(json), .. path.Select(step => Literal(step.Name ?? step.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)))];
 
-        private SqlExpression Value(SqlExpression json, JsonPathStep[] path) =>
+        private SqlExpression Value(SqlExpression json, ScimJsonPathStep[] path) =>
             path.Length == 0 ? Json(json) : Call("jsonb_extract_path", typeof(string), _jsonb, Arguments(json, path));
 
-        private SqlExpression Raw(SqlExpression json, JsonPathStep[] path) =>
+        private SqlExpression Raw(SqlExpression json, ScimJsonPathStep[] path) =>
             path.Length == 0
                 ? Call("jsonb_extract_path_text", typeof(string), TextMapping, Call("jsonb_build_array", typeof(string), _jsonb, Json(json)), Literal("0"))
                 : Call("jsonb_extract_path_text", typeof(string), TextMapping, Arguments(json, path));
 
-        private SqlExpression Is(SqlExpression json, JsonPathStep[] path, string kind) =>
+        private SqlExpression Is(SqlExpression json, ScimJsonPathStep[] path, string kind) =>
             IsEqual(Call("jsonb_typeof", typeof(string), TextMapping, Value(json, path)), Literal(kind));
 
         private SqlExpression Cast(SqlExpression value, Type type, RelationalTypeMapping mapping) =>
             new SqlUnaryExpression(ExpressionType.Convert, value, type, mapping);
 
-        public override SqlExpression Text(SqlExpression json, JsonPathStep[] path) =>
+        public override SqlExpression Text(SqlExpression json, ScimJsonPathStep[] path) =>
             new CollateExpression(When(Is(json, path, "string"), Raw(json, path)), ScimDbContext.PostgresCollation);
 
-        public override SqlExpression Number(SqlExpression json, JsonPathStep[] path) =>
+        public override SqlExpression Number(SqlExpression json, ScimJsonPathStep[] path) =>
             When(Is(json, path, "number"), Cast(Raw(json, path), typeof(double), DoubleMapping));
 
-        public override SqlExpression Boolean(SqlExpression json, JsonPathStep[] path) =>
+        public override SqlExpression Boolean(SqlExpression json, ScimJsonPathStep[] path) =>
             When(Is(json, path, "boolean"), Cast(Raw(json, path), typeof(bool), BooleanMapping));
 
-        public override SqlExpression DateTime(SqlExpression json, JsonPathStep[] path) =>
+        public override SqlExpression DateTime(SqlExpression json, ScimJsonPathStep[] path) =>
             When(Is(json, path, "string"), Call("date_part", typeof(double), DoubleMapping, Literal("epoch"), Cast(Raw(json, path), typeof(string), _timestamptz)));
 
-        public override SqlExpression Array(SqlExpression json, JsonPathStep[] path) =>
+        public override SqlExpression Array(SqlExpression json, ScimJsonPathStep[] path) =>
             When(Is(json, path, "array"), Value(json, path));
 
         public override SqlExpression Element(SqlExpression value) => value;

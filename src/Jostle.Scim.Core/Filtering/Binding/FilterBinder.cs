@@ -49,6 +49,19 @@ internal static class FilterBinder
         return TryRun(() => new Binder(null).Bind(filter, scope), out bound, out error);
     }
 
+    /// <summary>
+    /// Resolves a <c>sortBy</c> path over resources of <paramref name="resourceType"/> as a comparison's path is resolved
+    /// (same messages): a complex attribute without a sub-attribute sorts by its <c>value</c>.
+    /// </summary>
+    public static bool TryBindSortPath(AttributePath sortBy, ResourceTypeDefinition resourceType, [NotNullWhen(true)] out BoundPath? path, [NotNullWhen(false)] out ScimFilterError? error)
+    {
+        ArgumentNullException.ThrowIfNull(sortBy);
+        ArgumentNullException.ThrowIfNull(resourceType);
+        var bound = TryRun(() => new BoundPresent(new Binder(resourceType).BindSortPath(sortBy)), out var present, out error);
+        path = bound ? ((BoundPresent)present!).Path : null;
+        return bound;
+    }
+
     private static bool TryRun(Func<BoundFilter> bind, [NotNullWhen(true)] out BoundFilter? bound, [NotNullWhen(false)] out ScimFilterError? error)
     {
         try
@@ -81,6 +94,20 @@ internal static class FilterBinder
             ValuePathExpression valuePath => BindValuePath(valuePath, scope),
             _ => throw new InvalidOperationException($"Unknown filter node {expression.GetType().Name}."),
         };
+
+        public BoundPath BindSortPath(AttributePath sortBy) => ComparedPath(Resolve(sortBy, scope: null));
+
+        /// <summary>The path a comparison tests: a complex attribute without a sub-attribute compares its <c>value</c>.</summary>
+        private static BoundPath ComparedPath(BoundPath path)
+        {
+            if (path.Leaf.Type != AttributeType.Complex)
+            {
+                return path;
+            }
+
+            var valueSub = path.SubAttribute is null ? path.Attribute.FindSubAttribute("value") : null;
+            return valueSub is null ? throw new BindException(ComplexMessage(path)) : path.WithSubAttribute(valueSub);
+        }
 
         private BoundValuePath BindValuePath(ValuePathExpression valuePath, Scope? scope)
         {
@@ -115,17 +142,7 @@ internal static class FilterBinder
                 };
             }
 
-            if (path.Leaf.Type == AttributeType.Complex)
-            {
-                var valueSub = path.SubAttribute is null ? path.Attribute.FindSubAttribute("value") : null;
-                if (valueSub is null)
-                {
-                    throw new BindException(ComplexMessage(path));
-                }
-
-                path = path.WithSubAttribute(valueSub);
-            }
-
+            path = ComparedPath(path);
             var positive = op == ComparisonOperator.NotEqual ? ComparisonOperator.Equal : op;
             var bound = Check(path, positive, value);
             return op == ComparisonOperator.NotEqual ? new BoundNot(bound) : bound;

@@ -1,8 +1,7 @@
 using System.Linq.Expressions;
-using Jostle.Scim.Filtering;
 using Jostle.Scim.Schema;
 
-namespace Jostle.Scim.EntityFrameworkCore;
+namespace Jostle.Scim.Filtering.Linq;
 
 /// <summary>
 /// Where SCIM attributes live on an entity class, for <see cref="ScimLinqTranslator"/>. The non-generic base of
@@ -55,6 +54,9 @@ public abstract class ScimAttributeMap
     /// <summary>The member holding the resource's JSON document, read for attributes no other entry maps (<see langword="null"/> when none).</summary>
     internal LambdaExpression? Document { get; private protected set; }
 
+    /// <summary>How <see cref="Document"/> is read in a query (set with it).</summary>
+    internal IScimJsonAccess? Json { get; private protected set; }
+
     /// <summary>An entry of an element map, looked up by sub-attribute name.</summary>
     internal MapEntry? FindElement(string subAttribute) => _entries.GetValueOrDefault(subAttribute);
 
@@ -106,7 +108,7 @@ public abstract class ScimAttributeMap
 
 /// <summary>
 /// Maps SCIM attribute paths onto the members of an entity class, so that <see cref="ScimLinqTranslator"/> can turn
-/// a SCIM filter into an <c>Expression&lt;Func&lt;TEntity, bool&gt;&gt;</c> that EF Core runs in the database.
+/// a SCIM filter into an <c>Expression&lt;Func&lt;TEntity, bool&gt;&gt;</c> that a query provider (EF Core, or any other) runs in the database.
 /// </summary>
 /// <typeparam name="TEntity">The entity class.</typeparam>
 /// <example>
@@ -166,14 +168,19 @@ public sealed class ScimAttributeMap<TEntity> : ScimAttributeMap
 
     /// <summary>
     /// Attributes not mapped to members are read from this JSON document (the full SCIM document, attribute names as
-    /// the schema spells them, extension attributes under their schema URN) with the database's JSON functions:
-    /// filters and sorting on them still run in SQL. The context must map those functions, as
-    /// <see cref="ScimDbContext"/> does.
+    /// the schema spells them, extension attributes under their schema URN) through <paramref name="json"/>, the
+    /// query provider's JSON functions: filters and sorting on them still run in the database. With EF Core, a
+    /// context whose model registers the package's JSON functions (as <c>ScimDbContext</c> does) provides them.
     /// </summary>
-    internal ScimAttributeMap<TEntity> MapDocument(Expression<Func<TEntity, string>> document)
+    /// <param name="document">The member holding the document as JSON text, e.g. <c>u =&gt; u.Document</c>.</param>
+    /// <param name="json">How the query provider reads JSON values (see <see cref="IScimJsonAccess"/>).</param>
+    /// <returns>This map.</returns>
+    public ScimAttributeMap<TEntity> MapDocument(Expression<Func<TEntity, string?>> document, IScimJsonAccess json)
     {
         ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(json);
         Document = document;
+        Json = json;
         return this;
     }
 }
