@@ -25,6 +25,24 @@ internal enum HostCommand
 
     /// <summary><c>log</c>.</summary>
     Log,
+
+    /// <summary><c>clients create</c>.</summary>
+    ClientsCreate,
+
+    /// <summary><c>clients list</c>.</summary>
+    ClientsList,
+
+    /// <summary><c>clients secret add CLIENT</c>.</summary>
+    ClientsSecretAdd,
+
+    /// <summary><c>clients secret revoke CLIENT SECRET_ID</c>.</summary>
+    ClientsSecretRevoke,
+
+    /// <summary><c>clients revoke CLIENT</c>.</summary>
+    ClientsRevoke,
+
+    /// <summary><c>clients trust</c>: a federated credential (workload identity federation).</summary>
+    ClientsTrust,
 }
 
 /// <summary>
@@ -62,6 +80,18 @@ internal sealed record CommandLine(HostCommand Command, ScimHostOptions Options)
 
     /// <summary>The key id of <c>keys revoke</c> (taken from a whole key when one was pasted).</summary>
     public string? KeyId { get; init; }
+
+    /// <summary>The OAuth client id (<c>jsc_…</c>) of <c>clients secret …</c> and <c>clients revoke</c>.</summary>
+    public string? ClientId { get; init; }
+
+    /// <summary>The secret id of <c>clients secret revoke</c> (taken from a whole secret when one was pasted).</summary>
+    public string? SecretId { get; init; }
+
+    /// <summary><c>--expires</c>: when a new client secret stops working (<see langword="null"/>: the default lifetime).</summary>
+    public DateTimeOffset? Expires { get; init; }
+
+    /// <summary><c>clients trust</c>: the issuer, subject and audience an assertion must carry, and where the issuer's keys are.</summary>
+    public FederatedTrust? Trust { get; init; }
 
     /// <summary><c>--new-tenant</c>: create a tenant whose name differs only in case from an existing one.</summary>
     public bool NewTenant { get; init; }
@@ -109,3 +139,10 @@ internal sealed record CommandLine(HostCommand Command, ScimHostOptions Options)
         return true;
     }
 }
+
+/// <summary><c>clients trust</c>: what a federated client assertion must carry and where its signing keys are.</summary>
+/// <param name="Issuer">The assertion's <c>iss</c>.</param>
+/// <param name="Subject">The assertion's <c>sub</c>.</param>
+/// <param name="Audience">The assertion's <c>aud</c>.</param>
+/// <param name="KeySource">An https JWKS URL, or the absolute path of a JWKS file.</param>
+internal sealed record FederatedTrust(string Issuer, string Subject, string Audience, string KeySource);

@@ -12,7 +12,7 @@ namespace Jostle.Scim.Host;
 /// Options every command understands (the database, the public address) are <see cref="Option.Recursive"/> on the root;
 /// server-only options are on the root alone, so <c>keys create --help</c> lists what matters to it.
 /// </summary>
-internal static class HostCommandTree
+internal static partial class HostCommandTree
 {
     /// <summary>The name of the <c>help</c> command (the same as <c>--help</c>).</summary>
     public const string HelpCommandName = "help";
@@ -23,10 +23,11 @@ internal static class HostCommandTree
         var shared = new SharedOptions();
         var root = new RootCommand(
             "A SCIM 2.0 server. With no command it serves SCIM at http://127.0.0.1:5000/scim/v2 on SQLite under ./data; "
-            + "the commands manage API keys and read the provisioning log on the same database, without starting a server.");
+            + "the commands manage API keys and OAuth clients and read the provisioning log on the same database, without starting a server.");
         shared.AddTo(root);
         root.SetAction((parse, ct) => run(shared.Bind(HostCommand.Serve, parse), ct));
         root.Add(CreateKeys(shared, run));
+        root.Add(CreateClients(shared, run));
         root.Add(CreateLog(shared, run));
         var help = new Command(HelpCommandName, "Shows this help (the same as --help).");
         help.SetAction(_ => root.Parse("--help").Invoke());
@@ -138,7 +139,7 @@ internal static class HostCommandTree
         private readonly Option<string> _data = new("--data") { Description = "The folder of the SQLite database (default ./data; created when missing).", HelpName = "DIR", Recursive = true };
         private readonly Option<string> _postgres = new("--postgres") { Description = "Use PostgreSQL with this connection string instead of SQLite.", HelpName = "CONNECTION", Recursive = true };
         private readonly Option<string> _urls = new("--urls") { Description = "Where the server listens (';'-separated), default http://127.0.0.1:5000.", HelpName = "URLS", Recursive = true };
-        private readonly Option<string> _publicUrl = new("--public-url") { Description = "The address clients use (https://scim.example.com): shown with keys, in Location and meta.location. Default: the first --urls address.", HelpName = "URL", Recursive = true };
+        private readonly Option<string> _publicUrl = new("--public-url") { Description = "The address clients use (https://scim.example.com): shown with keys and OAuth clients, in Location and meta.location. Default: the first --urls address.", HelpName = "URL", Recursive = true };
         private readonly Option<string> _logFormat = new("--log-format") { Description = "simple or json (default: json when the log stream is redirected, simple otherwise).", HelpName = "FORMAT", Recursive = true };
         private readonly Option<int?> _rateLimit = new("--rate-limit") { Description = "Requests per second per tenant, bursts of 2N (default 50); 0 turns it off.", HelpName = "N" };
         private readonly Option<string> _sqliteSync = new("--sqlite-sync") { Description = "full (default: every commit is on disk before it is answered) or normal (a power cut can lose the last commits). SQLite only.", HelpName = "MODE" };

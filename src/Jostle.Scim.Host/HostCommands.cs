@@ -6,11 +6,11 @@ using Jostle.Scim.Provisioning;
 namespace Jostle.Scim.Host;
 
 /// <summary>
-/// The command-line commands: API keys and the provisioning log, against the same database the server uses. They build
+/// The command-line commands: API keys, OAuth clients (<c>HostCommands.Clients.cs</c>) and the provisioning log, against the same database the server uses. They build
 /// the SCIM services without a web server (Kestrel never starts), prepare the database, and write results on standard
 /// output (with <c>--json</c>: exactly one JSON document) and everything else on standard error.
 /// </summary>
-internal sealed class HostCommands(IServiceProvider services, CommandLine line, TextWriter output, TextWriter error)
+internal sealed partial class HostCommands(IServiceProvider services, CommandLine line, TextWriter output, TextWriter error)
 {
     /// <summary>The exit code of a command that ran but failed.</summary>
     public const int FailureExitCode = 1;
@@ -47,18 +47,19 @@ internal sealed class HostCommands(IServiceProvider services, CommandLine line, 
         HostCommand.KeysList => await ListKeysAsync(cancellationToken).ConfigureAwait(false),
         HostCommand.KeysRevoke => await RevokeKeyAsync(cancellationToken).ConfigureAwait(false),
         HostCommand.Log => await ShowLogAsync(cancellationToken).ConfigureAwait(false),
+        HostCommand.ClientsCreate => await CreateClientAsync(cancellationToken).ConfigureAwait(false),
+        HostCommand.ClientsList => await ListClientsAsync(cancellationToken).ConfigureAwait(false),
+        HostCommand.ClientsSecretAdd => await AddSecretAsync(cancellationToken).ConfigureAwait(false),
+        HostCommand.ClientsSecretRevoke => await RevokeSecretAsync(cancellationToken).ConfigureAwait(false),
+        HostCommand.ClientsRevoke => await RevokeClientAsync(cancellationToken).ConfigureAwait(false),
+        HostCommand.ClientsTrust => await TrustAsync(cancellationToken).ConfigureAwait(false),
         _ => throw new InvalidOperationException($"{line.Command} is not a command of {nameof(HostCommands)}."),
     };
 
     private async Task<int> CreateKeyAsync(CancellationToken cancellationToken)
     {
-        // Tenant names are case-sensitive (a tenant is the exact name its keys carry), so "ACME" beside "acme" would be a
-        // second, empty tenant — almost always a typo. Refuse unless --new-tenant says it is meant.
-        var tenants = (await Keys.ListAsync(null, cancellationToken).ConfigureAwait(false)).Select(k => k.TenantId).Distinct(StringComparer.Ordinal).ToList();
-        var lookalike = tenants.FirstOrDefault(t => !t.Equals(line.Tenant, StringComparison.Ordinal) && t.Equals(line.Tenant, StringComparison.OrdinalIgnoreCase));
-        if (lookalike is not null && !tenants.Contains(line.Tenant!, StringComparer.Ordinal) && !line.NewTenant)
+        if (!await TenantNameIsMeantAsync(cancellationToken).ConfigureAwait(false))
         {
-            await error.WriteLineAsync($"Tenant '{lookalike}' exists; '{line.Tenant}' differs only in case and would be a second, separate tenant. Use --tenant {lookalike}, or add --new-tenant to create '{line.Tenant}'.").ConfigureAwait(false);
             return FailureExitCode;
         }
 
@@ -80,6 +81,25 @@ internal sealed class HostCommands(IServiceProvider services, CommandLine line, 
             Tenant URL: {baseUrl}
             """).ConfigureAwait(false);
         return 0;
+    }
+
+    /// <summary>
+    /// Tenant names are case-sensitive (a tenant is the exact name its keys and clients carry), so "ACME" beside "acme"
+    /// would be a second, empty tenant — almost always a typo. Refuses (and says so) unless <c>--new-tenant</c> says it is meant.
+    /// </summary>
+    private async Task<bool> TenantNameIsMeantAsync(CancellationToken cancellationToken)
+    {
+        var tenants = (await Keys.ListAsync(null, cancellationToken).ConfigureAwait(false)).Select(k => k.TenantId)
+            .Concat((await OAuthClients.ListClientsAsync(null, cancellationToken).ConfigureAwait(false)).Select(c => c.TenantId))
+            .Distinct(StringComparer.Ordinal).ToList();
+        var lookalike = tenants.FirstOrDefault(t => !t.Equals(line.Tenant, StringComparison.Ordinal) && t.Equals(line.Tenant, StringComparison.OrdinalIgnoreCase));
+        if (lookalike is not null && !tenants.Contains(line.Tenant!, StringComparer.Ordinal) && !line.NewTenant)
+        {
+            await error.WriteLineAsync($"Tenant '{lookalike}' exists; '{line.Tenant}' differs only in case and would be a second, separate tenant. Use --tenant {lookalike}, or add --new-tenant to create '{line.Tenant}'.").ConfigureAwait(false);
+            return false;
+        }
+
+        return true;
     }
 
     private async Task<int> ListKeysAsync(CancellationToken cancellationToken)

@@ -46,6 +46,53 @@ public sealed class CommandLineTests
         Assert.Equal((HostCommand.KeysRevoke, "0123456789abcdef"), (line.Command, line.KeyId));
     }
 
+    [Fact]
+    public void ClientsCreateTakesTenantDescriptionUserExpiryAndJson()
+    {
+        Assert.True(CommandLine.TryParse(["clients", "create", "--tenant", "acme", "--description", "Entra ID", "--user", "bot", "--expires", "2027-06-30", "--json"], out var line, out var error), error);
+        Assert.Equal((HostCommand.ClientsCreate, "acme", "Entra ID", "bot", true), (line.Command, line.Tenant, line.Description, line.User, line.Json));
+        Assert.Equal(new DateTimeOffset(2027, 6, 30, 0, 0, 0, TimeSpan.Zero), line.Expires);
+    }
+
+    [Fact]
+    public void ClientsSecretCommandsTakeTheClientIdAndTheSecretIdEvenFromAWholeSecret()
+    {
+        Assert.True(CommandLine.TryParse(["clients", "secret", "add", "jsc_0123456789abcdef", "--description", "2027"], out var add, out _));
+        Assert.True(CommandLine.TryParse(["clients", "secret", "revoke", "jsc_0123456789abcdef", "fedcba9876543210"], out var byId, out _));
+        Assert.True(CommandLine.TryParse(["clients", "secret", "revoke", "jsc_0123456789abcdef", "jscs_fedcba9876543210_" + new string('A', 43)], out var bySecret, out _));
+        Assert.True(CommandLine.TryParse(["clients", "revoke", "jsc_0123456789abcdef"], out var revoke, out _));
+
+        Assert.Equal((HostCommand.ClientsSecretAdd, "jsc_0123456789abcdef", "2027", null), (add.Command, add.ClientId, add.Description, add.Expires));
+        Assert.Equal((HostCommand.ClientsSecretRevoke, "jsc_0123456789abcdef", "fedcba9876543210"), (byId.Command, byId.ClientId, byId.SecretId));
+        Assert.Equal("fedcba9876543210", bySecret.SecretId);
+        Assert.Equal((HostCommand.ClientsRevoke, "jsc_0123456789abcdef"), (revoke.Command, revoke.ClientId));
+    }
+
+    [Fact]
+    public void ExpiresIsADateADateTimeOrADurationFromNow()
+    {
+        var now = new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
+        Assert.True(HostCommandTree.TryParseExpires("90d", now, out var inNinetyDays));
+        Assert.True(HostCommandTree.TryParseExpires("2027-06-30", now, out var date));
+        Assert.True(HostCommandTree.TryParseExpires("2027-06-30T08:00+02:00", now, out var dateTime));
+        Assert.False(HostCommandTree.TryParseExpires("next year", now, out _));
+        Assert.Equal(now.AddDays(90), inNinetyDays);
+        Assert.Equal(new DateTimeOffset(2027, 6, 30, 0, 0, 0, TimeSpan.Zero), date);
+        Assert.Equal(new DateTimeOffset(2027, 6, 30, 6, 0, 0, TimeSpan.Zero), dateTime);
+    }
+
+    [Fact]
+    public void ClientsTrustTakesIssuerSubjectAudienceAndAJwksUrlOrAnAbsoluteJwksFile()
+    {
+        Assert.True(CommandLine.TryParse(["clients", "trust", "--tenant", "acme", "--issuer", "https://login.example.com/t/v2.0", "--subject", "sp", "--audience", "api://x", "--jwks-url", "https://login.example.com/keys"], out var url, out var error), error);
+        Assert.True(CommandLine.TryParse(["clients", "trust", "--tenant", "acme", "--issuer", "i", "--subject", "s", "--audience", "a", "--jwks-file", "keys.json", "--json"], out var file, out error), error);
+
+        Assert.Equal((HostCommand.ClientsTrust, "acme", CommandLine.DefaultUser), (url.Command, url.Tenant, url.User));
+        Assert.Equal(new FederatedTrust("https://login.example.com/t/v2.0", "sp", "api://x", "https://login.example.com/keys"), url.Trust);
+        Assert.Equal(Path.GetFullPath("keys.json"), file.Trust!.KeySource);
+        Assert.True(file.Json);
+    }
+
     [Theory]
     [InlineData("--bogus", "Unrecognized command or argument '--bogus'.")]
     [InlineData("-x", "Unrecognized command or argument '-x'.")]
@@ -67,6 +114,14 @@ public sealed class CommandLineTests
     [InlineData("--smtp localhost:25", "E-mail digests need all of '--smtp HOST:PORT', '--notify-email-from ADDRESS' and '--notify-email-to ADDRESS'.")]
     [InlineData("--smtp localhost --notify-email-from a@x --notify-email-to b@x", "'--smtp' must be HOST:PORT, such as smtp.example.com:587, not 'localhost'.")]
     [InlineData("--log-retention forever", "'--log-retention' must be a positive duration such as 30s, 15m, 12h or 30d, not 'forever'.")]
+    [InlineData("clients revoke", "Required argument 'CLIENT' missing for command: 'revoke'.")]
+    [InlineData("clients revoke 0123456789abcdef", "'CLIENT' must be a client id: jsc_ and 16 hex digits, as 'clients list' shows.")]
+    [InlineData("clients secret revoke jsc_0123456789abcdef abc", "'SECRET_ID' must be a secret id: 16 hex digits, as 'clients list' shows (or a whole jscs_… secret).")]
+    [InlineData("clients create --tenant acme --description x --expires 2020-01-01", "'--expires' must be in the future and at most three years away, not '2020-01-01'.")]
+    [InlineData("clients secret add jsc_0123456789abcdef --expires 1200d", "'--expires' must be in the future and at most three years away, not '1200d'.")]
+    [InlineData("clients trust --tenant a --issuer i --subject s --audience a --jwks-url http://x/keys", "'--jwks-url' must be an https URL, not 'http://x/keys'.")]
+    [InlineData("clients trust --tenant a --issuer i --subject s --audience a --jwks-url https://x/keys --jwks-file k.json", "Give exactly one of '--jwks-url URL' and '--jwks-file PATH'.")]
+    [InlineData("clients trust --tenant a --issuer i --subject s --jwks-file k.json", "Option '--audience' is required.")]
     [InlineData("--https-cert x.pfx", "'--https-cert' needs an https:// address in '--urls', e.g. --urls https://0.0.0.0:8443.")]
     public void ACommandLineThatCannotBeUnderstoodSaysWhy(string args, string expected)
     {
@@ -89,6 +144,8 @@ public sealed class CommandLineTests
     [InlineData("-h")]
     [InlineData("help")]
     [InlineData("keys create --help")]
+    [InlineData("clients --help")]
+    [InlineData("clients secret add --help")]
     [InlineData("--version")]
     public void HelpIsAskedForInTheUsualWays(string args)
     {

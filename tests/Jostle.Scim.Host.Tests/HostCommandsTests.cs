@@ -188,6 +188,150 @@ public sealed class HostCommandsTests : IAsyncLifetime
         Assert.Equal(["bob@example.com", "alice@example.com"], await UserNames("--since", "1h"));
     }
 
+    [Fact]
+    public async Task ClientsCreatePrintsTheSecretOnceWithTheTenantUrlTokenEndpointAndClientIdentifier()
+    {
+        var (exit, output, _) = await RunAsync("clients", "create", "--tenant", "acme", "--description", "Entra ID", "--urls", "http://127.0.0.1:7000");
+
+        Assert.Equal(0, exit);
+        Assert.Matches(@"Created OAuth client (jsc_[0-9a-f]{16}) for tenant 'acme' \(user 'scim-provisioning', 'Entra ID'\)\.", output);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(output, "jscs_[0-9a-f]{16}_[A-Za-z0-9_-]{43}"));
+        Assert.Contains("Tenant URL:         http://127.0.0.1:7000/scim/v2", output, StringComparison.Ordinal);
+        Assert.Contains("Token endpoint:     http://127.0.0.1:7000/scim/v2/oauth/token", output, StringComparison.Ordinal);
+        Assert.Matches(@"Client identifier:  jsc_[0-9a-f]{16}", output);
+    }
+
+    [Fact]
+    public async Task ClientsListShowsSecretsAndFederatedCredentialsInAlignedTablesButNeverASecretOrItsHash()
+    {
+        var created = JsonDocument.Parse((await RunAsync("clients", "create", "--tenant", "acme", "--description", "Entra ID", "--json")).Output).RootElement;
+        var clientId = created.GetProperty("clientId").GetString()!;
+        var secret = created.GetProperty("clientSecret").GetString()!;
+        var added = JsonDocument.Parse((await RunAsync("clients", "secret", "add", clientId, "--expires", "30d", "--json")).Output).RootElement;
+        await RunAsync("clients", "trust", "--tenant", "a-rather-long-tenant-name", "--issuer", "https://issuer.example.com", "--subject", "sp", "--audience", "api://x", "--jwks-file", await JwksFileAsync());
+        var hashes = (await _services.GetRequiredService<Jostle.Scim.OAuth.ScimOAuthClientManager>().ListSecretsAsync(clientId)).Select(s => s.SecretHash).ToList();
+
+        var text = (await RunAsync("clients", "list")).Output;
+        var json = (await RunAsync("clients", "list", "--tenant", "acme", "--json")).Output;
+
+        var listed = Assert.Single(JsonDocument.Parse(json).RootElement.EnumerateArray());
+        Assert.Equal(["clientId", "tenant", "user", "description", "createdAt", "revokedAt", "secrets", "federatedCredentials"], listed.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(
+            new[] { secret.Split('_')[1], added.GetProperty("secretId").GetString()! }.Order(StringComparer.Ordinal),
+            listed.GetProperty("secrets").EnumerateArray().Select(s => s.GetProperty("id").GetString()!).Order(StringComparer.Ordinal));
+        Assert.Equal(["id", "description", "createdAt", "expiresAt", "revokedAt"], listed.GetProperty("secrets")[0].EnumerateObject().Select(p => p.Name));
+        var tables = text.Split("\n\n");
+        Assert.Equal(3, tables.Length);
+        Assert.StartsWith("FEDERATED CREDENTIAL", tables[2], StringComparison.Ordinal);
+        Assert.Contains("https://issuer.example.com", tables[2], StringComparison.Ordinal);
+        foreach (var table in tables)
+        {
+            var lines = table.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            foreach (var header in lines[0].Split("  ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1))
+            {
+                var column = lines[0].IndexOf(header, StringComparison.Ordinal);
+                Assert.All(lines.Skip(1), row => Assert.True(row[column - 2] == ' ' && row[column - 1] == ' ' && row[column] != ' ', $"'{header}' at {column}:\n{table}"));
+            }
+        }
+
+        foreach (var output in new[] { text, json })
+        {
+            Assert.DoesNotContain(secret[^43..], output, StringComparison.Ordinal);
+            Assert.DoesNotContain(added.GetProperty("clientSecret").GetString()![^43..], output, StringComparison.Ordinal);
+            Assert.All(hashes, hash => Assert.DoesNotContain(hash, output, StringComparison.OrdinalIgnoreCase));
+        }
+    }
+
+    [Fact]
+    public async Task ClientsTrustCreatesOneFederationOnlyClientPerTenantAndReusesIt()
+    {
+        var keys = await JwksFileAsync();
+        string[] Trust(string subject) => ["clients", "trust", "--tenant", "acme", "--issuer", "https://issuer.example.com", "--subject", subject, "--audience", "api://x", "--jwks-file", keys, "--json"];
+        await RunAsync("clients", "create", "--tenant", "acme", "--description", "secret client", "--json");
+
+        var first = await RunAsync(Trust("sp-1"));
+        var second = await RunAsync(Trust("sp-2"));
+        var again = await RunAsync(Trust("sp-1"));
+
+        var clientId = JsonDocument.Parse(first.Output).RootElement.GetProperty("clientId").GetString()!;
+        Assert.Equal(["clientId", "credentialId", "tenant", "tokenUrl", "baseUrl"], JsonDocument.Parse(first.Output).RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(clientId, JsonDocument.Parse(second.Output).RootElement.GetProperty("clientId").GetString());
+        Assert.Equal(JsonDocument.Parse(first.Output).RootElement.GetProperty("credentialId").GetString(), JsonDocument.Parse(again.Output).RootElement.GetProperty("credentialId").GetString());
+        Assert.Contains("already trusts this credential", again.Error, StringComparison.Ordinal);
+        var manager = _services.GetRequiredService<Jostle.Scim.OAuth.ScimOAuthClientManager>();
+        Assert.Equal(2, (await manager.ListClientsAsync("acme")).Count);
+        Assert.Empty(await manager.ListSecretsAsync(clientId));
+        Assert.Equal(["sp-1", "sp-2"], (await manager.ListFederatedCredentialsAsync(clientId)).Select(f => f.Subject).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task ClientsTrustRefusesAJwksFileThatIsMissingOrNotAJwks()
+    {
+        var notJwks = Path.Combine(_folder.Path, "not.json");
+        await File.WriteAllTextAsync(notJwks, "[1,2]");
+        var missing = Path.Combine(_folder.Path, "missing.json");
+
+        var absent = await RunAsync("clients", "trust", "--tenant", "acme", "--issuer", "i", "--subject", "s", "--audience", "a", "--jwks-file", missing);
+        var invalid = await RunAsync("clients", "trust", "--tenant", "acme", "--issuer", "i", "--subject", "s", "--audience", "a", "--jwks-file", notJwks);
+
+        Assert.Equal((1, "", $"No JWKS file at {missing}."), (absent.Exit, absent.Output, absent.Error.Trim()));
+        Assert.Equal((1, ""), (invalid.Exit, invalid.Output));
+        Assert.Contains("is not a JWKS", invalid.Error, StringComparison.Ordinal);
+        Assert.Empty(await _services.GetRequiredService<Jostle.Scim.OAuth.ScimOAuthClientManager>().ListClientsAsync());
+    }
+
+    [Fact]
+    public async Task RevokingSaysWhatHappenedAndUnknownIdsFailWithExitCodeOne()
+    {
+        var created = JsonDocument.Parse((await RunAsync("clients", "create", "--tenant", "acme", "--description", "Entra ID", "--json")).Output).RootElement;
+        var clientId = created.GetProperty("clientId").GetString()!;
+        var secretId = created.GetProperty("clientSecret").GetString()!.Split('_')[1];
+
+        var secret = await RunAsync("clients", "secret", "revoke", clientId, secretId);
+        var secretAgain = await RunAsync("clients", "secret", "revoke", clientId, secretId);
+        var unknownSecret = await RunAsync("clients", "secret", "revoke", clientId, "0000000000000000");
+        var client = await RunAsync("clients", "revoke", clientId);
+        var clientAgain = await RunAsync("clients", "revoke", clientId);
+        var addToRevoked = await RunAsync("clients", "secret", "add", clientId);
+        var unknownClient = await RunAsync("clients", "revoke", "jsc_0000000000000000");
+
+        Assert.Equal((0, $"Revoked secret {secretId} of OAuth client {clientId} (tenant 'acme'); the token endpoint refuses it, and the tokens it got are refused on the next request."), (secret.Exit, secret.Output.Trim()));
+        Assert.Equal($"OAuth client {clientId} has no working secret or federated credential left: it gets no tokens until 'clients secret add {clientId}'.", secret.Error.Trim());
+        Assert.Matches($@"^Secret {secretId} of OAuth client {clientId} was already revoked at .+; nothing changed\.$", secretAgain.Error.Trim());
+        Assert.Equal((1, $"OAuth client {clientId} has no secret with the id '0000000000000000'. 'clients list' shows the ids."), (unknownSecret.Exit, unknownSecret.Error.Trim()));
+        Assert.Equal((0, $"Revoked OAuth client {clientId} (tenant 'acme'); it gets no more tokens, and the next request with one of its tokens is refused."), (client.Exit, client.Output.Trim()));
+        Assert.Equal((0, ""), (clientAgain.Exit, clientAgain.Output));
+        Assert.Matches($@"^OAuth client {clientId} was already revoked at .+; nothing changed\.$", clientAgain.Error.Trim());
+        Assert.Equal((1, ""), (addToRevoked.Exit, addToRevoked.Output));
+        Assert.Equal((1, "No OAuth client has the id 'jsc_0000000000000000'. 'clients list' shows the ids."), (unknownClient.Exit, unknownClient.Error.Trim()));
+        Assert.Contains("revoked", (await RunAsync("clients", "list")).Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ATenantNameThatDiffersOnlyInCaseIsRefusedAcrossKeysAndClients()
+    {
+        await RunAsync("keys", "create", "--tenant", "acme", "--description", "Azure", "--json");
+        await RunAsync("clients", "create", "--tenant", "globex", "--description", "Entra ID", "--json");
+
+        var client = await RunAsync("clients", "create", "--tenant", "ACME", "--description", "Entra ID", "--json");
+        var key = await RunAsync("keys", "create", "--tenant", "Globex", "--description", "Azure", "--json");
+        var forced = await RunAsync("clients", "create", "--tenant", "ACME", "--description", "Entra ID", "--new-tenant", "--json");
+
+        Assert.Equal((1, ""), (client.Exit, client.Output));
+        Assert.StartsWith("Tenant 'acme' exists; 'ACME' differs only in case", client.Error, StringComparison.Ordinal);
+        Assert.Equal((1, ""), (key.Exit, key.Output));
+        Assert.StartsWith("Tenant 'globex' exists; 'Globex' differs only in case", key.Error, StringComparison.Ordinal);
+        Assert.Equal(0, forced.Exit);
+    }
+
+    /// <summary>A JWKS file with one EC P-256 public key (from RFC 7517 appendix A.1).</summary>
+    private async Task<string> JwksFileAsync()
+    {
+        var path = Path.Combine(_folder.Path, "jwks.json");
+        await File.WriteAllTextAsync(path, """{"keys":[{"kty":"EC","crv":"P-256","x":"MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4","y":"4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM","kid":"1"}]}""");
+        return path;
+    }
+
     private static ProvisioningLogEntry Entry(DateTimeOffset at, string tenant, int status, string userName, string? scimType = null, string? detail = null) => new()
     {
         Timestamp = at,

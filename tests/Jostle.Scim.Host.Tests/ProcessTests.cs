@@ -71,6 +71,9 @@ public sealed class CommandLineProcessTests : IDisposable
     [InlineData("keys revoke --help", "Jostle.Scim.Host keys revoke <ID> [options]", "Revokes a key")]
     [InlineData("keys create --help", "Jostle.Scim.Host keys create [options]", "--new-tenant")]
     [InlineData("log --help", "Jostle.Scim.Host log [options]", "--since <WHEN>")]
+    [InlineData("clients --help", "Jostle.Scim.Host clients [command] [options]", "revoke <CLIENT>")]
+    [InlineData("clients secret add --help", "Jostle.Scim.Host clients secret add <CLIENT> [options]", "--expires <WHEN>")]
+    [InlineData("clients trust --help", "Jostle.Scim.Host clients trust [options]", "--jwks-file <PATH>")]
     public async Task EachCommandPrintsItsOwnHelp(string args, string usage, string mentions)
     {
         var result = await HostProcess.RunAsync(_folder.Path, args.Split(' '));

@@ -153,6 +153,22 @@ public sealed class ScaleOutTests(ScaleOutFixture fixture) : IClassFixture<Scale
     }
 
     [Fact]
+    public async Task ASecretRevokedOnTheCommandLineIsRefusedByBothRunningHostsOnTheNextRequest()
+    {
+        var client = await HostOAuth.CreateClientAsync(fixture.Folder.Path, fixture.DatabaseOptions, "oauth-secret");
+
+        await RevokedOnTheCommandLineIsRefusedByBothHostsAsync(client, ["clients", "secret", "revoke", client.ClientId, HostOAuth.SecretIdOf(client.ClientSecret)]);
+    }
+
+    [Fact]
+    public async Task AClientRevokedOnTheCommandLineIsRefusedByBothRunningHostsOnTheNextRequest()
+    {
+        var client = await HostOAuth.CreateClientAsync(fixture.Folder.Path, fixture.DatabaseOptions, "oauth-client");
+
+        await RevokedOnTheCommandLineIsRefusedByBothHostsAsync(client, ["clients", "revoke", client.ClientId]);
+    }
+
+    [Fact]
     public async Task AWriteThroughOneHostIsReadableThroughTheOtherImmediately()
     {
         var userName = $"read-{Guid.NewGuid():N}@example.com";
@@ -211,6 +227,31 @@ public sealed class ScaleOutTests(ScaleOutFixture fixture) : IClassFixture<Scale
     {
         await ServerProcessTests.SigtermDuringWriteLoadLosesNothingAsync(
             () => HostProcess.StartServerAsync(fixture.Folder.Path, fixture.DatabaseOptions), fixture.Key, $"pgterm-{Guid.NewGuid():N}");
+    }
+
+    /// <summary>
+    /// Each host issues a token (a token's audience is the address it was issued at), both work; then the command revokes
+    /// the secret or the client while both hosts run: each host refuses its token on the next request (401 invalid_token)
+    /// and its token endpoint refuses the secret (invalid_client).
+    /// </summary>
+    private async Task RevokedOnTheCommandLineIsRefusedByBothHostsAsync(CreatedClient client, string[] revoke)
+    {
+        var hosts = new[] { fixture.A, fixture.B };
+        var tokens = new List<string>();
+        foreach (var host in hosts)
+        {
+            tokens.Add(await HostOAuth.TokenAsync(host, client.ClientId, client.ClientSecret));
+            Assert.Equal((HttpStatusCode.OK, false), await HostOAuth.GetUsersAsync(host, tokens[^1]));
+        }
+
+        var revoked = await HostProcess.RunAsync(fixture.Folder.Path, [.. revoke, .. fixture.DatabaseOptions]);
+
+        Assert.True(revoked.ExitCode == 0, revoked.ToString());
+        for (var i = 0; i < hosts.Length; i++)
+        {
+            Assert.Equal((HttpStatusCode.Unauthorized, true), await HostOAuth.GetUsersAsync(hosts[i], tokens[i]));
+            Assert.Equal((HttpStatusCode.Unauthorized, "invalid_client"), await HostOAuth.TokenErrorAsync(hosts[i], client.ClientId, client.ClientSecret));
+        }
     }
 
     /// <summary>
