@@ -18,13 +18,18 @@ internal static class ScimEndpoints
 
     /// <param name="group">The route group.</param>
     /// <param name="prefix">The SCIM base path.</param>
-    /// <param name="servesGroups">Whether a group store is registered; without one, <c>/Groups</c> falls to the 404 of unknown endpoints.</param>
+    /// <param name="servesGroups">Whether a group store is registered; without one, every <c>/Groups</c> request answers 404.</param>
     public static void Map(RouteGroupBuilder group, string prefix, bool servesGroups)
     {
         MapResources(group, prefix, "/Users", ScimResourceKind.User);
         if (servesGroups)
         {
             MapResources(group, prefix, "/Groups", ScimResourceKind.Group);
+        }
+        else
+        {
+            group.Map("/Groups", H(prefix, Task<IResult> (_) => throw ScimResourceService.GroupsNotServed()));
+            group.Map("/Groups/{**rest}", H(prefix, Task<IResult> (_) => throw ScimResourceService.GroupsNotServed()));
         }
 
         group.MapPost("/.search", H(prefix, RootSearchAsync));
