@@ -15,12 +15,13 @@ public static class JostleScimEndpointRouteBuilderExtensions
     /// Maps the SCIM endpoints (RFC 7644) under <paramref name="prefix"/>: <c>/Users</c>, <c>/Groups</c>, <c>/.search</c>,
     /// <c>/Bulk</c>, <c>/Me</c>, <c>/ServiceProviderConfig</c>, <c>/ResourceTypes</c> and <c>/Schemas</c>. Every endpoint
     /// requires an authenticated caller bound to a tenant. With <c>AddOAuthClients</c>, also the anonymous OAuth token
-    /// endpoint (default <c>{prefix}/oauth/token</c>).
+    /// endpoint (default <c>{prefix}/oauth/token</c>). Without a Group store the service provisions Users only:
+    /// <c>/Groups</c> answers 404 and the discovery documents leave Groups out.
     /// </summary>
     /// <param name="endpoints">The application's endpoint route builder.</param>
     /// <param name="prefix">The SCIM base path. Default <c>/scim/v2</c>.</param>
     /// <returns>The route group, for the host's own conventions.</returns>
-    /// <exception cref="InvalidOperationException"><c>AddJostleScim</c> was not called, or no User or Group store is registered.</exception>
+    /// <exception cref="InvalidOperationException"><c>AddJostleScim</c> was not called, or no User store is registered.</exception>
     public static RouteGroupBuilder MapJostleScim(this IEndpointRouteBuilder endpoints, string prefix = "/scim/v2")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -35,11 +36,6 @@ public static class JostleScimEndpointRouteBuilderExtensions
         if (!isService.IsService(typeof(IScimUserStore)))
         {
             throw new InvalidOperationException("No IScimUserStore is registered: call AddJostleScim(...).AddUserStore<T>() or AddInMemoryStores().");
-        }
-
-        if (!isService.IsService(typeof(IScimGroupStore)))
-        {
-            throw new InvalidOperationException("No IScimGroupStore is registered: call AddJostleScim(...).AddGroupStore<T>() or AddInMemoryStores().");
         }
 
         var options = services.GetRequiredService<IOptions<JostleScimOptions>>().Value;
@@ -60,7 +56,7 @@ public static class JostleScimEndpointRouteBuilderExtensions
             group.RequireAuthorization();
         }
 
-        ScimEndpoints.Map(group, prefix);
+        ScimEndpoints.Map(group, prefix, servesGroups: isService.IsService(typeof(IScimGroupStore)));
         if (isService.IsService(typeof(Jostle.Scim.OAuth.ScimOAuthTokenService)))
         {
             // Beside the group, not in it: the token endpoint is anonymous (clients authenticate in the request).

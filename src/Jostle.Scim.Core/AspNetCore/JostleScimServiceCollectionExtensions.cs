@@ -1,3 +1,4 @@
+using Jostle.Scim.Events;
 using Jostle.Scim.Service;
 using Jostle.Scim.AspNetCore;
 using Jostle.Scim.Schema;
@@ -43,6 +44,9 @@ public static class JostleScimServiceCollectionExtensions
         });
         services.TryAddSingleton<ScimRuntime>();
         services.TryAddSingleton<ScimResourceService>();
+        services.AddOptions<ScimEventSetup>();
+        services.TryAddSingleton<ScimEventDispatcher>();
+        services.TryAddSingleton<ScimResourceEvents>();
         services.TryAddSingleton<ScimTelemetry>();
         services.TryAddSingleton<ScimProvisioningRecorder>();
         services.TryAddSingleton<IScimTenantResolver, ClaimTenantResolver>();

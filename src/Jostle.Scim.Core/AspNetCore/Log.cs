@@ -28,4 +28,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Error, Message = "Provisioning log sink {Sink} failed to write a record; the SCIM request was not affected.")]
     public static partial void SinkFailed(ILogger logger, string sink, Exception exception);
+
+    [LoggerMessage(EventId = 400, Level = LogLevel.Error, Message = "SCIM event handler {Handler} failed on {Event} for {ResourceType} {ResourceId} in tenant {Tenant} (correlation {CorrelationId}); the committed write and the response were not affected.")]
+    public static partial void EventHandlerFailed(ILogger logger, string handler, string @event, string resourceType, string resourceId, string tenant, string? correlationId, Exception exception);
 }

@@ -111,7 +111,7 @@ internal static class ScimBulk
             }
 
             var data = BulkRequest.Resolve(operation.Data?.DeepClone(), ids);
-            var (kind, id) = ParsePath(operation, ids);
+            var (kind, id) = ParsePath(operation, ids, r.Service.ServesGroups);
             var service = r.Service;
             switch (operation.Method)
             {
@@ -142,13 +142,14 @@ internal static class ScimBulk
     private static string RequireId(BulkOperation operation, string? id) =>
         id ?? throw new ScimException(ScimErrorType.InvalidPath, $"A bulk {operation.Method}'s path must name a resource, e.g. /Users/{{id}}, not \"{operation.Path}\".");
 
-    private static (ScimResourceKind Kind, string? Id) ParsePath(BulkOperation operation, Dictionary<string, string> ids)
+    private static (ScimResourceKind Kind, string? Id) ParsePath(BulkOperation operation, Dictionary<string, string> ids, bool servesGroups)
     {
         var parts = operation.Path.Trim('/').Split('/');
         var kind = parts[0].ToUpperInvariant() switch
         {
             "USERS" => ScimResourceKind.User,
-            "GROUPS" => ScimResourceKind.Group,
+            "GROUPS" when servesGroups => ScimResourceKind.Group,
+            "GROUPS" => throw ScimResourceService.GroupsNotServed(),
             _ => throw new ScimException(ScimErrorType.InvalidPath, $"Bulk path \"{operation.Path}\" names no resource endpoint (/Users or /Groups)."),
         };
         if (parts.Length > 2)

@@ -16,10 +16,21 @@ internal static class ScimEndpoints
 {
     private static readonly string[] WriteMethods = ["POST", "PUT", "PATCH", "DELETE"];
 
-    public static void Map(RouteGroupBuilder group, string prefix)
+    /// <param name="group">The route group.</param>
+    /// <param name="prefix">The SCIM base path.</param>
+    /// <param name="servesGroups">Whether a group store is registered; without one, every <c>/Groups</c> request answers 404.</param>
+    public static void Map(RouteGroupBuilder group, string prefix, bool servesGroups)
     {
         MapResources(group, prefix, "/Users", ScimResourceKind.User);
-        MapResources(group, prefix, "/Groups", ScimResourceKind.Group);
+        if (servesGroups)
+        {
+            MapResources(group, prefix, "/Groups", ScimResourceKind.Group);
+        }
+        else
+        {
+            group.Map("/Groups", H(prefix, Task<IResult> (_) => throw ScimResourceService.GroupsNotServed()));
+            group.Map("/Groups/{**rest}", H(prefix, Task<IResult> (_) => throw ScimResourceService.GroupsNotServed()));
+        }
 
         group.MapPost("/.search", H(prefix, RootSearchAsync));
         group.MapPost("/Bulk", H(prefix, ScimBulk.ExecuteAsync));
@@ -264,18 +275,31 @@ internal static class ScimDiscovery
     }
 
     public static List<JsonObject> ResourceTypes(ScimRequestContext r) =>
-        [.. r.Runtime.Registry.ResourceTypes.Select(t => SchemaDocuments.ToResourceTypeDocument(t, r.BaseUrl + "/ResourceTypes/" + t.Name))];
+        [.. Served(r).Select(t => SchemaDocuments.ToResourceTypeDocument(t, r.BaseUrl + "/ResourceTypes/" + t.Name))];
 
     public static JsonObject ResourceType(ScimRequestContext r, string name) =>
-        r.Runtime.Registry.TryGetResourceType(name, out var type)
+        r.Runtime.Registry.TryGetResourceType(name, out var type) && IsServed(r, type)
             ? SchemaDocuments.ToResourceTypeDocument(type, r.BaseUrl + "/ResourceTypes/" + type.Name)
             : throw new ScimException(404, null, $"No resource type is named \"{name}\".");
 
     public static List<JsonObject> Schemas(ScimRequestContext r) =>
-        [.. r.Runtime.Registry.Schemas.Select(s => SchemaDocuments.ToSchemaDocument(s, r.BaseUrl + "/Schemas/" + s.Id))];
+        [.. r.Runtime.Registry.Schemas.Where(s => IsServed(r, s)).Select(s => SchemaDocuments.ToSchemaDocument(s, r.BaseUrl + "/Schemas/" + s.Id))];
 
     public static JsonObject Schema(ScimRequestContext r, string id) =>
-        r.Runtime.Registry.TryGetSchema(id, out var schema)
+        r.Runtime.Registry.TryGetSchema(id, out var schema) && IsServed(r, schema)
             ? SchemaDocuments.ToSchemaDocument(schema, r.BaseUrl + "/Schemas/" + schema.Id)
             : throw new ScimException(404, null, $"No schema has the id \"{id}\".");
+
+    /// <summary>The resource types this service provider serves: Group only when a group store is registered.</summary>
+    private static IEnumerable<ResourceTypeDefinition> Served(ScimRequestContext r) => r.Runtime.Registry.ResourceTypes.Where(t => IsServed(r, t));
+
+    private static bool IsServed(ScimRequestContext r, ResourceTypeDefinition type) =>
+        r.Service.ServesGroups || !string.Equals(type.Name, "Group", StringComparison.Ordinal);
+
+    /// <summary>A schema is listed when a served resource type uses it, or when no resource type does (it is then not a Group's).</summary>
+    private static bool IsServed(ScimRequestContext r, SchemaDefinition schema)
+    {
+        var users = r.Runtime.Registry.ResourceTypes.Where(t => t.FindSchema(schema.Id) is not null).ToList();
+        return users.Count == 0 || users.Any(t => IsServed(r, t));
+    }
 }

@@ -16,9 +16,18 @@ namespace Jostle.Scim.Service;
 /// What the endpoints (and <c>/Bulk</c>) do to resources, free of HTTP: load → apply → validate → write-if-version.
 /// Every call is scoped to a tenant; every client mistake is a <see cref="ScimException"/>.
 /// </summary>
-internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore users, IScimGroupStore groups, ILogger<ScimResourceService> logger)
+/// <remarks>Without a group store (a host that provisions users only) every Group operation is a 404 and a User's <c>groups</c> is empty.</remarks>
+internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore users, ScimResourceEvents events, ILogger<ScimResourceService> logger, IScimGroupStore? groups = null)
 {
     public ScimRuntime Runtime => runtime;
+
+    /// <summary>Whether a group store is registered, so <c>/Groups</c> is served.</summary>
+    public bool ServesGroups => groups is not null;
+
+    /// <summary>The answer to any Group operation when no group store is registered.</summary>
+    public static ScimException GroupsNotServed() => new(404, null, "This service provider does not serve Groups; it provisions Users only.");
+
+    private IScimGroupStore Groups => groups ?? throw GroupsNotServed();
 
     /// <summary>The rules of the current request: a selected profile's, else the configured ones.</summary>
     private ScimCompatibility Compatibility => ScimOperation.Current?.SelectedCompatibility ?? runtime.Options.Compatibility;
@@ -37,13 +46,15 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
         }
 
         var result = await Store(kind).CreateAsync(tenant, document, ct);
-        return WithMembersOf(Written(result, kind, null), kind, document);
+        var created = WithMembersOf(Written(result, kind, null), kind, document);
+        await events.CreatedAsync(kind, tenant, created);
+        return created;
     }
 
     public async Task<StoredResource> GetAsync(ScimResourceKind kind, string tenant, string id, bool includeMembers, CancellationToken ct)
     {
         var found = kind == ScimResourceKind.Group
-            ? await groups.GetAsync(tenant, id, includeMembers, ct)
+            ? await Groups.GetAsync(tenant, id, includeMembers, ct)
             : await users.GetAsync(tenant, id, ct);
         if (found is null)
         {
@@ -75,7 +86,9 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
         }
 
         var result = await Store(kind).ReplaceAsync(tenant, document, existing.Version, ct);
-        return WithMembersOf(WrittenOrLostRace(result, kind, id), kind, document);
+        var replaced = WithMembersOf(WrittenOrLostRace(result, kind, id), kind, document);
+        await events.ReplacedAsync(kind, tenant, existing, replaced, document);
+        return replaced;
     }
 
     /// <summary>Applies a PATCH. For a Group whose request only changes members by value, the change goes to the store as a delta and the returned group has no members.</summary>
@@ -121,7 +134,8 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
             var group = await GetAsync(kind, tenant, id, includeMembers: false, ct);
             CheckIfMatch(ifMatch, group);
             var delta = PatchApplier.Apply(ToObject(group.Document), request, engine.ResourceType, runtime.GroupDeltaPatchOptionsFor(Compatibility));
-            if (!delta.Changed)
+            // Replacing all members with handlers listening needs the members removed, so it takes the whole-document path.
+            if (!delta.Changed && !(delta.Membership is { RemoveAll: true } && events.HasHandlers))
             {
                 LogRules(delta.RulesFired, kind, "PATCH");
                 if (delta.Membership is null || delta.Membership.IsEmpty)
@@ -142,8 +156,10 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
                 };
                 // A members-only delta does not depend on the rest of the group, so without If-Match it is applied
                 // unconditionally: concurrent member additions to one group all land.
-                var result = await groups.UpdateMembersAsync(tenant, id, update, ifMatch is null ? null : group.Version, ct);
-                return WrittenOrLostRace(result, kind, id);
+                var result = await Groups.UpdateMembersAsync(tenant, id, update, ifMatch is null ? null : group.Version, ct);
+                var updated = WrittenOrLostRace(result, kind, id);
+                await events.MembersChangedAsync(tenant, id, update);
+                return updated;
             }
 
             // Other attributes change too: fall through to the whole-document path, which rewrites them with the members.
@@ -174,7 +190,9 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
         }
 
         var written = await Store(kind).ReplaceAsync(tenant, document, existing.Version, ct);
-        return WrittenOrLostRace(written, kind, id);
+        var patchedResource = WrittenOrLostRace(written, kind, id);
+        await events.ReplacedAsync(kind, tenant, existing, patchedResource, document);
+        return patchedResource;
     }
 
     public async Task DeleteAsync(ScimResourceKind kind, string tenant, string id, string? ifMatch, CancellationToken ct)
@@ -189,11 +207,16 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
 
         var result = await Store(kind).DeleteAsync(tenant, id, expected, ct);
         Written(result, kind, id);
-        await groups.RemoveMemberEverywhereAsync(tenant, id, NewDeltaVersion(), runtime.Engine(ScimResourceKind.Group).Options.TimeProvider.GetUtcNow(), ct);
+        if (groups is not null)
+        {
+            await groups.RemoveMemberEverywhereAsync(tenant, id, NewDeltaVersion(), runtime.Engine(ScimResourceKind.Group).Options.TimeProvider.GetUtcNow(), ct);
+        }
+
+        await events.DeletedAsync(kind, tenant, id);
     }
 
-    /// <summary>Whether both stores page by keyset, so cursor pagination (RFC 9865) is offered.</summary>
-    public bool SupportsCursorPaging => users.SupportsKeysetPaging && groups.SupportsKeysetPaging;
+    /// <summary>Whether the stores page by keyset, so cursor pagination (RFC 9865) is offered.</summary>
+    public bool SupportsCursorPaging => users.SupportsKeysetPaging && (groups?.SupportsKeysetPaging ?? true);
 
     /// <summary>
     /// Runs a query. With a <c>cursor</c> (RFC 9865) the store pages by keyset in its default order: the cursor carries
@@ -257,7 +280,7 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
         }
 
         var filter = ParseFilter(query.Filter);
-        ScimResourceKind[] allKinds = [ScimResourceKind.User, ScimResourceKind.Group];
+        ScimResourceKind[] allKinds = groups is null ? [ScimResourceKind.User] : [ScimResourceKind.User, ScimResourceKind.Group];
         if (filter is not null)
         {
             CrossTypeFilter.CheckEveryAttributeIsKnown(filter, [.. allKinds.Select(k => runtime.Engine(k).ResourceType)]);
@@ -328,9 +351,14 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
     /// </summary>
     public async Task<JsonArray> GroupsOfAsync(string tenant, string userId, Uri baseUrl, CancellationToken ct)
     {
+        if (groups is null)
+        {
+            return [];
+        }
+
         var groupType = runtime.Groups.ResourceType;
         var filter = ScimFilter.Parse("members[value eq " + JsonSerializer.Serialize(userId) + "]");
-        var result = await groups.QueryAsync(tenant, new StoreQuery { ResourceType = groupType, Filter = filter, StartIndex = 1, Count = MaxGroupsOfUser }, ct);
+        var result = await Groups.QueryAsync(tenant, new StoreQuery { ResourceType = groupType, Filter = filter, StartIndex = 1, Count = MaxGroupsOfUser }, ct);
         var list = new JsonArray();
         foreach (var group in result.Resources)
         {
@@ -414,7 +442,7 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
             : throw new ScimException(ScimErrorType.InvalidPath, "sortBy: " + error.Message);
     }
 
-    private IScimResourceStore Store(ScimResourceKind kind) => kind == ScimResourceKind.User ? users : groups;
+    private IScimResourceStore Store(ScimResourceKind kind) => kind == ScimResourceKind.User ? users : Groups;
 
     private static JsonObject RequireObject(JsonNode? body) =>
         body as JsonObject ?? throw new ScimException(ScimErrorType.InvalidSyntax, "The request body must be a JSON object.");
@@ -500,7 +528,7 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
         var foundUsers = userIds.Count == 0 ? NoIds : await users.FindExistingAsync(tenant, userIds, ct);
         var groupIds = members.Where(m => IsGroupMember(m) || (m.Type is null && !foundUsers.Contains(m.Value)))
             .Select(m => m.Value).Distinct(StringComparer.Ordinal).ToList();
-        var foundGroups = groupIds.Count == 0 ? NoIds : await groups.FindExistingAsync(tenant, groupIds, ct);
+        var foundGroups = groupIds.Count == 0 ? NoIds : await Groups.FindExistingAsync(tenant, groupIds, ct);
         foreach (var member in members)
         {
             var isGroup = IsGroupMember(member);
@@ -536,7 +564,7 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
         }
 
         var filter = ScimFilter.Parse("displayName eq " + JsonSerializer.Serialize(name));
-        var found = await groups.QueryAsync(tenant, new StoreQuery { ResourceType = runtime.Groups.ResourceType, Filter = filter, StartIndex = 1, Count = 2 }, ct);
+        var found = await Groups.QueryAsync(tenant, new StoreQuery { ResourceType = runtime.Groups.ResourceType, Filter = filter, StartIndex = 1, Count = 2 }, ct);
         var ownId = existing?["id"]?.GetValue<string>();
         if (found.Resources.Any(g => g.Id != ownId))
         {
