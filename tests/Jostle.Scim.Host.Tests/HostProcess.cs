@@ -55,23 +55,34 @@ internal sealed class HostProcess : IAsyncDisposable
     /// Starts the server on a free loopback port with the given options (which name its database: <c>--data DIR</c> or
     /// <c>--postgres "…"</c>), and waits until <c>/health</c> answers 200.
     /// </summary>
-    public static async Task<HostProcess> StartServerAsync(string workingDirectory, IReadOnlyList<string> options)
+    public static Task<HostProcess> StartServerAsync(string workingDirectory, IReadOnlyList<string> options) =>
+        StartServerAsync(workingDirectory, options, "http", static () => new HttpClientHandler());
+
+    /// <summary>
+    /// Starts the server on a free loopback port of <paramref name="scheme"/> with the given options and environment,
+    /// and waits until <c>/health</c> answers 200 to a client with the given handler (for https, one that trusts the
+    /// test's certificate).
+    /// </summary>
+    public static async Task<HostProcess> StartServerAsync(string workingDirectory, IReadOnlyList<string> options, string scheme, Func<HttpMessageHandler> handler, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var address = new Uri($"http://127.0.0.1:{FreePort()}/");
-        var process = Start(workingDirectory, ["--urls", address.ToString().TrimEnd('/'), "--rate-limit", "0", .. options]);
+        var address = new Uri($"{scheme}://127.0.0.1:{FreePort()}/");
+        var process = Start(workingDirectory, ["--urls", address.ToString().TrimEnd('/'), "--rate-limit", "0", .. options], environment);
         var host = new HostProcess(process, address);
         process.OutputDataReceived += (_, e) => host.Append(e.Data);
         process.ErrorDataReceived += (_, e) => host.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await host.WaitUntilHealthyAsync();
+        await host.WaitUntilHealthyAsync(handler);
         return host;
     }
 
     /// <summary>Runs a command to completion.</summary>
-    public static async Task<CliResult> RunAsync(string workingDirectory, params string[] args)
+    public static Task<CliResult> RunAsync(string workingDirectory, params string[] args) => RunAsync(workingDirectory, args, null);
+
+    /// <summary>Runs a command to completion with extra environment variables.</summary>
+    public static async Task<CliResult> RunAsync(string workingDirectory, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment)
     {
-        using var process = Start(workingDirectory, args);
+        using var process = Start(workingDirectory, args, environment);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(StartTimeout);
@@ -126,7 +137,22 @@ internal sealed class HostProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static Process Start(string workingDirectory, IEnumerable<string> args)
+    /// <summary>Waits until a line of the host's output contains <paramref name="text"/> (log lines reach the console asynchronously).</summary>
+    public async Task WaitForOutputAsync(string text)
+    {
+        var deadline = DateTime.UtcNow + StartTimeout;
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The host did not print '{text}' within {StartTimeout.TotalSeconds} s. Output:\n{Output}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    private static Process Start(string workingDirectory, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
         Assert.True(File.Exists(HostDll), $"The host is not built next to the tests: {HostDll}");
         var dotnet = Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
@@ -148,12 +174,17 @@ internal sealed class HostProcess : IAsyncDisposable
             start.Environment.Remove(variable);
         }
 
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         return Process.Start(start) ?? throw new InvalidOperationException("Could not start the host.");
     }
 
-    private async Task WaitUntilHealthyAsync()
+    private async Task WaitUntilHealthyAsync(Func<HttpMessageHandler> handler)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        using var http = new HttpClient(handler()) { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + StartTimeout;
         while (DateTime.UtcNow < deadline)
         {

@@ -7,8 +7,8 @@ namespace Jostle.Scim.AspNetCore;
 /// <summary>The SCIM endpoints' log messages, with stable event ids.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Unhandled exception while serving SCIM {Method} {Path}; answered 500.")]
-    public static partial void UnhandledException(ILogger logger, string method, string path, Exception exception);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Unhandled exception while serving SCIM {Operation} {ResourceType} {ResourceId} in tenant {Tenant}; answered {Status} in {ElapsedMs:0.0} ms (correlation {CorrelationId}).")]
+    public static partial void UnhandledException(ILogger logger, ProvisioningOperation operation, string? resourceType, string? resourceId, string? tenant, int status, double elapsedMs, string correlationId, Exception exception);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "SCIM {Method} on {ResourceType} needed compatibility rules {Rules}.")]
     public static partial void CompatibilityApplied(ILogger logger, string method, string resourceType, ScimCompatibility rules);
@@ -16,8 +16,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "SCIM filter needed compatibility rules {Rules}.")]
     public static partial void FilterCompatibilityApplied(ILogger logger, FilterCompatibility rules);
 
-    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "SCIM request {Method} {Path} failed with {Status} {ScimType}.")]
-    public static partial void ClientError(ILogger logger, string method, string path, int status, string? scimType);
+    // Event 4 ("SCIM request {Method} {Path} failed") is retired: it doubled event 11, which says more. Do not reuse it.
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "SCIM {Operation} {ResourceType} {ResourceId} in tenant {Tenant} answered {Status} in {ElapsedMs:0.0} ms (correlation {CorrelationId}).")]
     public static partial void OperationSucceeded(ILogger logger, ProvisioningOperation operation, string? resourceType, string? resourceId, string? tenant, int status, double elapsedMs, string correlationId);

@@ -164,9 +164,12 @@ internal static partial class ApiKeyLog
     [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Tenant mismatch: the request resolved to another tenant than the caller's credentials are bound to; answered 403.")]
     public static partial void TenantMismatch(ILogger logger);
 
-    [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Tenant {Tenant} exceeded its SCIM rate limit; answered 429.")]
-    public static partial void RateLimited(ILogger logger, string tenant);
+    [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Tenant {Tenant} exceeded its SCIM rate limit; answered 429. Further refusals are counted and summarised every {Interval}.")]
+    public static partial void RateLimited(ILogger logger, string tenant, TimeSpan interval);
 
     [LoggerMessage(EventId = 204, Level = LogLevel.Error, Message = "The API key store threw while a request was authenticated; answered 500.")]
     public static partial void StoreFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 205, Level = LogLevel.Information, Message = "{Refused} requests from tenant {Tenant} refused by the rate limit in the last {Interval}.")]
+    public static partial void RateLimitedSummary(ILogger logger, int refused, string tenant, TimeSpan interval);
 }

@@ -112,8 +112,8 @@ internal sealed class ScimProvisioningRecorder(
         return operation;
     }
 
-    /// <summary>Finishes a request's operation from the result its handler produced.</summary>
-    public void Complete(HttpContext http, ScimOperation operation, IResult result)
+    /// <summary>Finishes a request's operation from the result its handler produced (and the exception that made it a 500, if any).</summary>
+    public void Complete(HttpContext http, ScimOperation operation, IResult result, Exception? exception = null)
     {
         int status;
         string? scimType = null, detail = null;
@@ -132,11 +132,16 @@ internal sealed class ScimProvisioningRecorder(
                 break;
         }
 
-        Complete(operation, status, scimType, detail);
+        Complete(operation, status, scimType, detail, exception);
     }
 
-    /// <summary>Finishes an operation: span, metrics, log message and, when it is recorded, the provisioning log and the failure digests.</summary>
-    public void Complete(ScimOperation operation, int status, string? scimType, string? detail)
+    /// <summary>
+    /// Finishes an operation: span, metrics, log message and, when it is recorded, the provisioning log and the failure
+    /// digests. The log message is the request's only record of its failure: an unexpected <paramref name="exception"/>
+    /// is an error with the exception attached (event 1); a 429 is left to the rate limit's aggregated record; any other
+    /// failure is event 11.
+    /// </summary>
+    public void Complete(ScimOperation operation, int status, string? scimType, string? detail, Exception? exception = null)
     {
         var elapsed = _time.GetElapsedTime(operation.StartTimestamp);
         var kind = operation.Kind.ToString().ToLowerInvariant();
@@ -185,9 +190,17 @@ internal sealed class ScimProvisioningRecorder(
             return;
         }
 
-        if (failed)
+        if (exception is not null)
         {
-            Log.OperationFailed(logger, status >= 500 ? LogLevel.Warning : LogLevel.Information, operation.Kind, operation.ResourceType, operation.ResourceId, operation.Tenant, status, scimType, elapsed.TotalMilliseconds, operation.CorrelationId);
+            Log.UnhandledException(logger, operation.Kind, operation.ResourceType, operation.ResourceId, operation.Tenant, status, elapsed.TotalMilliseconds, operation.CorrelationId, exception);
+        }
+        else if (failed)
+        {
+            // A 429 is the rate limit's refusal, which ScimRateLimitRefusalLog logs once per tenant and interval.
+            if (status != StatusCodes.Status429TooManyRequests)
+            {
+                Log.OperationFailed(logger, status >= 500 ? LogLevel.Warning : LogLevel.Information, operation.Kind, operation.ResourceType, operation.ResourceId, operation.Tenant, status, scimType, elapsed.TotalMilliseconds, operation.CorrelationId);
+            }
         }
         else
         {

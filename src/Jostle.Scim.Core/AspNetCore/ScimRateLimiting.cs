@@ -24,14 +24,19 @@ public sealed class ScimRateLimitOptions
     public bool Enabled => RequestsPerSecond > 0;
 }
 
-/// <summary>The per-tenant limiter: one <see cref="TokenBucketRateLimiter"/> per tenant, dropped when idle.</summary>
+/// <summary>
+/// The per-tenant limiter: one <see cref="TokenBucketRateLimiter"/> per tenant, dropped when idle. Its refusals are
+/// logged through a <see cref="ScimRateLimitRefusalLog"/>, so a flood of 429s is a few records, not one each.
+/// </summary>
 internal sealed class ScimTenantRateLimiter : IDisposable
 {
     private readonly PartitionedRateLimiter<string>? _limiter;
+    private readonly ScimRateLimitRefusalLog? _refusals;
 
-    public ScimTenantRateLimiter(IOptions<JostleScimOptions> options)
+    public ScimTenantRateLimiter(IOptions<JostleScimOptions> options, ILogger<ScimTenantRateLimiter> logger, TimeProvider? timeProvider = null)
     {
         var rate = options.Value.RateLimit;
+        _refusals = rate.Enabled ? new ScimRateLimitRefusalLog(logger, timeProvider ?? TimeProvider.System, ScimRateLimitRefusalLog.DefaultInterval) : null;
         if (rate.Enabled)
         {
             var bucket = BucketOptions(rate, autoReplenishment: true);
@@ -64,10 +69,112 @@ internal sealed class ScimTenantRateLimiter : IDisposable
         }
 
         retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+        _refusals?.Refused(tenant);
         return false;
     }
 
-    public void Dispose() => _limiter?.Dispose();
+    public void Dispose()
+    {
+        _limiter?.Dispose();
+        _refusals?.Dispose();
+    }
+}
+
+/// <summary>
+/// Logs rate-limit refusals per tenant and interval: a tenant's first refusal is logged at once (event 203); the
+/// refusals after it are counted, and when the interval ends one record says how many there were (event 205). A tenant
+/// still refused then starts the next interval of counting; a quiet interval closes the tenant's window, so its next
+/// refusal is logged at once again. Pending counts are written when the host stops.
+/// </summary>
+internal sealed class ScimRateLimitRefusalLog(ILogger logger, TimeProvider time, TimeSpan interval) : IDisposable
+{
+    /// <summary>How long refusals are counted before they are summarised: one minute.</summary>
+    public static readonly TimeSpan DefaultInterval = TimeSpan.FromMinutes(1);
+
+    private readonly Dictionary<string, Window> _windows = new(StringComparer.Ordinal);
+    private bool _disposed;
+
+    /// <summary>Records one refused request of <paramref name="tenant"/>.</summary>
+    public void Refused(string tenant)
+    {
+        lock (_windows)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            if (_windows.TryGetValue(tenant, out var window))
+            {
+                window.Refused++;
+                return;
+            }
+
+            window = new Window();
+            _windows.Add(tenant, window);
+            window.Timer = time.CreateTimer(static state => ((Closing)state!).Owner.EndInterval(((Closing)state).Tenant), new Closing(this, tenant), interval, interval);
+        }
+
+        ApiKeyLog.RateLimited(logger, tenant, interval);
+    }
+
+    public void Dispose()
+    {
+        List<(string Tenant, int Refused)> pending;
+        lock (_windows)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            pending = [.. _windows.Where(w => w.Value.Refused > 0).Select(w => (w.Key, w.Value.Refused))];
+            foreach (var window in _windows.Values)
+            {
+                window.Timer?.Dispose();
+            }
+
+            _windows.Clear();
+        }
+
+        foreach (var (tenant, refused) in pending)
+        {
+            ApiKeyLog.RateLimitedSummary(logger, refused, tenant, interval);
+        }
+    }
+
+    private void EndInterval(string tenant)
+    {
+        int refused;
+        lock (_windows)
+        {
+            if (!_windows.TryGetValue(tenant, out var window))
+            {
+                return;
+            }
+
+            refused = window.Refused;
+            window.Refused = 0;
+            if (refused == 0)
+            {
+                window.Timer?.Dispose();
+                _windows.Remove(tenant);
+                return;
+            }
+        }
+
+        ApiKeyLog.RateLimitedSummary(logger, refused, tenant, interval);
+    }
+
+    private sealed class Window
+    {
+        public int Refused { get; set; }
+
+        public ITimer? Timer { get; set; }
+    }
+
+    private sealed record Closing(ScimRateLimitRefusalLog Owner, string Tenant);
 }
 
 /// <summary>What every SCIM request passes once its tenant is resolved: the tenant check and the rate limit.</summary>
@@ -91,7 +198,6 @@ internal static class ScimTenantGate
 
         if (!services.GetRequiredService<ScimTenantRateLimiter>().TryAcquire(tenant, out var retryAfter))
         {
-            ApiKeyLog.RateLimited(logger, tenant);
             var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
             http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             throw new ScimException(StatusCodes.Status429TooManyRequests, null, $"Too many requests for this tenant; retry after {seconds} second(s).");

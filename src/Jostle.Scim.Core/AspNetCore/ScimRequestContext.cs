@@ -49,12 +49,13 @@ internal sealed class ScimRequestContext
     {
         var recorder = http.RequestServices.GetRequiredService<ScimProvisioningRecorder>();
         var operation = recorder.Begin(http);
-        var result = await RunCoreAsync(http, prefix, handler);
-        recorder.Complete(http, operation, result);
+        var (result, exception) = await RunCoreAsync(http, prefix, handler);
+        recorder.Complete(http, operation, result, exception);
         return result;
     }
 
-    private static async Task<IResult> RunCoreAsync(HttpContext http, string prefix, Func<ScimRequestContext, Task<IResult>> handler)
+    /// <remarks>Logs nothing about the failure itself: the recorder writes the one record of a failed request (with the exception of a 500).</remarks>
+    private static async Task<(IResult Result, Exception? Exception)> RunCoreAsync(HttpContext http, string prefix, Func<ScimRequestContext, Task<IResult>> handler)
     {
         var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Jostle.Scim.AspNetCore.ScimEndpoints");
         try
@@ -66,33 +67,32 @@ internal sealed class ScimRequestContext
             {
                 operation.SelectedCompatibility = await selector.SelectAsync(http, tenant);
             }
-            return await handler(new ScimRequestContext(http, tenant, prefix));
+
+            return (await handler(new ScimRequestContext(http, tenant, prefix)), null);
         }
         catch (ScimException e)
         {
-            Log.ClientError(logger, http.Request.Method, http.Request.Path, e.Status, e.ScimType is { } t ? ScimException.ToKeyword(t) : null);
-            return ScimJsonResult.Error(e);
+            return (ScimJsonResult.Error(e), null);
         }
         catch (ScimFilterException e)
         {
-            return ScimJsonResult.Error(400, ScimErrorType.InvalidFilter, e.Message);
+            return (ScimJsonResult.Error(400, ScimErrorType.InvalidFilter, e.Message), null);
         }
         catch (BadHttpRequestException e)
         {
-            return e.StatusCode == StatusCodes.Status413PayloadTooLarge
+            return (e.StatusCode == StatusCodes.Status413PayloadTooLarge
                 ? ScimJsonResult.Error(413, null, "The request body is too large.")
-                : ScimJsonResult.Error(e.StatusCode, ScimErrorType.InvalidSyntax, "The request could not be read: " + e.Message);
+                : ScimJsonResult.Error(e.StatusCode, ScimErrorType.InvalidSyntax, "The request could not be read: " + e.Message), null);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
-            return Results.Empty;
+            return (Results.Empty, null);
         }
 #pragma warning disable CA1031 // Every unexpected failure must become a SCIM 500 without internals.
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            Log.UnhandledException(logger, http.Request.Method, http.Request.Path, e);
-            return ScimJsonResult.Error(500, null, "An unexpected error occurred while serving the request; it has been logged.");
+            return (ScimJsonResult.Error(500, null, "An unexpected error occurred while serving the request; it has been logged."), e);
         }
     }
 

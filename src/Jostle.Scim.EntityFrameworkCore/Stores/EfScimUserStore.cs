@@ -156,8 +156,7 @@ public sealed class EfScimUserStore(IDbContextFactory<ScimDbContext> contextFact
         EF.CompileAsyncQuery((ScimDbContext context, string tenantId, string normalizedUserName) =>
             context.Users.AsNoTracking()
                 .Where(u => u.TenantId == tenantId && u.NormalizedUserName == normalizedUserName)
-                .Select(u => new ResourceRow(u.Id, u.Version, u.Document))
-                .Take(2)));
+                .Select(u => new ResourceRow(u.Id, u.Version, u.Document))));
 
     private static readonly PerModelQuery<Func<ScimDbContext, string, string, CancellationToken, Task<ResourceRow?>>> UserByIdQuery = new(() =>
         EF.CompileAsyncQuery((ScimDbContext context, string tenantId, string id, CancellationToken cancellationToken) =>
@@ -279,7 +278,8 @@ public sealed class EfScimUserStore(IDbContextFactory<ScimDbContext> contextFact
             if (UserNameLookup(query) is { } userName)
             {
                 // Entra ID's match query, asked before every create: a precompiled query on the unique index. A
-                // tenant's user names are unique, so it finds 0 or 1 users and that is the total.
+                // tenant's user names are unique, so it finds 0 or 1 users and that is the total. (No Take: the unique
+                // index already bounds it, and a Take without OrderBy is EF Core warning 10102 on every Test Connection.)
                 var found = new List<StoredResource>(1);
                 await foreach (var row in UsersByUserName(context, tenantId, ScimAttributeMap.Normalize(userName)!).WithCancellation(cancellationToken).ConfigureAwait(false))
                 {

@@ -211,7 +211,7 @@ public sealed class HostingConfigurationTests
         public ValueTask<string?> ResolveUserIdAsync(HttpContext context, string tenantId) => ValueTask.FromResult(Id);
     }
 
-    private sealed class ThrowingUserStore : Jostle.Scim.Stores.IScimUserStore
+    internal sealed class ThrowingUserStore : Jostle.Scim.Stores.IScimUserStore
     {
         private static Exception Boom() => new InvalidOperationException("secret internals");
 
