@@ -29,6 +29,7 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
         var validated = engine.ValidateForCreate(RequireObject(body));
         LogRules(validated.RulesApplied, kind, "POST");
         NoteIgnored(validated.IgnoredAttributes);
+        var password = TakePassword(kind, validated.Document);
         var document = engine.StampCreated(validated.Document, runtime.Ids.NewId(kind.ToString()), baseUrl);
         if (kind == ScimResourceKind.Group)
         {
@@ -37,7 +38,9 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
         }
 
         var result = await Store(kind).CreateAsync(tenant, document, ct);
-        return WithMembersOf(Written(result, kind, null), kind, document);
+        var written = WithMembersOf(Written(result, kind, null), kind, document);
+        await DeliverPasswordAsync(password, tenant, written.Id, ct);
+        return written;
     }
 
     public async Task<StoredResource> GetAsync(ScimResourceKind kind, string tenant, string id, bool includeMembers, CancellationToken ct)
@@ -66,6 +69,7 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
         LogRules(validated.RulesApplied, kind, "PUT");
         NoteIgnored(validated.IgnoredAttributes);
         var document = validated.Document;
+        var password = TakePassword(kind, document);
         engine.StampModified(document);
         if (kind == ScimResourceKind.Group)
         {
@@ -75,7 +79,9 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
         }
 
         var result = await Store(kind).ReplaceAsync(tenant, document, existing.Version, ct);
-        return WithMembersOf(WrittenOrLostRace(result, kind, id), kind, document);
+        var written = WithMembersOf(WrittenOrLostRace(result, kind, id), kind, document);
+        await DeliverPasswordAsync(password, tenant, id, ct);
+        return written;
     }
 
     /// <summary>Applies a PATCH. For a Group whose request only changes members by value, the change goes to the store as a delta and the returned group has no members.</summary>
@@ -161,8 +167,11 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
 
         var validated = engine.ValidateForReplace(patched.Resource, existingDocument);
         var document = validated.Document;
+        var password = TakePassword(kind, document);
         if (!engine.StampModified(document))
         {
+            // Only a password changed: nothing to store, but the password still goes where the options say.
+            await DeliverPasswordAsync(password, tenant, id, ct);
             return existing;
         }
 
@@ -173,9 +182,17 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
             TypeMembers(document, KnownTypes(existingDocument, types));
         }
 
-        var written = await Store(kind).ReplaceAsync(tenant, document, existing.Version, ct);
-        return WrittenOrLostRace(written, kind, id);
+        var written = WrittenOrLostRace(await Store(kind).ReplaceAsync(tenant, document, existing.Version, ct), kind, id);
+        await DeliverPasswordAsync(password, tenant, id, ct);
+        return written;
     }
+
+    /// <summary>A User's <c>password</c> is never stored: taken out of the document here (or refused), delivered after the write.</summary>
+    private string? TakePassword(ScimResourceKind kind, JsonObject document) =>
+        kind == ScimResourceKind.User ? ScimPasswordHandler.Take(document, runtime.Options.Passwords) : null;
+
+    private Task DeliverPasswordAsync(string? password, string tenant, string id, CancellationToken ct) =>
+        ScimPasswordHandler.DeliverAsync(password, runtime.Options.Passwords, runtime.PasswordSink, tenant, id, ct);
 
     public async Task DeleteAsync(ScimResourceKind kind, string tenant, string id, string? ifMatch, CancellationToken ct)
     {
