@@ -36,7 +36,8 @@ public enum ScimCompatibility
     IgnoreUnknownAttributes = 1 << 6,
 
     /// <summary>OneLogin's templates: the SCIM 1.1 core URN <c>urn:scim:schemas:core:1.0</c> in <c>schemas</c> is read as the
-    /// resource type's core schema, and a <c>"id": null</c> on create is ignored.</summary>
+    /// resource type's core schema, a <c>"id": null</c> on create is ignored, and a top-level
+    /// <c>"manager": {"managerId": "…"}</c> is the enterprise extension's <c>manager</c> <c>{"value": "…"}</c>.</summary>
     Scim11CoreSchema = 1 << 7,
 
     /// <summary>A create or replace body without <c>schemas</c> is read as carrying the resource type's core schema.

@@ -39,6 +39,12 @@ public static class JostleScimEndpointRouteBuilderExtensions
         }
 
         var options = services.GetRequiredService<IOptions<JostleScimOptions>>().Value;
+        if (options.Passwords == Jostle.Scim.Service.ScimPasswordHandling.HandToHost && !isService.IsService(typeof(Jostle.Scim.Service.IScimPasswordSink)))
+        {
+            throw new InvalidOperationException(
+                "JostleScimOptions.Passwords is HandToHost but no IScimPasswordSink is registered: call builder.Services.AddSingleton<IScimPasswordSink, YourSink>().");
+        }
+
         var group = endpoints.MapGroup(prefix);
         group.WithMetadata(ScimEndpointMetadata.Instance, new ScimBasePathMetadata(prefix));
         if (options.AuthorizationPolicy is not null)

@@ -1,4 +1,5 @@
 using Jostle.Scim.Filtering;
+using Jostle.Scim.Service;
 using Microsoft.Extensions.Options;
 
 namespace Jostle.Scim.AspNetCore;
@@ -25,6 +26,11 @@ public sealed class JostleScimOptions
     /// another group's name answers <c>409 uniqueness</c>. RFC 7643 does not require it; Microsoft's gallery validation
     /// does. Default <see langword="true"/>.</summary>
     public bool UniqueGroupDisplayNames { get; set; } = true;
+
+    /// <summary>What happens to a User's <c>password</c> when a request carries one: never stored, never returned; dropped and
+    /// noted in the provisioning log (<see cref="ScimPasswordHandling.Discard"/>, the default), refused with
+    /// <c>400 invalidValue</c>, or handed to the registered <see cref="IScimPasswordSink"/>.</summary>
+    public ScimPasswordHandling Passwords { get; set; } = ScimPasswordHandling.Discard;
 
     /// <summary>The request-body compatibility rules (resource validation and PATCH). Default: <see cref="ScimCompatibility.Default"/>
     /// (every rule but <see cref="ScimCompatibility.OmittedSchemas"/>).</summary>

@@ -43,6 +43,14 @@ internal sealed partial class ResourceValidator
                 continue;
             }
 
+            if (OneLoginManager(key, value) is { } manager)
+            {
+                // OneLogin's template: core "manager": {"managerId": "…"} is the enterprise manager's value.
+                run.Fire(ScimCompatibility.Scim11CoreSchema);
+                run.Accept(values, manager.Schema, "manager", manager.Value, key);
+                continue;
+            }
+
             if (FindExtension(key) is { } extension)
             {
                 if (value is null)
@@ -202,6 +210,26 @@ internal sealed partial class ResourceValidator
         }
 
         return ordered;
+    }
+
+    /// <summary>
+    /// Under <see cref="ScimCompatibility.Scim11CoreSchema"/>, OneLogin's top-level <c>"manager": {"managerId": "…"}</c> (which
+    /// no core schema defines) as the enterprise extension's <c>manager</c>, <c>{"value": "…"}</c>; else <see langword="null"/>.
+    /// </summary>
+    private (SchemaDefinition Schema, JsonObject Value)? OneLoginManager(string key, JsonNode? value)
+    {
+        if ((_compatibility & ScimCompatibility.Scim11CoreSchema) == 0
+            || !string.Equals(key, "manager", StringComparison.OrdinalIgnoreCase)
+            || _resourceType.Schema.FindAttribute("manager") is not null
+            || value is not JsonObject manager
+            || JsonHelpers.Get(manager, "managerId") is not { } id
+            || !JsonHelpers.IsString(id, out var managerId)
+            || FindExtension(ScimSchemaUris.EnterpriseUser) is not { } enterprise)
+        {
+            return null;
+        }
+
+        return (enterprise, new JsonObject { ["value"] = managerId });
     }
 
     private SchemaDefinition? FindExtension(string key)

@@ -94,8 +94,27 @@ internal sealed class ScimOperation
         }
     }
 
-    /// <summary>The note a successful record carries when attributes were dropped, or <see langword="null"/>.</summary>
-    public string? IgnoredNote => _ignored is { Count: > 0 } ? "Ignored attributes no schema defines: " + string.Join(", ", _ignored) + "." : null;
+    /// <summary>Adds a note for the log record (e.g. that a password was received and not stored), once.</summary>
+    public void AddNote(string note)
+    {
+        _notes ??= [];
+        if (!_notes.Contains(note))
+        {
+            _notes.Add(note);
+        }
+    }
+
+    /// <summary>The note a successful record carries when attributes were dropped or something was noted, or <see langword="null"/>.</summary>
+    public string? IgnoredNote
+    {
+        get
+        {
+            var ignored = _ignored is { Count: > 0 } ? "Ignored attributes no schema defines: " + string.Join(", ", _ignored) + "." : null;
+            return _notes is { Count: > 0 } ? string.Join(" ", (ignored is null ? [] : new[] { ignored }).Concat(_notes)) : ignored;
+        }
+    }
+
+    private List<string>? _notes;
 
     private const int MaxIgnoredNames = 20;
 

@@ -38,6 +38,7 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
         var validated = engine.ValidateForCreate(RequireObject(body));
         LogRules(validated.RulesApplied, kind, "POST");
         NoteIgnored(validated.IgnoredAttributes);
+        var password = TakePassword(kind, validated.Document);
         var document = engine.StampCreated(validated.Document, runtime.Ids.NewId(kind.ToString()), baseUrl);
         if (kind == ScimResourceKind.Group)
         {
@@ -48,6 +49,7 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
         var result = await Store(kind).CreateAsync(tenant, document, ct);
         var created = WithMembersOf(Written(result, kind, null), kind, document);
         await events.CreatedAsync(kind, tenant, created);
+        await DeliverPasswordAsync(password, tenant, created.Id, ct);
         return created;
     }
 
@@ -77,6 +79,7 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
         LogRules(validated.RulesApplied, kind, "PUT");
         NoteIgnored(validated.IgnoredAttributes);
         var document = validated.Document;
+        var password = TakePassword(kind, document);
         engine.StampModified(document);
         if (kind == ScimResourceKind.Group)
         {
@@ -88,6 +91,7 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
         var result = await Store(kind).ReplaceAsync(tenant, document, existing.Version, ct);
         var replaced = WithMembersOf(WrittenOrLostRace(result, kind, id), kind, document);
         await events.ReplacedAsync(kind, tenant, existing, replaced, document);
+        await DeliverPasswordAsync(password, tenant, id, ct);
         return replaced;
     }
 
@@ -177,8 +181,11 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
 
         var validated = engine.ValidateForReplace(patched.Resource, existingDocument);
         var document = validated.Document;
+        var password = TakePassword(kind, document);
         if (!engine.StampModified(document))
         {
+            // Only a password changed: nothing to store, but the password still goes where the options say.
+            await DeliverPasswordAsync(password, tenant, id, ct);
             return existing;
         }
 
@@ -192,8 +199,16 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
         var written = await Store(kind).ReplaceAsync(tenant, document, existing.Version, ct);
         var patchedResource = WrittenOrLostRace(written, kind, id);
         await events.ReplacedAsync(kind, tenant, existing, patchedResource, document);
+        await DeliverPasswordAsync(password, tenant, id, ct);
         return patchedResource;
     }
+
+    /// <summary>A User's <c>password</c> is never stored: taken out of the document here (or refused), delivered after the write.</summary>
+    private string? TakePassword(ScimResourceKind kind, JsonObject document) =>
+        kind == ScimResourceKind.User ? ScimPasswordHandler.Take(document, runtime.Options.Passwords) : null;
+
+    private Task DeliverPasswordAsync(string? password, string tenant, string id, CancellationToken ct) =>
+        ScimPasswordHandler.DeliverAsync(password, runtime.Options.Passwords, runtime.PasswordSink, tenant, id, ct);
 
     public async Task DeleteAsync(ScimResourceKind kind, string tenant, string id, string? ifMatch, CancellationToken ct)
     {

@@ -10,9 +10,11 @@ namespace Jostle.Scim.Service;
 /// <summary>The per-application state the endpoints share: options, registry and one resource engine per resource type.</summary>
 internal sealed class ScimRuntime
 {
-    public ScimRuntime(IOptions<JostleScimOptions> options, SchemaRegistry registry, TimeProvider? timeProvider = null, IScimIdGenerator? ids = null)
+    public ScimRuntime(IOptions<JostleScimOptions> options, SchemaRegistry registry, TimeProvider? timeProvider = null, IScimIdGenerator? ids = null, IScimPasswordSink? passwordSink = null)
     {
         Options = options.Value;
+        PasswordSink = passwordSink;
+
         Ids = ids ?? new GuidScimIdGenerator();
         Registry = registry;
         var resourceOptions = new ScimResourceOptions { Compatibility = Options.Compatibility, TimeProvider = timeProvider ?? TimeProvider.System };
@@ -25,6 +27,9 @@ internal sealed class ScimRuntime
     public JostleScimOptions Options { get; }
 
     public IScimIdGenerator Ids { get; }
+
+    /// <summary>Where passwords go under <see cref="ScimPasswordHandling.HandToHost"/>.</summary>
+    public IScimPasswordSink? PasswordSink { get; }
 
     public SchemaRegistry Registry { get; }
 

@@ -16,6 +16,7 @@ public sealed class ProviderProfileTests : ScimHostTestBase
     private const string UserSchema = "urn:ietf:params:scim:schemas:core:2.0:User";
     private const string GroupSchema = "urn:ietf:params:scim:schemas:core:2.0:Group";
     private const string PatchOp = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+    private const string Enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
     protected override Task<ScimTestHost> StartHostAsync() => ScimTestHost.StartAsync(
         scim: b => b.AddInMemoryStores().AddProvisioningLog(),
@@ -47,7 +48,7 @@ public sealed class ProviderProfileTests : ScimHostTestBase
     }
 
     [Fact]
-    public async Task OneLoginsTemplateWithTheScim11UrnNullIdAndStringBooleansIsAcceptedAndTheRuleIsLogged()
+    public async Task OneLoginsTemplateWithTheScim11UrnNullIdStringBooleansAndManagerIdIsAcceptedAndTheRuleIsLogged()
     {
         const string Template = """{"schemas":["urn:scim:schemas:core:1.0"],"id":null,"userName":"ol.user@example.com","active":"true","name":{"givenName":"One","familyName":"Login"},"manager":{"managerId":"m-1"}}""";
 
@@ -58,9 +59,13 @@ public sealed class ProviderProfileTests : ScimHostTestBase
         Assert.Equal(UserSchema, user["schemas"]![0]!.GetValue<string>());
         Assert.True(user["active"]!.GetValue<bool>());
         Assert.False(string.IsNullOrEmpty(user["id"]!.GetValue<string>()));
+        Assert.Equal("m-1", user[Enterprise]!["manager"]!["value"]!.GetValue<string>());
+        Assert.Contains(Enterprise, user["schemas"]!.AsArray().Select(s => s!.GetValue<string>()));
+        using var read = await SendAsync("OneLogin", HttpMethod.Get, $"Users/{user["id"]}");
+        Assert.Equal("m-1", (await JsonAsync(read))[Enterprise]!["manager"]!["value"]!.GetValue<string>());
         var entry = Assert.Single((await Log.QueryAsync(new ProvisioningLogQuery { Tenant = "tenant-a" })).Entries);
         Assert.True(entry.CompatibilityRules.HasFlag(ScimCompatibility.Scim11CoreSchema));
-        Assert.Equal("Ignored attributes no schema defines: manager.", entry.Detail);
+        Assert.Null(entry.Detail);
 
         using var strict = await SendAsync("Strict", HttpMethod.Post, "Users", Template.Replace("ol.user", "ol.strict", StringComparison.Ordinal));
         var error = await AssertErrorAsync(strict, 400, "invalidSyntax");

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
+using Jostle.Scim.Testing;
 using Jostle.Scim.Tests.AspNetCore;
 
 namespace Jostle.Scim.Tests.Clients;

@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace Jostle.Scim.Tests.Clients;
+namespace Jostle.Scim.Testing;
 
 /// <summary>
 /// Replays a Runscope test export (the format Okta publishes its SCIM spec test in) against an
@@ -19,9 +19,14 @@ internal sealed partial class RunscopeReplayer(HttpClient client, IDictionary<st
     /// <summary>The variables, including those captured so far.</summary>
     public IDictionary<string, string> Variables { get; } = variables;
 
-    /// <summary>Reads a Runscope export and replays its request steps.</summary>
-    public async Task<RunscopeReport> RunAsync(string exportPath, CancellationToken cancellationToken = default) =>
-        await RunExportAsync(await File.ReadAllTextAsync(exportPath, cancellationToken), cancellationToken);
+    /// <summary>Reads a Runscope export embedded in this assembly and replays its request steps.</summary>
+    public async Task<RunscopeReport> RunEmbeddedAsync(string resourceName, CancellationToken cancellationToken = default)
+    {
+        await using var stream = typeof(RunscopeReplayer).Assembly.GetManifestResourceStream(resourceName)
+            ?? throw new InvalidOperationException($"The suite '{resourceName}' is not embedded in {typeof(RunscopeReplayer).Assembly.GetName().Name}.");
+        using var reader = new StreamReader(stream);
+        return await RunExportAsync(await reader.ReadToEndAsync(cancellationToken), cancellationToken);
+    }
 
     /// <summary>Replays the request steps of a Runscope export given as JSON text.</summary>
     public async Task<RunscopeReport> RunExportAsync(string exportJson, CancellationToken cancellationToken = default)
