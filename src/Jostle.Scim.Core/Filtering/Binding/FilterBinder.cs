@@ -30,7 +30,7 @@ internal static class FilterBinder
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(resourceType);
-        return TryRun(() => new Binder(resourceType).Bind(filter, scope: null), out bound, out error);
+        return TryRun(new Binder(resourceType), filter, scope: null, out bound, out error);
     }
 
     /// <summary>Binds a filter over resources of <paramref name="resourceType"/>; throws <see cref="ScimFilterException"/> when it does not fit.</summary>
@@ -45,8 +45,7 @@ internal static class FilterBinder
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(complex);
-        var scope = new Scope(null, complex, complex.Name);
-        return TryRun(() => new Binder(null).Bind(filter, scope), out bound, out error);
+        return TryRun(new Binder(null), filter, new Scope(null, complex, complex.Name), out bound, out error);
     }
 
     /// <summary>
@@ -57,16 +56,25 @@ internal static class FilterBinder
     {
         ArgumentNullException.ThrowIfNull(sortBy);
         ArgumentNullException.ThrowIfNull(resourceType);
-        var bound = TryRun(() => new BoundPresent(new Binder(resourceType).BindSortPath(sortBy)), out var present, out error);
-        path = bound ? ((BoundPresent)present!).Path : null;
-        return bound;
+        try
+        {
+            path = new Binder(resourceType).BindSortPath(sortBy);
+            error = null;
+            return true;
+        }
+        catch (BindException e)
+        {
+            path = null;
+            error = new ScimFilterError(e.Message, null);
+            return false;
+        }
     }
 
-    private static bool TryRun(Func<BoundFilter> bind, [NotNullWhen(true)] out BoundFilter? bound, [NotNullWhen(false)] out ScimFilterError? error)
+    private static bool TryRun(Binder binder, FilterExpression filter, Scope? scope, [NotNullWhen(true)] out BoundFilter? bound, [NotNullWhen(false)] out ScimFilterError? error)
     {
         try
         {
-            bound = bind();
+            bound = binder.Bind(filter, scope);
             error = null;
             return true;
         }

@@ -28,6 +28,7 @@ internal sealed class InMemoryResourceTable
 {
     private readonly ConcurrentDictionary<string, Tenant> _tenants = new(StringComparer.Ordinal);
     private readonly string[] _indexed;
+    private readonly Func<AttributeDefinition, bool> _isIndexed;
     private readonly int _uniqueSlot;
     private readonly bool _hasMembers;
     private int _lastQueryEvaluations;
@@ -38,6 +39,7 @@ internal sealed class InMemoryResourceTable
     public InMemoryResourceTable(string[] indexed, string? unique, bool hasMembers)
     {
         _indexed = indexed;
+        _isIndexed = IsIndexed;
         _uniqueSlot = unique is null ? -1 : Array.FindIndex(indexed, n => string.Equals(n, unique, StringComparison.OrdinalIgnoreCase));
         _hasMembers = hasMembers;
     }
@@ -493,13 +495,26 @@ internal sealed class InMemoryResourceTable
     private (int Slot, string Value)? FindIndexedLookup(FilterExpression? filter, ResourceTypeDefinition resourceType)
     {
         // Ids are case-exact; a schema that made them case-insensitive falls back to a scan.
-        var found = ScimFilterAnalysis.IndexableEquality(filter, resourceType, attribute => IsId(attribute) ? attribute.CaseExact : SlotOf(attribute) >= 0);
+        var found = ScimFilterAnalysis.IndexableEquality(filter, resourceType, _isIndexed);
         return found is not var (attribute, value) ? null : (IsId(attribute) ? -1 : SlotOf(attribute), value);
     }
 
+    private bool IsIndexed(AttributeDefinition attribute) => IsId(attribute) ? attribute.CaseExact : SlotOf(attribute) >= 0;
+
     private static bool IsId(AttributeDefinition attribute) => string.Equals(attribute.Name, "id", StringComparison.OrdinalIgnoreCase);
 
-    private int SlotOf(AttributeDefinition attribute) => Array.FindIndex(_indexed, n => string.Equals(n, attribute.Name, StringComparison.OrdinalIgnoreCase));
+    private int SlotOf(AttributeDefinition attribute)
+    {
+        for (var i = 0; i < _indexed.Length; i++)
+        {
+            if (string.Equals(_indexed[i], attribute.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 
     private StoredResource Compose(Tenant tenant, string id, JsonElement document, bool includeMembers) =>
         new(id, StoreJson.VersionOf(document), _hasMembers && includeMembers ? StoreJson.WithMembers(document, tenant.Members![id]) : document);
