@@ -158,7 +158,7 @@ internal static partial class ApiKeyLog
     [LoggerMessage(EventId = 200, Level = LogLevel.Debug, Message = "API key {KeyId} authenticated actor {Actor} of tenant {Tenant}.")]
     public static partial void Authenticated(ILogger logger, string keyId, string tenant, string actor);
 
-    [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "API key authentication failed ({Reason}); key id {KeyId}.")]
+    [LoggerMessage(EventId = 201, Level = LogLevel.Debug, Message = "API key authentication failed ({Reason}); key id {KeyId}. The request's record (event 11) says it was answered 401.")]
     public static partial void Rejected(ILogger logger, string keyId, string reason);
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Tenant mismatch: the request resolved to another tenant than the caller's credentials are bound to; answered 403.")]

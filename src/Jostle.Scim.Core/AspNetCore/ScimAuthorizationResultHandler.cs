@@ -41,6 +41,10 @@ internal sealed class ScimAuthorizationResultHandler : IAuthorizationMiddlewareR
             // The key could not be checked because the key store threw (logged by the scheme): our failure, not the caller's.
             status = StatusCodes.Status500InternalServerError;
             detail = "An unexpected error occurred while serving the request; it has been logged.";
+            if (operation is not null)
+            {
+                operation.FailureLogged = true;
+            }
         }
         else if (authorizeResult.Challenged)
         {

@@ -197,7 +197,8 @@ internal sealed class ScimProvisioningRecorder(
         else if (failed)
         {
             // A 429 is the rate limit's refusal, which ScimRateLimitRefusalLog logs once per tenant and interval.
-            if (status != StatusCodes.Status429TooManyRequests)
+            // A failure its own component logged with more detail (a store that threw, a tenant mismatch) is not logged twice.
+            if (status != StatusCodes.Status429TooManyRequests && !operation.FailureLogged)
             {
                 Log.OperationFailed(logger, status >= 500 ? LogLevel.Warning : LogLevel.Information, operation.Kind, operation.ResourceType, operation.ResourceId, operation.Tenant, status, scimType, elapsed.TotalMilliseconds, operation.CorrelationId);
             }

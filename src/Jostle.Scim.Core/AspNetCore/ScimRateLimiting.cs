@@ -1,3 +1,4 @@
+using Jostle.Scim.Service;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -193,6 +194,11 @@ internal static class ScimTenantGate
         if (bound)
         {
             ApiKeyLog.TenantMismatch(logger);
+            if (ScimOperation.Current is { } operation)
+            {
+                operation.FailureLogged = true;
+            }
+
             throw new ScimException(StatusCodes.Status403Forbidden, null, "The credentials are not valid for this tenant.");
         }
 

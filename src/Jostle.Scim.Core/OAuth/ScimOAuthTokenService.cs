@@ -299,7 +299,7 @@ internal static partial class OAuthLog
     [LoggerMessage(EventId = 221, Level = LogLevel.Information, Message = "Token request refused ({Error}): {Reason}")]
     public static partial void TokenRefused(ILogger logger, string error, string reason);
 
-    [LoggerMessage(EventId = 222, Level = LogLevel.Information, Message = "Access token refused ({Status}) for client {ClientId}.")]
+    [LoggerMessage(EventId = 222, Level = LogLevel.Debug, Message = "Access token refused ({Status}) for client {ClientId}.")]
     public static partial void AccessTokenRefused(ILogger logger, ScimAccessTokenStatus status, string clientId);
 
     [LoggerMessage(EventId = 223, Level = LogLevel.Debug, Message = "OAuth client {ClientId} of tenant {Tenant} authenticated a SCIM request.")]

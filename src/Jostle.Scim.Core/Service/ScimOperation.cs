@@ -69,6 +69,12 @@ internal sealed class ScimOperation
     /// <summary>The rules a selector chose for this request, or <see langword="null"/> for the configured ones.</summary>
     public ScimCompatibility? SelectedCompatibility { get; set; }
 
+    /// <summary>
+    /// Whether the failure was already logged where it happened, with more to say than the recorder could (a key store
+    /// that threw, a tenant mismatch): the recorder then writes no second record of it.
+    /// </summary>
+    public bool FailureLogged { get; set; }
+
     public FilterCompatibility FilterRules { get; private set; }
 
     public string? UserName => _written ? _userName : _bodyUserName ?? _userName;
