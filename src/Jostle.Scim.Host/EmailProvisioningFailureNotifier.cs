@@ -7,8 +7,24 @@ using MimeKit;
 
 namespace Jostle.Scim.Host;
 
-/// <summary><c>--smtp</c>, <c>--notify-email-from</c>, <c>--notify-email-to</c>.</summary>
-internal sealed record EmailDigestSettings(SmtpEndpoint Smtp, string From, IReadOnlyList<string> To);
+/// <summary>
+/// <c>--smtp</c>, <c>--notify-email-from</c>, <c>--notify-email-to</c>. A recipient is <c>ADDRESS</c> (every tenant's
+/// digests) or <c>TENANT=ADDRESS</c> (that tenant's digests only; tenant names are compared exactly, as everywhere).
+/// </summary>
+internal sealed record EmailDigestSettings(SmtpEndpoint Smtp, string From, IReadOnlyList<string> To)
+{
+    /// <summary>The addresses that receive <paramref name="tenant"/>'s digests.</summary>
+    public IReadOnlyList<string> RecipientsFor(string tenant) =>
+        [.. To.Select(Split).Where(r => r.Tenant is null || string.Equals(r.Tenant, tenant, StringComparison.Ordinal)).Select(r => r.Address)];
+
+    /// <summary>Splits <c>[TENANT=]ADDRESS</c>: an <c>=</c> before the <c>@</c> separates the tenant.</summary>
+    public static (string? Tenant, string Address) Split(string recipient)
+    {
+        var equals = recipient.IndexOf('=', StringComparison.Ordinal);
+        var at = recipient.IndexOf('@', StringComparison.Ordinal);
+        return equals > 0 && (at < 0 || equals < at) ? (recipient[..equals], recipient[(equals + 1)..]) : (null, recipient);
+    }
+}
 
 /// <summary>
 /// E-mails each tenant's failure digest (MailKit): one plain-text message per digest to every recipient, STARTTLS when
@@ -21,6 +37,12 @@ internal sealed partial class EmailProvisioningFailureNotifier(EmailDigestSettin
 
     public async Task NotifyAsync(ProvisioningFailureDigest digest, CancellationToken cancellationToken)
     {
+        if (settings.RecipientsFor(digest.Tenant).Count == 0)
+        {
+            Log.NoRecipient(logger, digest.Tenant);
+            return;
+        }
+
         var message = Compose(digest, settings);
         try
         {
@@ -28,7 +50,7 @@ internal sealed partial class EmailProvisioningFailureNotifier(EmailDigestSettin
             await client.ConnectAsync(settings.Smtp.Host, settings.Smtp.Port, SecureSocketOptions.Auto, cancellationToken).ConfigureAwait(false);
             await client.SendAsync(message, cancellationToken).ConfigureAwait(false);
             await client.DisconnectAsync(quit: true, cancellationToken).ConfigureAwait(false);
-            Log.Sent(logger, digest.Tenant, settings.To.Count, settings.Smtp.ToString());
+            Log.Sent(logger, digest.Tenant, message.To.Count, settings.Smtp.ToString());
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -47,7 +69,7 @@ internal sealed partial class EmailProvisioningFailureNotifier(EmailDigestSettin
     {
         var message = new MimeMessage();
         message.From.Add(MailboxAddress.Parse(settings.From));
-        foreach (var to in settings.To)
+        foreach (var to in settings.RecipientsFor(digest.Tenant))
         {
             message.To.Add(MailboxAddress.Parse(to));
         }
@@ -75,6 +97,9 @@ internal sealed partial class EmailProvisioningFailureNotifier(EmailDigestSettin
     {
         [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "E-mailed the failure digest of tenant {Tenant} to {Recipients} recipient(s) through {Smtp}.")]
         public static partial void Sent(ILogger logger, string tenant, int recipients, string smtp);
+
+        [LoggerMessage(EventId = 22, Level = LogLevel.Debug, Message = "No --notify-email-to recipient takes the failure digests of tenant {Tenant}; no e-mail sent.")]
+        public static partial void NoRecipient(ILogger logger, string tenant);
 
         [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Could not e-mail the failure digest of tenant {Tenant} through {Smtp}: {Reason}")]
         public static partial void Failed(ILogger logger, string tenant, string smtp, string reason);

@@ -149,7 +149,7 @@ internal static partial class HostCommandTree
         private readonly Option<string> _notifyWebhook = new("--notify-webhook") { Description = "POST each tenant's failure digest as JSON to this URL.", HelpName = "URL" };
         private readonly Option<string> _smtp = new("--smtp") { Description = "Send failure digests by e-mail through this SMTP server (STARTTLS when offered).", HelpName = "HOST:PORT" };
         private readonly Option<string> _emailFrom = new("--notify-email-from") { Description = "The sender of digest e-mails.", HelpName = "ADDRESS" };
-        private readonly Option<string[]> _emailTo = new("--notify-email-to") { Description = "A recipient of digest e-mails; repeatable.", HelpName = "ADDRESS" };
+        private readonly Option<string[]> _emailTo = new("--notify-email-to") { Description = "A recipient of digest e-mails: ADDRESS for every tenant's digests, or TENANT=ADDRESS for one tenant's; repeatable.", HelpName = "[TENANT=]ADDRESS" };
         private readonly Option<string> _digestInterval = new("--digest-interval") { Description = "At most one failure digest per tenant per interval (default 15m).", HelpName = "DURATION" };
         private readonly Option<string> _logRetention = new("--log-retention") { Description = "Delete provisioning log records older than this (default 30d).", HelpName = "DURATION" };
 
@@ -176,7 +176,9 @@ internal static partial class HostCommandTree
             Validate(_notifyWebhook, v => Uri.TryCreate(v, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? null : $"'--notify-webhook' must be an absolute http or https URL, not '{v}'.");
             Validate(_smtp, v => SmtpEndpoint.TryParse(v, out _) ? null : $"'--smtp' must be HOST:PORT, such as smtp.example.com:587, not '{v}'.");
             Validate(_emailFrom, v => v.Contains('@', StringComparison.Ordinal) ? null : $"'--notify-email-from' must be an e-mail address, not '{v}'.");
-            Validate(_emailTo, v => v.Contains('@', StringComparison.Ordinal) ? null : $"'--notify-email-to' must be an e-mail address, not '{v}'.");
+            Validate(_emailTo, v => EmailDigestSettings.Split(v) is { Address: var a } && a.Contains('@', StringComparison.Ordinal) && a.IndexOf('@', StringComparison.Ordinal) > 0
+                ? null
+                : $"'--notify-email-to' must be an e-mail address or TENANT=ADDRESS, not '{v}'.");
             Validate(_trustedProxy, v => IPAddress.TryParse(v, out _) || IPNetwork.TryParse(v, out _) ? null : $"'--trusted-proxy' must be an IP address or a CIDR range (10.0.0.0/8), not '{v}'.");
             foreach (var duration in new[] { _digestInterval, _logRetention })
             {

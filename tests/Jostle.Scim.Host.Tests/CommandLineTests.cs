@@ -113,6 +113,7 @@ public sealed class CommandLineTests
     [InlineData("--trusted-proxy 10.0.0.300", "'--trusted-proxy' must be an IP address or a CIDR range (10.0.0.0/8), not '10.0.0.300'.")]
     [InlineData("--smtp localhost:25", "E-mail digests need all of '--smtp HOST:PORT', '--notify-email-from ADDRESS' and '--notify-email-to ADDRESS'.")]
     [InlineData("--smtp localhost --notify-email-from a@x --notify-email-to b@x", "'--smtp' must be HOST:PORT, such as smtp.example.com:587, not 'localhost'.")]
+    [InlineData("--smtp localhost:25 --notify-email-from a@x --notify-email-to acme=nobody", "'--notify-email-to' must be an e-mail address or TENANT=ADDRESS, not 'acme=nobody'.")]
     [InlineData("--log-retention forever", "'--log-retention' must be a positive duration such as 30s, 15m, 12h or 30d, not 'forever'.")]
     [InlineData("clients revoke", "Required argument 'CLIENT' missing for command: 'revoke'.")]
     [InlineData("clients revoke 0123456789abcdef", "'CLIENT' must be a client id: jsc_ and 16 hex digits, as 'clients list' shows.")]
