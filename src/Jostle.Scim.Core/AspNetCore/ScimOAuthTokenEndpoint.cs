@@ -242,42 +242,23 @@ internal static class ScimOAuthTokenEndpoint
 }
 
 /// <summary>The per-client token request limit: a token bucket per presented client id (System.Threading.RateLimiting, as ASP.NET Core's rate limiting middleware uses).</summary>
-internal sealed class ScimOAuthTokenRateLimiter : IDisposable
+internal sealed class ScimOAuthTokenRateLimiter(IOptions<ScimOAuthOptions> options) : IDisposable
 {
-    private readonly PartitionedRateLimiter<string>? _limiter;
-
-    public ScimOAuthTokenRateLimiter(IOptions<ScimOAuthOptions> options)
-    {
-        var perMinute = options.Value.TokenRequestsPerMinute;
-        if (perMinute > 0)
+    private readonly ScimKeyedTokenBuckets? _limiter = options.Value.TokenRequestsPerMinute is > 0 and var perMinute
+        ? new ScimKeyedTokenBuckets(new TokenBucketRateLimiterOptions
         {
-            _limiter = PartitionedRateLimiter.Create<string, string>(client => RateLimitPartition.GetTokenBucketLimiter(client, _ => new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = perMinute,
-                TokensPerPeriod = perMinute,
-                ReplenishmentPeriod = TimeSpan.FromMinutes(1),
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            }));
-        }
-    }
+            TokenLimit = perMinute,
+            TokensPerPeriod = perMinute,
+            ReplenishmentPeriod = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        })
+        : null;
 
     public bool TryAcquire(string client, out TimeSpan retryAfter)
     {
         retryAfter = TimeSpan.Zero;
-        if (_limiter is null)
-        {
-            return true;
-        }
-
-        using var lease = _limiter.AttemptAcquire(client);
-        if (lease.IsAcquired)
-        {
-            return true;
-        }
-
-        retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
-        return false;
+        return _limiter is null || _limiter.TryAcquire(client, out retryAfter);
     }
 
     public void Dispose() => _limiter?.Dispose();

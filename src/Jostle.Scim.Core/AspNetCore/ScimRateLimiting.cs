@@ -31,7 +31,7 @@ public sealed class ScimRateLimitOptions
 /// </summary>
 internal sealed class ScimTenantRateLimiter : IDisposable
 {
-    private readonly PartitionedRateLimiter<string>? _limiter;
+    private readonly ScimKeyedTokenBuckets? _limiter;
     private readonly ScimRateLimitRefusalLog? _refusals;
 
     public ScimTenantRateLimiter(IOptions<JostleScimOptions> options, ILogger<ScimTenantRateLimiter> logger, TimeProvider? timeProvider = null)
@@ -40,8 +40,7 @@ internal sealed class ScimTenantRateLimiter : IDisposable
         _refusals = rate.Enabled ? new ScimRateLimitRefusalLog(logger, timeProvider ?? TimeProvider.System, ScimRateLimitRefusalLog.DefaultInterval) : null;
         if (rate.Enabled)
         {
-            var bucket = BucketOptions(rate, autoReplenishment: true);
-            _limiter = PartitionedRateLimiter.Create<string, string>(tenant => RateLimitPartition.GetTokenBucketLimiter(tenant, _ => bucket));
+            _limiter = new ScimKeyedTokenBuckets(BucketOptions(rate, autoReplenishment: true));
         }
     }
 
@@ -58,18 +57,11 @@ internal sealed class ScimTenantRateLimiter : IDisposable
     public bool TryAcquire(string tenant, out TimeSpan retryAfter)
     {
         retryAfter = TimeSpan.Zero;
-        if (_limiter is null)
+        if (_limiter is null || _limiter.TryAcquire(tenant, out retryAfter))
         {
             return true;
         }
 
-        using var lease = _limiter.AttemptAcquire(tenant);
-        if (lease.IsAcquired)
-        {
-            return true;
-        }
-
-        retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
         _refusals?.Refused(tenant);
         return false;
     }
@@ -79,6 +71,27 @@ internal sealed class ScimTenantRateLimiter : IDisposable
         _limiter?.Dispose();
         _refusals?.Dispose();
     }
+}
+
+/// <summary>
+/// One token bucket per key (a tenant, an OAuth client), made on first use and dropped when idle, with
+/// System.Threading.RateLimiting as ASP.NET Core's rate limiting middleware uses it; a refusal says how long to wait.
+/// </summary>
+internal sealed class ScimKeyedTokenBuckets(TokenBucketRateLimiterOptions bucket) : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> _limiter =
+        PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => bucket));
+
+    /// <summary>Takes a token for <paramref name="key"/>; when none is left, returns how long to wait (one replenishment period when the limiter does not say).</summary>
+    public bool TryAcquire(string key, out TimeSpan retryAfter)
+    {
+        using var lease = _limiter.AttemptAcquire(key);
+        retryAfter = lease.IsAcquired ? TimeSpan.Zero
+            : lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : bucket.ReplenishmentPeriod;
+        return lease.IsAcquired;
+    }
+
+    public void Dispose() => _limiter.Dispose();
 }
 
 /// <summary>
