@@ -77,24 +77,6 @@ public sealed class ClientsProcessTests : IDisposable
         Assert.Equal((HttpStatusCode.OK, false), await HostOAuth.GetUsersAsync(host, await HostOAuth.TokenAsync(host, client.ClientId, newSecret)));
     }
 
-    [Theory]
-    [InlineData("clients create --tenant acme", "error: Option '--description' is required.", "See 'Jostle.Scim.Host clients create --help'.")]
-    [InlineData("clients secret add", "error: Required argument 'CLIENT' missing for command: 'add'.", "See 'Jostle.Scim.Host clients secret add --help'.")]
-    [InlineData("clients revoke acme", "error: 'CLIENT' must be a client id: jsc_ and 16 hex digits, as 'clients list' shows.", "See 'Jostle.Scim.Host clients revoke --help'.")]
-    [InlineData("clients secret add jsc_0123456789abcdef --expires 5y", "error: '--expires' must be a date (2027-06-30), a date-time or a duration from now (90d), not '5y'.", "See 'Jostle.Scim.Host clients secret add --help'.")]
-    [InlineData("clients trust --tenant acme --issuer i --subject s --audience a", "error: Give exactly one of '--jwks-url URL' and '--jwks-file PATH'.", "See 'Jostle.Scim.Host clients trust --help'.")]
-    [InlineData("clients list --user x", "error: Unrecognized command or argument '--user'.", "See 'Jostle.Scim.Host clients list --help'.")]
-    public async Task AClientsCommandLineThatCannotBeUnderstoodExitsWithTwo(string args, string message, string hint)
-    {
-        var result = await HostProcess.RunAsync(_folder.Path, args.Split(' '));
-
-        Assert.Equal(2, result.ExitCode);
-        Assert.Equal("", result.StandardOutput);
-        Assert.StartsWith(message, result.StandardError, StringComparison.Ordinal);
-        Assert.Contains(hint, result.StandardError, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(_folder.Data), "Nothing is created for a command line that is not understood.");
-    }
-
     [Fact]
     public async Task APastedSecretIsNeverEchoedInAnError()
     {

@@ -54,6 +54,12 @@ public sealed class CommandLineProcessTests : IDisposable
     [InlineData("keys list --failed", "error: Unrecognized command or argument '--failed'.", "See 'Jostle.Scim.Host keys list --help'.")]
     [InlineData("frobnicate", "error: Unrecognized command or argument 'frobnicate'.", "See 'Jostle.Scim.Host --help'.")]
     [InlineData("keys create --tenant acme", "error: Option '--description' is required.", "See 'Jostle.Scim.Host keys create --help'.")]
+    [InlineData("clients create --tenant acme", "error: Option '--description' is required.", "See 'Jostle.Scim.Host clients create --help'.")]
+    [InlineData("clients secret add", "error: Required argument 'CLIENT' missing for command: 'add'.", "See 'Jostle.Scim.Host clients secret add --help'.")]
+    [InlineData("clients revoke acme", "error: 'CLIENT' must be a client id: jsc_ and 16 hex digits, as 'clients list' shows.", "See 'Jostle.Scim.Host clients revoke --help'.")]
+    [InlineData("clients secret add jsc_0123456789abcdef --expires 5y", "error: '--expires' must be a date (2027-06-30), a date-time or a duration from now (90d), not '5y'.", "See 'Jostle.Scim.Host clients secret add --help'.")]
+    [InlineData("clients trust --tenant acme --issuer i --subject s --audience a", "error: Give exactly one of '--jwks-url URL' and '--jwks-file PATH'.", "See 'Jostle.Scim.Host clients trust --help'.")]
+    [InlineData("clients list --user x", "error: Unrecognized command or argument '--user'.", "See 'Jostle.Scim.Host clients list --help'.")]
     public async Task ACommandLineThatCannotBeUnderstoodExitsWithTwoAndPointsAtHelpOnStandardError(string args, string message, string hint)
     {
         var result = await HostProcess.RunAsync(_folder.Path, args.Split(' '));
