@@ -26,11 +26,11 @@ internal static class AddReplaceOperation
                 throw session.Fail(ScimErrorType.InvalidPath, $"{attribute.Name}.{sub.Name} does not say which {attribute.Name} value to change; select it with a filter, e.g. {attribute.Name}[type eq \"work\"].{sub.Name}.");
             }
 
-            var parent = JsonKeys.Get(container, attribute.Name) as JsonObject;
+            var parent = JsonMemberLookup.Get(container, attribute.Name) as JsonObject;
             if (parent is null)
             {
                 parent = [];
-                JsonKeys.Set(container, attribute.Name, parent);
+                JsonMemberLookup.Set(container, attribute.Name, parent);
             }
 
             SetMember(session, parent, sub, ValueCoercion.Coerce(session, sub, value, new(attribute.Name, sub.Name)), new(attribute.Name, sub.Name));
@@ -51,11 +51,11 @@ internal static class AddReplaceOperation
 
                 if (items.Count == 0)
                 {
-                    JsonKeys.Remove(container, attribute.Name);
+                    JsonMemberLookup.Remove(container, attribute.Name);
                 }
                 else
                 {
-                    JsonKeys.Set(container, attribute.Name, new JsonArray([.. items]));
+                    JsonMemberLookup.Set(container, attribute.Name, new JsonArray([.. items]));
                 }
             }
         }
@@ -69,7 +69,7 @@ internal static class AddReplaceOperation
     private static void ApplyToSelected(PatchSession session, PatchOperationType op, PatchTarget target, JsonObject container, JsonNode? value)
     {
         var attribute = target.Attribute;
-        var array = JsonKeys.Get(container, attribute.Name) as JsonArray;
+        var array = JsonMemberLookup.Get(container, attribute.Name) as JsonArray;
         var matches = new List<JsonObject>();
         if (array is not null)
         {
@@ -103,8 +103,8 @@ internal static class AddReplaceOperation
                 {
                     foreach (var sub2 in attribute.SubAttributes.Where(a => a.Mutability == Mutability.Immutable))
                     {
-                        var before = JsonKeys.Get(element, sub2.Name);
-                        if (IsPresent(before) && !JsonNode.DeepEquals(before, JsonKeys.Get(incoming, sub2.Name)))
+                        var before = JsonMemberLookup.Get(element, sub2.Name);
+                        if (IsPresent(before) && !JsonNode.DeepEquals(before, JsonMemberLookup.Get(incoming, sub2.Name)))
                         {
                             throw session.Fail(ScimErrorType.Mutability, $"{attribute.Name}.{sub2.Name} is immutable.");
                         }
@@ -151,7 +151,7 @@ internal static class AddReplaceOperation
     /// <summary>Sets an attribute; a complex value is merged into the current one sub-attribute by sub-attribute; an immutable value may only be set once.</summary>
     private static void SetMember(PatchSession session, JsonObject parent, AttributeDefinition attribute, JsonNode value, PatchAttributeName name)
     {
-        var existing = JsonKeys.Get(parent, attribute.Name);
+        var existing = JsonMemberLookup.Get(parent, attribute.Name);
         if (attribute is { Type: AttributeType.Complex, MultiValued: false } && existing is JsonObject current && value is JsonObject incoming)
         {
             foreach (var (key, item) in Detach(incoming))
@@ -167,6 +167,6 @@ internal static class AddReplaceOperation
             throw session.Fail(ScimErrorType.Mutability, $"{name} is immutable and already has a value.");
         }
 
-        JsonKeys.Set(parent, attribute.Name, value);
+        JsonMemberLookup.Set(parent, attribute.Name, value);
     }
 }

@@ -19,7 +19,7 @@ internal static class AttributeContainers
         }
 
         session.ExtensionsTouched = true;
-        if (JsonKeys.Get(document, schema.Id) is JsonObject extension)
+        if (JsonMemberLookup.Get(document, schema.Id) is JsonObject extension)
         {
             return extension;
         }
@@ -31,7 +31,7 @@ internal static class AttributeContainers
 
         extension = [];
         document[schema.Id] = extension;
-        if (JsonKeys.Get(document, "schemas") is not JsonArray schemas)
+        if (JsonMemberLookup.Get(document, "schemas") is not JsonArray schemas)
         {
             schemas = [];
             document["schemas"] = schemas;
@@ -53,14 +53,14 @@ internal static class AttributeContainers
         for (var e = 0; e < extensions.Count; e++)
         {
             var extension = extensions[e];
-            var key = JsonKeys.Find(document, extension.Schema.Id);
+            var key = JsonMemberLookup.Find(document, extension.Schema.Id);
             if (key is null || document[key] is not JsonObject { Count: 0 })
             {
                 continue;
             }
 
             document.Remove(key);
-            if (JsonKeys.Get(document, "schemas") is JsonArray schemas)
+            if (JsonMemberLookup.Get(document, "schemas") is JsonArray schemas)
             {
                 for (var i = schemas.Count - 1; i >= 0; i--)
                 {

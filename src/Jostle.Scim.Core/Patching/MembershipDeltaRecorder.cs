@@ -47,7 +47,7 @@ internal static class MembershipDeltaRecorder
     }
 
     private static string MemberId(PatchSession session, JsonObject member) =>
-        JsonKeys.Get(member, "value") is JsonValue v && v.TryGetValue<string>(out var id) && id.Length > 0
+        JsonMemberLookup.Get(member, "value") is JsonValue v && v.TryGetValue<string>(out var id) && id.Length > 0
             ? id
             : throw session.Fail(ScimErrorType.InvalidValue, "each member needs a \"value\" (the member's id).");
 }

@@ -13,15 +13,15 @@ internal static class MultiValuedElements
     /// <summary>Appends values to a multi-valued attribute, skipping values already present (members: by <c>value</c>).</summary>
     public static void Append(PatchSession session, JsonObject container, AttributeDefinition attribute, IReadOnlyList<JsonNode?> items)
     {
-        var array = JsonKeys.Get(container, attribute.Name) as JsonArray;
+        var array = JsonMemberLookup.Get(container, attribute.Name) as JsonArray;
         if (array is null)
         {
             array = [];
-            JsonKeys.Set(container, attribute.Name, array);
+            JsonMemberLookup.Set(container, attribute.Name, array);
         }
 
         var byValue = ReferenceEquals(attribute, session.Members);
-        HashSet<string>? ids = byValue ? new(array.OfType<JsonObject>().Select(e => JsonKeys.Get(e, "value") is JsonValue v && v.TryGetValue<string>(out var s) ? s : "").Where(s => s.Length > 0), StringComparer.Ordinal) : null;
+        HashSet<string>? ids = byValue ? new(array.OfType<JsonObject>().Select(e => JsonMemberLookup.Get(e, "value") is JsonValue v && v.TryGetValue<string>(out var s) ? s : "").Where(s => s.Length > 0), StringComparer.Ordinal) : null;
         var added = new List<JsonNode>();
         foreach (var item in items)
         {
@@ -30,7 +30,7 @@ internal static class MultiValuedElements
                 continue;
             }
 
-            var duplicate = ids is not null && item is JsonObject member && JsonKeys.Get(member, "value") is JsonValue idNode && idNode.TryGetValue<string>(out var id)
+            var duplicate = ids is not null && item is JsonObject member && JsonMemberLookup.Get(member, "value") is JsonValue idNode && idNode.TryGetValue<string>(out var id)
                 ? !ids.Add(id)
                 : array.Any(existing => JsonNode.DeepEquals(existing, item));
             if (!duplicate)
@@ -42,7 +42,7 @@ internal static class MultiValuedElements
 
         if (array.Count == 0)
         {
-            JsonKeys.Remove(container, attribute.Name);
+            JsonMemberLookup.Remove(container, attribute.Name);
             return;
         }
 
@@ -77,12 +77,12 @@ internal static class MultiValuedElements
             var element = array[i];
             if (!ReferenceEquals(element, primary) && IsPrimary(element) && element is JsonObject obj)
             {
-                JsonKeys.Set(obj, JsonKeys.Find(obj, "primary")!, false);
+                JsonMemberLookup.Set(obj, JsonMemberLookup.Find(obj, "primary")!, false);
             }
         }
     }
 
     /// <summary>Whether an element has <c>"primary": true</c>.</summary>
     public static bool IsPrimary(JsonNode? element) =>
-        element is JsonObject obj && JsonKeys.Get(obj, "primary") is JsonValue v && v.GetValueKind() == JsonValueKind.True;
+        element is JsonObject obj && JsonMemberLookup.Get(obj, "primary") is JsonValue v && v.GetValueKind() == JsonValueKind.True;
 }

@@ -42,7 +42,7 @@ public static class PatchApplier
         }
 
         JsonObject document;
-        if (skip is null || JsonKeys.Find(resource, skip) is null)
+        if (skip is null || JsonMemberLookup.Find(resource, skip) is null)
         {
             // One DeepClone of the whole object: a resource still backed by its parsed JSON is cloned lazily,
             // and no dictionary is grown member by member.

@@ -364,13 +364,13 @@ public sealed class PatchRequest
             throw new ScimException(ScimErrorType.InvalidSyntax, "The PATCH body must be a JSON object with \"schemas\" and \"Operations\".");
         }
 
-        if (JsonKeys.Get(root, "schemas") is not JsonArray schemas
+        if (JsonMemberLookup.Get(root, "schemas") is not JsonArray schemas
             || !schemas.Any(s => s is JsonValue v && v.TryGetValue<string>(out var text) && string.Equals(text, PatchOpSchema, StringComparison.OrdinalIgnoreCase)))
         {
             throw new ScimException(ScimErrorType.InvalidSyntax, $"The PATCH body's \"schemas\" must contain \"{PatchOpSchema}\".");
         }
 
-        if (JsonKeys.Get(root, "Operations") is not JsonArray list || list.Count == 0)
+        if (JsonMemberLookup.Get(root, "Operations") is not JsonArray list || list.Count == 0)
         {
             throw new ScimException(ScimErrorType.InvalidSyntax, "The PATCH body's \"Operations\" must be a non-empty array.");
         }
@@ -495,7 +495,7 @@ public sealed class PatchRequest
         return Check(new PatchOperation(index, op, pathText, path, value, hasValue), compatibility, ref fired);
     }
 
-    /// <summary>Like <see cref="JsonKeys.Get(JsonObject, string, out bool)"/>: the exact name first, then the first member named alike ignoring case.</summary>
+    /// <summary>Like <see cref="JsonMemberLookup.Get(JsonObject, string, out bool)"/>: the exact name first, then the first member named alike ignoring case.</summary>
     private static bool TryGet(JsonElement obj, ReadOnlySpan<byte> utf8Name, string name, out JsonElement value)
     {
         if (obj.TryGetProperty(utf8Name, out value))
@@ -523,7 +523,7 @@ public sealed class PatchRequest
             throw new ScimException(ScimErrorType.InvalidSyntax, $"Operation {index}: an operation must be a JSON object with \"op\".");
         }
 
-        if (JsonKeys.Get(item, "op") is not JsonValue opNode || !opNode.TryGetValue<string>(out var opText))
+        if (JsonMemberLookup.Get(item, "op") is not JsonValue opNode || !opNode.TryGetValue<string>(out var opText))
         {
             throw new ScimException(ScimErrorType.InvalidSyntax, $"Operation {index}: \"op\" is missing or not a string; expected \"add\", \"replace\" or \"remove\".");
         }
@@ -538,7 +538,7 @@ public sealed class PatchRequest
 
         string? pathText = null;
         PatchPath? path = null;
-        var pathNode = JsonKeys.Get(item, "path", out var hasPath);
+        var pathNode = JsonMemberLookup.Get(item, "path", out var hasPath);
         if (hasPath && pathNode is not null)
         {
             if (pathNode is not JsonValue pv || !pv.TryGetValue<string>(out pathText))
@@ -549,7 +549,7 @@ public sealed class PatchRequest
             path = ParsePath(index, op, pathText);
         }
 
-        var value = JsonKeys.Get(item, "value", out var hasValue);
+        var value = JsonMemberLookup.Get(item, "value", out var hasValue);
         return Check(new PatchOperation(index, op, pathText, path, value, hasValue), compatibility, ref fired);
     }
 

@@ -78,7 +78,7 @@ internal sealed class PatchSession
     public void ApplyNamed(PatchOperationType op, PatchTarget target, JsonNode? value)
     {
         if (target.Sub is null && target.Filter is null && target.Attribute.Mutability == Mutability.ReadOnly
-            && JsonNode.DeepEquals(AttributeContainers.Get(this, target.Schema, false) is { } c ? JsonKeys.Get(c, target.Attribute.Name) : null, value))
+            && JsonNode.DeepEquals(AttributeContainers.Get(this, target.Schema, false) is { } c ? JsonMemberLookup.Get(c, target.Attribute.Name) : null, value))
         {
             return;
         }

@@ -21,7 +21,7 @@ internal static class RemoveOperation
             return;
         }
 
-        var current = JsonKeys.Get(container, attribute.Name);
+        var current = JsonMemberLookup.Get(container, attribute.Name);
         if (target.Filter is not null)
         {
             if (current is not JsonArray array)
@@ -31,10 +31,10 @@ internal static class RemoveOperation
 
             if (target.Sub is { } selectedSub)
             {
-                CheckRemovable(session, selectedSub, $"{attribute.Name}.{selectedSub.Name}", array.Where(target.Filter.Matches).Select(e => JsonKeys.Get((JsonObject)e!, selectedSub.Name)));
+                CheckRemovable(session, selectedSub, $"{attribute.Name}.{selectedSub.Name}", array.Where(target.Filter.Matches).Select(e => JsonMemberLookup.Get((JsonObject)e!, selectedSub.Name)));
                 foreach (var element in array.Where(target.Filter.Matches))
                 {
-                    JsonKeys.Remove((JsonObject)element!, selectedSub.Name);
+                    JsonMemberLookup.Remove((JsonObject)element!, selectedSub.Name);
                 }
 
                 return;
@@ -49,19 +49,19 @@ internal static class RemoveOperation
             var name = $"{attribute.Name}.{sub.Name}";
             if (current is JsonArray all)
             {
-                CheckRemovable(session, sub, name, all.OfType<JsonObject>().Select(e => JsonKeys.Get(e, sub.Name)));
+                CheckRemovable(session, sub, name, all.OfType<JsonObject>().Select(e => JsonMemberLookup.Get(e, sub.Name)));
                 foreach (var element in all.OfType<JsonObject>())
                 {
-                    JsonKeys.Remove(element, sub.Name);
+                    JsonMemberLookup.Remove(element, sub.Name);
                 }
             }
             else if (current is JsonObject parent)
             {
-                CheckRemovable(session, sub, name, [JsonKeys.Get(parent, sub.Name)]);
-                JsonKeys.Remove(parent, sub.Name);
+                CheckRemovable(session, sub, name, [JsonMemberLookup.Get(parent, sub.Name)]);
+                JsonMemberLookup.Remove(parent, sub.Name);
                 if (parent.Count == 0)
                 {
-                    JsonKeys.Remove(container, attribute.Name);
+                    JsonMemberLookup.Remove(container, attribute.Name);
                 }
             }
 
@@ -76,8 +76,8 @@ internal static class RemoveOperation
                 var valueSub = attribute.FindSubAttribute("value");
                 var comparison = valueSub is { CaseExact: false } ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
                 RemoveWhere(container, attribute, array, element => selections.Any(selection =>
-                    JsonKeys.Get(selection, "value") is JsonValue wanted && wanted.TryGetValue<string>(out var id)
-                        ? element is JsonObject e && JsonKeys.Get(e, "value") is JsonValue have && have.TryGetValue<string>(out var actual) && string.Equals(actual, id, comparison)
+                    JsonMemberLookup.Get(selection, "value") is JsonValue wanted && wanted.TryGetValue<string>(out var id)
+                        ? element is JsonObject e && JsonMemberLookup.Get(e, "value") is JsonValue have && have.TryGetValue<string>(out var actual) && string.Equals(actual, id, comparison)
                         : JsonNode.DeepEquals(element, selection)));
             }
 
@@ -85,7 +85,7 @@ internal static class RemoveOperation
         }
 
         CheckRemovable(session, attribute, attribute.Name, [current]);
-        JsonKeys.Remove(container, attribute.Name);
+        JsonMemberLookup.Remove(container, attribute.Name);
     }
 
     private static void RemoveWhere(JsonObject container, AttributeDefinition attribute, JsonArray array, Func<JsonNode?, bool> predicate)
@@ -100,7 +100,7 @@ internal static class RemoveOperation
 
         if (array.Count == 0)
         {
-            JsonKeys.Remove(container, attribute.Name);
+            JsonMemberLookup.Remove(container, attribute.Name);
         }
     }
 

@@ -7,28 +7,7 @@ namespace Jostle.Scim.Resources;
 internal static class JsonHelpers
 {
     /// <summary>Gets a property by name: the exact spelling first (stored documents use the schema's), then case-insensitively.</summary>
-    public static JsonNode? Get(JsonObject? obj, string name)
-    {
-        if (obj is null)
-        {
-            return null;
-        }
-
-        if (obj.TryGetPropertyValue(name, out var value))
-        {
-            return value;
-        }
-
-        foreach (var (key, candidate) in obj)
-        {
-            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
+    public static JsonNode? Get(JsonObject? obj, string name) => obj is null ? null : JsonMemberLookup.Get(obj, name);
 
     public static bool IsString(JsonNode node, out string value)
     {

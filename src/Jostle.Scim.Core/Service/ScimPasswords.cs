@@ -63,7 +63,7 @@ internal static class ScimPasswordHandler
     /// <returns>The password, or <see langword="null"/> when the document carried none.</returns>
     public static string? Take(JsonObject document, ScimPasswordHandling handling)
     {
-        if (JsonKeys.Find(document, "password") is not { } key)
+        if (JsonMemberLookup.Find(document, "password") is not { } key)
         {
             return null;
         }

@@ -4,7 +4,6 @@ using Jostle.Scim.Filtering.Analysis;
 using Jostle.Scim.Filtering.Binding;
 using Jostle.Scim.Filtering.Compilation.Delegates;
 using Jostle.Scim.Filtering.Runtime;
-using Jostle.Scim.Patching;
 using Jostle.Scim.Schema;
 
 namespace Jostle.Scim.Filtering.Compilation.Element;
@@ -86,13 +85,13 @@ internal sealed class ElementFilter
         {
             var name = node.Path.Leaf.Name;
             var test = FilterCompiler.Test(node);
-            return element => AnyValue(JsonKeys.Get(element, name), test);
+            return element => AnyValue(JsonMemberLookup.Get(element, name), test);
         }
 
         protected override Func<JsonObject, bool> VisitPresent(BoundPresent node)
         {
             var name = node.Path.Leaf.Name;
-            return element => JsonKeys.Get(element, name) is { } value && PresentTest.Instance.Test(ToElement(value));
+            return element => JsonMemberLookup.Get(element, name) is { } value && PresentTest.Instance.Test(ToElement(value));
         }
 
         protected override Func<JsonObject, bool> VisitLogical(BoundLogical node)

@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 
-namespace Jostle.Scim.Patching;
+namespace Jostle.Scim;
 
 /// <summary>Case-insensitive member lookup in JSON objects (SCIM attribute names are case-insensitive).</summary>
-internal static class JsonKeys
+internal static class JsonMemberLookup
 {
     public static JsonNode? Get(JsonObject obj, string name) => Get(obj, name, out _);
 
