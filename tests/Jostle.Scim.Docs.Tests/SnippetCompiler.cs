@@ -23,6 +23,14 @@ public static class SnippetCompiler
         "Microsoft.Extensions.DependencyInjection", "Microsoft.Extensions.Hosting", "Microsoft.Extensions.Logging",
     ];
 
+    // What the .NET SDK suppresses in every project (NoWarn 1701;1702): assembly-version unification notes about the
+    // referenced packages, not about the snippet.
+    private static readonly Dictionary<string, ReportDiagnostic> SdkDefaultNoWarn = new()
+    {
+        ["CS1701"] = ReportDiagnostic.Suppress,
+        ["CS1702"] = ReportDiagnostic.Suppress,
+    };
+
     private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
 
     private static readonly SyntaxTree GlobalUsings = CSharpSyntaxTree.ParseText(
@@ -38,7 +46,7 @@ public static class SnippetCompiler
         var isProgram = tree.GetCompilationUnitRoot().Members.Any(member => member is GlobalStatementSyntax);
         var options = new CSharpCompilationOptions(isProgram ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary)
             .WithNullableContextOptions(NullableContextOptions.Enable)
-            .WithAllowUnsafe(false);
+            .WithSpecificDiagnosticOptions(SdkDefaultNoWarn);
         var compilation = CSharpCompilation.Create("Snippet", [GlobalUsings, tree], References.Value, options);
 
         return compilation.GetDiagnostics()
