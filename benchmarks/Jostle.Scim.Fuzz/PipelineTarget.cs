@@ -1,0 +1,177 @@
+using System.Net.Http.Headers;
+using System.Security.Claims;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json.Nodes;
+using Jostle.Scim.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Jostle.Scim.Fuzz;
+
+/// <summary>
+/// Requests through the whole in-memory HTTP pipeline (TestServer, the in-memory stores, one tenant): a status of 500
+/// or more is a crash. The host is rebuilt every <see cref="Recycle"/> requests so the stores stay small.
+/// </summary>
+internal static class PipelineTarget
+{
+    private const int Recycle = 5000;
+    private static readonly string[] Methods = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+    private static Host? _host;
+    private static int _served;
+
+    /// <summary>
+    /// <c>METHOD PATH[?QUERY]</c> on the first line (the path relative to the SCIM base; <c>{user}</c> and
+    /// <c>{group}</c> stand for a seeded User and Group), the request body after it.
+    /// </summary>
+    public static void Http(byte[] bytes)
+    {
+        var newline = Array.IndexOf(bytes, (byte)'\n');
+        var line = Encoding.UTF8.GetString(bytes, 0, newline < 0 ? bytes.Length : newline);
+        Send(line, newline < 0 ? [] : bytes[(newline + 1)..]);
+    }
+
+    /// <summary>Sends <paramref name="body"/> with the request line <paramref name="line"/>; crashes on a 5xx.</summary>
+    public static void Send(string line, byte[] body)
+    {
+        var space = line.IndexOf(' ', StringComparison.Ordinal);
+        if (space <= 0 || Array.IndexOf(Methods, line[..space]) < 0)
+        {
+            return;
+        }
+
+        var host = _host;
+        if (host is null || _served++ % Recycle == 0)
+        {
+            host?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            host = _host = Host.StartAsync().GetAwaiter().GetResult();
+        }
+
+        var target = line[(space + 1)..].TrimStart('/').Replace("{user}", host.UserId, StringComparison.Ordinal).Replace("{group}", host.GroupId, StringComparison.Ordinal);
+        HttpRequestMessage request;
+        try
+        {
+            request = new HttpRequestMessage(new HttpMethod(line[..space]), new Uri(host.Client.BaseAddress!, target));
+        }
+        catch (UriFormatException)
+        {
+            return; // Not a request a client could send.
+        }
+
+        using (request)
+        {
+            if (body.Length > 0 || request.Method != HttpMethod.Get)
+            {
+                request.Content = new ByteArrayContent(body);
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/scim+json");
+            }
+
+            using var response = host.Client.SendAsync(request).GetAwaiter().GetResult();
+            if ((int)response.StatusCode >= 500)
+            {
+                var text = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+                throw new FuzzInvariantException($"{line} answered {(int)response.StatusCode}: {text}\n{host.LastError}");
+            }
+        }
+    }
+
+    private sealed class Host(WebApplication app, HttpClient client, string userId, string groupId, ErrorCapture errors) : IAsyncDisposable
+    {
+        public HttpClient Client => client;
+
+        public string UserId => userId;
+
+        public string GroupId => groupId;
+
+        public string? LastError => errors.Last;
+
+        public static async Task<Host> StartAsync()
+        {
+            var builder = WebApplication.CreateBuilder();
+            builder.WebHost.UseTestServer();
+            builder.Logging.ClearProviders();
+            var errors = new ErrorCapture();
+            builder.Logging.AddProvider(errors);
+            builder.Services.AddAuthentication(FuzzAuthHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, FuzzAuthHandler>(FuzzAuthHandler.SchemeName, _ => { });
+            builder.Services.AddJostleScim(o =>
+            {
+                o.RateLimit.RequestsPerSecond = 0;
+                o.MaxBulkOperations = 100;
+            }).AddInMemoryStores();
+            var app = builder.Build();
+            app.MapJostleScim("/scim/v2");
+            await app.StartAsync();
+            var client = app.GetTestClient();
+            client.BaseAddress = new Uri("http://localhost/scim/v2/");
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "fuzz");
+            var userId = await CreateAsync(client, "Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bjensen","externalId":"b1","name":{"givenName":"Barbara","familyName":"Jensen"},"emails":[{"value":"bj@example.com","type":"work","primary":true}],"active":true}""");
+            var otherId = await CreateAsync(client, "Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"alice","active":false}""");
+            var groupId = await CreateAsync(client, "Groups", $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Tour Guides","members":[{"value":"{{userId}}"},{"value":"{{otherId}}"}]}""");
+            return new Host(app, client, userId, groupId, errors);
+        }
+
+        private static async Task<string> CreateAsync(HttpClient client, string endpoint, string json)
+        {
+            using var response = await client.PostAsync(endpoint, new StringContent(json, Encoding.UTF8, "application/scim+json"));
+            var text = await response.Content.ReadAsStringAsync();
+            return response.IsSuccessStatusCode
+                ? JsonNode.Parse(text)!["id"]!.GetValue<string>()
+                : throw new InvalidOperationException($"Seeding {endpoint} failed: {text}");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            client.Dispose();
+            await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>Keeps the last exception logged (the 500's cause), so a crash report names it.</summary>
+    private sealed class ErrorCapture : ILoggerProvider, ILogger
+    {
+        public string? Last { get; private set; }
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (exception is not null && logLevel >= LogLevel.Error)
+            {
+                Last = exception.ToString();
+            }
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
+    /// <summary><c>Authorization: Bearer {tenant}</c> authenticates a caller of that tenant.</summary>
+    private sealed class FuzzAuthHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+        : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    {
+        public const string SchemeName = "Fuzz";
+
+        protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+        {
+            var header = Request.Headers.Authorization.ToString();
+            if (!header.StartsWith("Bearer ", StringComparison.Ordinal))
+            {
+                return Task.FromResult(AuthenticateResult.NoResult());
+            }
+
+            var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, "fuzz"), new Claim("scim:tenant", header[7..].Trim())], SchemeName);
+            return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        }
+    }
+}
