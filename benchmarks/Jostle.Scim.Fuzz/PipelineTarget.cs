@@ -40,9 +40,9 @@ internal static class PipelineTarget
     public static void Send(string line, byte[] body)
     {
         var space = line.IndexOf(' ', StringComparison.Ordinal);
-        if (space <= 0 || Array.IndexOf(Methods, line[..space]) < 0)
+        if (space <= 0 || Array.IndexOf(Methods, line[..space]) < 0 || line.Any(char.IsControl))
         {
-            return;
+            return; // Not a request line a server passes on: Kestrel (and the test client) refuse control characters.
         }
 
         var host = _host;
