@@ -30,6 +30,7 @@ internal static class FuzzTargets
         ["attributes"] = Attributes,
         ["body"] = Body,
         ["http"] = PipelineTarget.Http,
+        ["selftest"] = SelfTest,
     };
 
     private static readonly Uri BaseUrl = new("https://scim.example/scim/v2");
@@ -73,6 +74,21 @@ internal static class FuzzTargets
     public static IEnumerable<string> Names => All.Keys;
 
     public static bool TryGet(string name, [NotNullWhen(true)] out Action<byte[]>? target) => All.TryGetValue(name, out target);
+
+    /// <summary>Checks the engine, not the library: an input starting with <c>C</c> crashes, one starting with <c>H</c> hangs; afl-fuzz must save both within seconds.</summary>
+    private static void SelfTest(byte[] bytes)
+    {
+        AttributePath.TryParse(Text(bytes), out _, out _); // Some instrumented code, or afl-fuzz refuses the target.
+        if (bytes is [(byte)'C', ..])
+        {
+            throw new FuzzInvariantException("selftest crash");
+        }
+
+        if (bytes is [(byte)'H', ..])
+        {
+            Thread.Sleep(Timeout.Infinite);
+        }
+    }
 
     /// <summary>Text as the query string gives it to the service: UTF-8, invalid sequences replaced.</summary>
     private static string Text(byte[] bytes) => Encoding.UTF8.GetString(bytes);

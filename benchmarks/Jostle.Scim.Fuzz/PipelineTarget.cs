@@ -72,11 +72,38 @@ internal static class PipelineTarget
             }
 
             using var response = host.Client.SendAsync(request).GetAwaiter().GetResult();
-            if ((int)response.StatusCode >= 500)
+            var status = (int)response.StatusCode;
+            if (status >= 500)
             {
                 var text = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
-                throw new FuzzInvariantException($"{line} answered {(int)response.StatusCode}: {text}\n{host.LastError}");
+                throw new FuzzInvariantException($"{line} answered {status}: {text}\n{host.LastError}");
             }
+
+            if (status >= 400)
+            {
+                CheckError(line, status, response.Content.ReadAsStringAsync().GetAwaiter().GetResult());
+            }
+        }
+    }
+
+    /// <summary>Every 4xx is a SCIM error (RFC 7644 §3.12): the Error schema, the status as a string, a detail to act on.</summary>
+    private static void CheckError(string line, int status, string text)
+    {
+        JsonObject? error = null;
+        try
+        {
+            error = JsonNode.Parse(text) as JsonObject;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+
+        if (error is null
+            || error["schemas"] is not JsonArray schemas || !schemas.Any(s => s?.GetValue<string>() == "urn:ietf:params:scim:api:messages:2.0:Error")
+            || error["status"]?.GetValue<string>() != status.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            || string.IsNullOrWhiteSpace(error["detail"]?.GetValue<string>()))
+        {
+            throw new FuzzInvariantException($"{line} answered {status} without a SCIM error body: {text}");
         }
     }
 

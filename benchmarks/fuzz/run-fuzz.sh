@@ -9,8 +9,8 @@
 # benchmarks/fuzz/out/build, instruments Jostle.Scim.Core.dll and Superpower.dll there, and runs afl-fuzz on a copy
 # of that build, starting from benchmarks/fuzz/corpus/TARGET (or from seeds made by make-seeds.py when that is empty).
 # Collecting writes:
-#   benchmarks/fuzz/results/TARGET.fuzzer_stats   afl's stats of the run (execs_done, execs_per_sec, corpus_count, saved_crashes, saved_hangs, run_time)
-#   benchmarks/fuzz/results/TARGET/               crashing and hanging inputs, if any (replay: Jostle.Scim.Fuzz TARGET FILE)
+#   benchmarks/fuzz/results/TARGET/run-START/fuzzer_stats   afl's stats (execs_done, execs_per_sec, corpus_count, saved_crashes, saved_hangs, run_time)
+#   benchmarks/fuzz/results/TARGET/run-START/crashes, hangs  the inputs, if any (replay: Jostle.Scim.Fuzz TARGET FILE)
 #   benchmarks/fuzz/corpus/TARGET/                the queue minimised with afl-cmin
 # Not run by CI. Set FUZZ_REBUILD=1 to rebuild and re-instrument after a library or harness change.
 set -euo pipefail
@@ -89,22 +89,28 @@ collect() {
   local target="$1"
   local findings="$out/findings/$target" results="$here/results" corpus="$here/corpus/$target"
   local harness="$out/run-$target/Jostle.Scim.Fuzz.dll"
-  mkdir -p "$results"
-  cp "$findings/default/fuzzer_stats" "$results/$target.fuzzer_stats"
-  rm -rf "$results/$target"
+  # One folder per run, named by afl's start time, so that a second run of a target adds to the record.
+  local run_id
+  run_id="run-$(date -u -d "@$(awk '$1 == "start_time" {print $3}' "$findings/default/fuzzer_stats")" +%Y%m%dT%H%M%SZ)"
+  rm -rf "$results/$target/$run_id"
+  mkdir -p "$results/$target/$run_id"
+  cp "$findings/default/fuzzer_stats" "$results/$target/$run_id/fuzzer_stats"
   for kind in crashes hangs; do
     if ls "$findings/default/$kind"/id:* >/dev/null 2>&1; then
-      mkdir -p "$results/$target/$kind"
+      mkdir -p "$results/$target/$run_id/$kind"
       for f in "$findings/default/$kind"/id:*; do
-        # afl's names hold ':' and ','; keep the id and what found it.
-        cp "$f" "$results/$target/$kind/$(basename "$f" | cut -d, -f1 | tr ':' '-')"
+        # afl's names hold ':' and ','; keep the id only.
+        cp "$f" "$results/$target/$run_id/$kind/$(basename "$f" | cut -d, -f1 | tr ':' '-')"
       done
     fi
   done
 
   # Keep the corpus small: the inputs that reach distinct coverage.
-  rm -rf "$out/cmin-$target"
-  if afl-cmin -i "$findings/default/queue" -o "$out/cmin-$target" -t "$(timeout_of "$target")" -m none -- dotnet "$harness" "$target" > "$out/$target.cmin.log" 2>&1; then
+  # afl-cmin wants the target by its full path, and walks sub-folders: give it the queue's inputs only.
+  rm -rf "$out/cmin-$target" "$out/queue-$target"
+  mkdir -p "$out/queue-$target"
+  cp "$findings/default/queue"/id:* "$out/queue-$target/"
+  if afl-cmin -i "$out/queue-$target" -o "$out/cmin-$target" -t "$(timeout_of "$target")" -m none -- "$(command -v dotnet)" "$harness" "$target" > "$out/$target.cmin.log" 2>&1; then
     rm -rf "$corpus"
     mkdir -p "$corpus"
     local i=0
@@ -116,7 +122,7 @@ collect() {
     echo "afl-cmin failed (see $out/$target.cmin.log); the corpus is unchanged" >&2
   fi
 
-  grep -E '^(run_time|execs_done|execs_per_sec|corpus_count|saved_crashes|saved_hangs) ' "$results/$target.fuzzer_stats"
+  grep -E '^(run_time|execs_done|execs_per_sec|corpus_count|saved_crashes|saved_hangs) ' "$results/$target/$run_id/fuzzer_stats"
 }
 
 main() {
@@ -133,6 +139,5 @@ main() {
   esac
 }
 
-# The whole file is read before anything runs, so editing it during a long run cannot change that run.
-main "$@"
-exit
+# One line: bash has read the whole file before main runs, so editing it during a long run cannot change that run.
+main "$@"; exit
