@@ -16,7 +16,7 @@ print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 total_time = total_execs = 0
 for folder in sorted(glob.glob(os.path.join(here, "results", "*"))):
     target = os.path.basename(folder)
-    if target == "selftest":
+    if target in ("selftest", "experiments"):
         continue
     runs = [stats(p) for p in sorted(glob.glob(os.path.join(folder, "run-*", "fuzzer_stats")))]
     if not runs:
