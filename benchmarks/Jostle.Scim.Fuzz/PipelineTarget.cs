@@ -60,7 +60,9 @@ internal static class PipelineTarget
         HttpRequestMessage request;
         try
         {
-            request = new HttpRequestMessage(new HttpMethod(line[..space]), new Uri(host.Client.BaseAddress!, target));
+            // Appended to the base as text: resolved as a relative reference, "Users:x/y" would be an absolute URI of
+            // scheme "Users" that never reaches the SCIM endpoints.
+            request = new HttpRequestMessage(new HttpMethod(line[..space]), new Uri(host.Client.BaseAddress!.AbsoluteUri + target));
         }
         catch (UriFormatException)
         {
@@ -77,7 +79,9 @@ internal static class PipelineTarget
 
             using var response = host.Client.SendAsync(request).GetAwaiter().GetResult();
             var status = (int)response.StatusCode;
-            if (status >= 500)
+
+            // 501 is the documented answer of an optional feature not offered (/Me without a resolver, RFC 7644 §3.11).
+            if (status >= 500 && status != 501)
             {
                 var text = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
                 throw new FuzzInvariantException($"{line} answered {status}: {text}\n{host.LastError}");

@@ -65,7 +65,7 @@ fuzz() {
   # This run's own copy of the instrumented build: a rebuild for another run must not change it underneath afl-fuzz.
   local run="$out/run-$target"
   rm -rf "$run"
-  cp -r "$build" "$run"
+  ( flock 9; cp -r "$build" "$run" ) 9>"$out/.build.lock"
 
   local corpus="$here/corpus/$target" input="$here/corpus/$target"
   if [[ -z "$(ls -A "$corpus" 2>/dev/null)" ]]; then
