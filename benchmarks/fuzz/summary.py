@@ -11,7 +11,7 @@ def stats(path):
         return {k.strip(): v.strip() for k, v in (line.split(":", 1) for line in f if ":" in line)}
 
 
-print("| target | runs | fuzzing time | executions | execs/s | corpus (queue → minimised) | crashes | hangs |")
+print("| target | runs | fuzzing time | executions | execs/s | corpus (queue → minimised) | saved crashes | saved hangs |")
 print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 total_time = total_execs = 0
 for folder in sorted(glob.glob(os.path.join(here, "results", "*"))):
