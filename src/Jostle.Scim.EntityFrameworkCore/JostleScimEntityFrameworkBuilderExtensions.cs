@@ -66,6 +66,9 @@ public static class JostleScimEntityFrameworkBuilderExtensions
         });
         builder.AddUserStore<EfScimUserStore>().AddGroupStore<EfScimGroupStore>();
 
+        // A database outage or a full disk answers 503/507 with Retry-After, not 500 (docs/resilience.md).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Jostle.Scim.Stores.IScimStoreFailureClassifier, EfStoreFailureClassifier>());
+
         if (options.UseForApiKeys)
         {
             // Replace wins over the TryAdd of an earlier AddApiKeys; a later AddApiKeys finds it and adds nothing.
