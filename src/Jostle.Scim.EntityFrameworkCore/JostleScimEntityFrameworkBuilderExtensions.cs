@@ -67,7 +67,8 @@ public static class JostleScimEntityFrameworkBuilderExtensions
                 (RelationalEventId.CommandError, LogLevel.Debug),
                 (CoreEventId.SaveChangesFailed, LogLevel.Debug),
                 (CoreEventId.QueryIterationFailed, LogLevel.Debug),
-                (RelationalEventId.ConnectionError, LogLevel.Debug)));
+                (RelationalEventId.ConnectionError, LogLevel.Debug),
+                (RelationalEventId.TransactionError, LogLevel.Debug)));
             configure(db);
         });
         builder.AddUserStore<EfScimUserStore>().AddGroupStore<EfScimGroupStore>();
