@@ -279,8 +279,8 @@ public sealed class ServerProcessTests(ServerFixture fixture) : IClassFixture<Se
     {
         var key = await CreateKeyAsync();
         const int Count = 1000;
-        var operations = string.Join(",", Enumerable.Range(0, Count).Select(i => $$"""
-            {"method":"POST","path":"/Users","bulkId":"b{{i}}","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bulk-{{i:D4}}@example.com","title":"T{{i}}","name":{"givenName":"G{{i}}","familyName":"F{{i}}"},"emails":[{"value":"bulk-{{i:D4}}@example.com","type":"work","primary":true}]}}
+        var operations = string.Join(",", Enumerable.Range(0, Count).Select(i => $$$"""
+            {"method":"POST","path":"/Users","bulkId":"b{{{i}}}","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bulk-{{{i:D4}}}@example.com","title":"T{{{i}}}","name":{"givenName":"G{{{i}}}","familyName":"F{{{i}}}"},"emails":[{"value":"bulk-{{{i:D4}}}@example.com","type":"work","primary":true}]}}
             """));
         var body = $$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":[{{operations}}]}""";
         await using (var host = await HostProcess.StartServerAsync(_folder))
