@@ -8,6 +8,7 @@ internal enum DriverMode
     Cycle,
     Seed,
     Lookup,
+    Soak,
 }
 
 /// <summary>
@@ -16,7 +17,7 @@ internal enum DriverMode
 internal sealed record DriverOptions
 {
     public const string Usage = """
-        usage: Jostle.Scim.CycleDriver cycle|seed|lookup --url BASE_URL [options]
+        usage: Jostle.Scim.CycleDriver cycle|seed|lookup|soak --url BASE_URL [options]
           --url URL            SCIM base URL, e.g. http://127.0.0.1:5000/scim/v2 (required)
           --token TOKEN        bearer token (default: secret)
           --users N            cycle/seed: users to create; lookup: how many are seeded (default 10000)
@@ -31,6 +32,10 @@ internal sealed record DriverOptions
           --start S            seed: first index (default 0), to grow a seeded population
           --requests R         lookup: timed requests (default 20000)
           --warmup W           lookup: untimed requests first (default 2000)
+          --duration S         soak: seconds of mixed traffic (default 1800; see SoakRunner.cs)
+          --interval S         soak: seconds per sample line (default 15)
+          --rate R             soak: operations per second, 0 = unpaced (default 100)
+          --samples FILE       soak: append each interval's JSON line to FILE
           --no-verify          cycle: skip reading every group back to count its members
           --label L            label in the JSON line (default: the mode)
           --out FILE           also append the JSON line to FILE
@@ -53,6 +58,10 @@ internal sealed record DriverOptions
     public bool Verify { get; init; } = true;
     public string? Label { get; init; }
     public string? Out { get; init; }
+    public int DurationSeconds { get; init; } = 1800;
+    public int IntervalSeconds { get; init; } = 15;
+    public int Rate { get; init; } = 100;
+    public string? Samples { get; init; }
 
     public string UserName(int i) => string.Create(CultureInfo.InvariantCulture, $"{Prefix}-{i}@example.com");
 
@@ -61,7 +70,7 @@ internal sealed record DriverOptions
     {
         if (args.Length == 0 || !Enum.TryParse<DriverMode>(args[0], ignoreCase: true, out var mode) || int.TryParse(args[0], out _))
         {
-            throw new ArgumentException("the first argument must be cycle, seed or lookup");
+            throw new ArgumentException("the first argument must be cycle, seed, lookup or soak");
         }
 
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -125,6 +134,10 @@ internal sealed record DriverOptions
             Verify = verify,
             Label = Text("label"),
             Out = Text("out"),
+            DurationSeconds = Int("duration", 1800, 1),
+            IntervalSeconds = Int("interval", 15, 1),
+            Rate = Int("rate", 100, 0),
+            Samples = Text("samples"),
         };
         if (values.Count > 0)
         {

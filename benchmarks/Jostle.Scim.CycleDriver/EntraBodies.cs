@@ -131,4 +131,54 @@ internal static class EntraBodies
 
         return buffer.ToArray();
     }
+
+    /// <summary>PATCH /Users/{id} the way Entra sends an attribute change: Replace operations without a filter.</summary>
+    public static byte[] ReplaceUser(string title, bool active)
+    {
+        using var buffer = new MemoryStream(256);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("schemas");
+            w.WriteStringValue(PatchOp);
+            w.WriteEndArray();
+            w.WriteStartArray("Operations");
+            w.WriteStartObject();
+            w.WriteString("op", "Replace");
+            w.WriteString("path", "title");
+            w.WriteString("value", title);
+            w.WriteEndObject();
+            w.WriteStartObject();
+            w.WriteString("op", "Replace");
+            w.WriteString("path", "active");
+            w.WriteBoolean("value", active);
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>PATCH /Groups/{id} removing one member, as Entra does (a filtered path).</summary>
+    public static byte[] RemoveMember(string memberId)
+    {
+        using var buffer = new MemoryStream(256);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("schemas");
+            w.WriteStringValue(PatchOp);
+            w.WriteEndArray();
+            w.WriteStartArray("Operations");
+            w.WriteStartObject();
+            w.WriteString("op", "Remove");
+            w.WriteString("path", $"members[value eq \"{memberId}\"]");
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
 }

@@ -22,6 +22,20 @@ if (!await runner.TestConnectionAsync())
     return 1;
 }
 
+if (options.Mode == DriverMode.Soak)
+{
+    var soak = new SoakRunner(options, caller);
+    var ok = await soak.RunAsync();
+    var soakLine = soak.Result.ToJsonString();
+    Console.WriteLine(soakLine);
+    if (options.Out is not null)
+    {
+        await File.AppendAllTextAsync(options.Out, soakLine + Environment.NewLine);
+    }
+
+    return ok ? 0 : 1;
+}
+
 var started = DateTimeOffset.UtcNow;
 var cpuBefore = Environment.CpuUsage.TotalTime;
 switch (options.Mode)

@@ -61,10 +61,20 @@ public static class JostleScimEntityFrameworkBuilderExtensions
             // taken by a concurrent create, a lost optimistic race) into 409s and retries, and anything else reaches the
             // caller as an exception, which the SCIM pipeline logs as a 500. At Error level, EF Core's own two records
             // per failure would flag every lost race of a scaled-out deployment. Set first, so `configure` can override.
-            db.ConfigureWarnings(w => w.Log((RelationalEventId.CommandError, LogLevel.Debug), (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
+            // Likewise a query or connection that fails because the database is down: the pipeline answers 503 and logs one
+            // warning per request (docs/resilience.md) instead of EF Core's two Error records with stack traces.
+            db.ConfigureWarnings(w => w.Log(
+                (RelationalEventId.CommandError, LogLevel.Debug),
+                (CoreEventId.SaveChangesFailed, LogLevel.Debug),
+                (CoreEventId.QueryIterationFailed, LogLevel.Debug),
+                (RelationalEventId.ConnectionError, LogLevel.Debug),
+                (RelationalEventId.TransactionError, LogLevel.Debug)));
             configure(db);
         });
         builder.AddUserStore<EfScimUserStore>().AddGroupStore<EfScimGroupStore>();
+
+        // A database outage or a full disk answers 503/507 with Retry-After, not 500 (docs/resilience.md).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Jostle.Scim.Stores.IScimStoreFailureClassifier, EfStoreFailureClassifier>());
 
         if (options.UseForApiKeys)
         {

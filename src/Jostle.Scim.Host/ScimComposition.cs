@@ -25,7 +25,7 @@ internal static class ScimComposition
                     log.MaxAge = retention;
                 }
             })
-            .AddEntityFrameworkStores(db => UseDatabase(db, options));
+            .AddEntityFrameworkStores(db => UseDatabase(db, options), stores => stores.ProvisioningLogRetentionInterval = RetentionInterval(options.LogRetention));
         if (options.NotificationsOn)
         {
             scim.AddFailureNotifications(n => ConfigureNotifications(n, options));
@@ -35,6 +35,17 @@ internal static class ScimComposition
                 scim.AddFailureNotifier<EmailProvisioningFailureNotifier>();
             }
         }
+    }
+
+    /// <summary>
+    /// How often expired provisioning log records are deleted: hourly, or a tenth of a retention shorter than ten hours
+    /// (at least every 10 s), so a short <c>--log-retention</c> keeps the log — and the database — at a steady size
+    /// instead of letting an hour of records pile up beyond it.
+    /// </summary>
+    internal static TimeSpan RetentionInterval(TimeSpan? retention)
+    {
+        var hour = TimeSpan.FromHours(1);
+        return retention is { } r && r < hour * 10 ? TimeSpan.FromTicks(Math.Max(r.Ticks / 10, TimeSpan.FromSeconds(10).Ticks)) : hour;
     }
 
     /// <summary>Maps <c>--notify-webhook</c> and <c>--digest-interval</c> onto the library's failure notifications.</summary>

@@ -270,6 +270,86 @@ public sealed class ServerProcessTests(ServerFixture fixture) : IClassFixture<Se
     }
 
     /// <summary>
+    /// docs/resilience.md, "SIGKILL during Bulk": the operations of a Bulk request run in order, each committed on its own.
+    /// Killed mid-way, what survives a restart is a prefix of the operations (if user k is there, so is every user before
+    /// it) and each survivor is a complete resource (every attribute the operation sent), never half of one.
+    /// </summary>
+    [Fact]
+    public async Task OnSigkillDuringBulkTheSurvivorsAreCompleteResourcesAndAPrefixOfTheOperations()
+    {
+        var key = await CreateKeyAsync();
+        const int Count = 1000;
+        var operations = string.Join(",", Enumerable.Range(0, Count).Select(i => $$$"""
+            {"method":"POST","path":"/Users","bulkId":"b{{{i}}}","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bulk-{{{i:D4}}}@example.com","title":"T{{{i}}}","name":{"givenName":"G{{{i}}}","familyName":"F{{{i}}}"},"emails":[{"value":"bulk-{{{i:D4}}}@example.com","type":"work","primary":true}]}}
+            """));
+        var body = $$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":[{{operations}}]}""";
+        await using (var host = await HostProcess.StartServerAsync(_folder))
+        {
+            using var http = Client(host, key);
+            var bulk = http.PostAsync("Bulk", new StringContent(body, Encoding.UTF8, "application/scim+json"));
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (true)
+            {
+                // Mid-way: the 20th user exists, while the Bulk request is still running.
+                using var probe = await http.GetAsync("Users?count=0&filter=" + Uri.EscapeDataString("userName eq \"bulk-0019@example.com\""));
+                using var found = JsonDocument.Parse(await probe.Content.ReadAsStringAsync());
+                if (found.RootElement.GetProperty("totalResults").GetInt32() == 1)
+                {
+                    break;
+                }
+
+                Assert.False(bulk.IsCompleted, "The Bulk request finished before the kill.\n" + host.Output);
+                Assert.True(DateTime.UtcNow < deadline, "The Bulk request made no progress.\n" + host.Output);
+                await Task.Delay(10);
+            }
+
+            host.Kill();
+            await host.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            var answered = false;
+            try
+            {
+                using var response = await bulk;
+                answered = true;
+            }
+            catch (HttpRequestException)
+            {
+                // No response: the client cannot know how far the request went.
+            }
+
+            Assert.False(answered, "The Bulk request was answered although the server was killed during it.");
+        }
+
+        await using var restarted = await HostProcess.StartServerAsync(_folder);
+        using var client = Client(restarted, key);
+        var present = new SortedSet<int>();
+        for (var start = 1; ; start += 200)
+        {
+            using var page = await client.GetAsync($"Users?startIndex={start}&count=200&filter=" + Uri.EscapeDataString("userName sw \"bulk-\""));
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            using var list = JsonDocument.Parse(await page.Content.ReadAsStringAsync());
+            var resources = list.RootElement.TryGetProperty("Resources", out var r) ? r.EnumerateArray().ToList() : [];
+            foreach (var user in resources)
+            {
+                var userName = user.GetProperty("userName").GetString()!;
+                var i = int.Parse(userName.AsSpan(5, 4), System.Globalization.CultureInfo.InvariantCulture);
+                Assert.True(present.Add(i), $"{userName} twice");
+                Assert.Equal($"T{i}", user.GetProperty("title").GetString());
+                Assert.Equal($"G{i}", user.GetProperty("name").GetProperty("givenName").GetString());
+                Assert.Equal($"F{i}", user.GetProperty("name").GetProperty("familyName").GetString());
+                Assert.Equal(userName, user.GetProperty("emails")[0].GetProperty("value").GetString());
+            }
+
+            if (resources.Count < 200)
+            {
+                break;
+            }
+        }
+
+        Assert.InRange(present.Count, 20, Count - 1);
+        Assert.Equal(Enumerable.Range(0, present.Count), present); // a prefix: no gap
+    }
+
+    /// <summary>
     /// Starts a server, drives a write load, sends SIGTERM once enough writes are acknowledged, and checks the process
     /// exits with 0 after finishing its requests and that every acknowledged user is there after a restart.
     /// </summary>

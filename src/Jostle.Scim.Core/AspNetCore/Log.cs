@@ -28,6 +28,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 12, Level = LogLevel.Error, Message = "Provisioning log sink {Sink} failed to write a record; the SCIM request was not affected.")]
     public static partial void SinkFailed(ILogger logger, string sink, Exception exception);
 
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "The SCIM store is unavailable; answered {Status} with Retry-After: {ExceptionType}: {Reason}")]
+    public static partial void StoreUnavailable(ILogger logger, int status, string exceptionType, string reason);
+
     [LoggerMessage(EventId = 400, Level = LogLevel.Error, Message = "SCIM event handler {Handler} failed on {Event} for {ResourceType} {ResourceId} in tenant {Tenant} (correlation {CorrelationId}); the committed write and the response were not affected.")]
     public static partial void EventHandlerFailed(ILogger logger, string handler, string @event, string resourceType, string resourceId, string tenant, string? correlationId, Exception exception);
 }

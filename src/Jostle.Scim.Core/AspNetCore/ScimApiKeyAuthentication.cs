@@ -43,6 +43,9 @@ internal sealed class ScimApiKeyAuthenticationHandler(
     /// <summary>Whether authenticating this request failed because the key store threw.</summary>
     public static bool StoreFailed(HttpContext context) => context.Items.ContainsKey(StoreFailedItem);
 
+    /// <summary>The exception the key (or OAuth) store threw while authenticating this request, if it threw.</summary>
+    public static Exception? StoreFailure(HttpContext context) => context.Items.TryGetValue(StoreFailedItem, out var failure) ? failure as Exception : null;
+
     /// <summary>The <see cref="HttpContext.Items"/> key of a key that was presented whole and correct but is revoked.</summary>
     private static readonly object RevokedKeyItem = new();
 
@@ -98,8 +101,16 @@ internal sealed class ScimApiKeyAuthenticationHandler(
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            ApiKeyLog.StoreFailed(Logger, e);
-            Context.Items[StoreFailedItem] = true;
+            if (ScimStoreFailures.Classify(Context, e) is { } unavailable)
+            {
+                Log.StoreUnavailable(Logger, unavailable.Status, e.GetType().Name, e.GetBaseException().Message);
+            }
+            else
+            {
+                ApiKeyLog.StoreFailed(Logger, e);
+            }
+
+            Context.Items[StoreFailedItem] = e;
             return AuthenticateResult.Fail("The API key store failed; the key could not be checked.");
         }
 

@@ -17,7 +17,9 @@ internal sealed class ScimEndpointMetadata
 /// <summary>
 /// On SCIM endpoints, answers a failed challenge with 401 and a failed authorization with 403, each with a SCIM error
 /// body; the authentication schemes still challenge first so that they set <c>WWW-Authenticate</c>. A request whose
-/// API key could not be checked because the key store threw is a 500 SCIM error (no challenge: the key may be fine).
+/// API key could not be checked because the key store threw is a 500 SCIM error (no challenge: the key may be fine), or
+/// 503/507 with <c>Retry-After</c> when an <see cref="Jostle.Scim.Stores.IScimStoreFailureClassifier"/> recognises the
+/// failure as the storage's condition (an outage, a full disk).
 /// Other endpoints get ASP.NET Core's default behaviour.
 /// </summary>
 internal sealed class ScimAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
@@ -36,7 +38,16 @@ internal sealed class ScimAuthorizationResultHandler : IAuthorizationMiddlewareR
         var operation = recorder?.Begin(context);
         int status;
         string detail;
-        if (authorizeResult.Challenged && ScimApiKeyAuthenticationHandler.StoreFailed(context))
+        string? retryAfter = null;
+        if (authorizeResult.Challenged && ScimApiKeyAuthenticationHandler.StoreFailure(context) is { } storeFailure
+            && ScimStoreFailures.Classify(context, storeFailure) is { } unavailable)
+        {
+            // The key could not be checked because the database is down or full (logged by the scheme): 503/507, retry later.
+            status = unavailable.Status;
+            detail = unavailable.Detail;
+            retryAfter = ScimStoreFailures.RetryAfterSeconds(unavailable.RetryAfter);
+        }
+        else if (authorizeResult.Challenged && ScimApiKeyAuthenticationHandler.StoreFailed(context))
         {
             // The key could not be checked because the key store threw (logged by the scheme): our failure, not the caller's.
             status = StatusCodes.Status500InternalServerError;
@@ -95,6 +106,11 @@ internal sealed class ScimAuthorizationResultHandler : IAuthorizationMiddlewareR
 
         context.Response.StatusCode = status;
         context.Response.Headers[HeaderNames.ContentType] = ScimProtocol.ContentType;
+        if (retryAfter is not null)
+        {
+            context.Response.Headers.RetryAfter = retryAfter;
+        }
+
         await context.Response.Body.WriteAsync(ScimProtocol.ErrorBytes(status, null, detail), context.RequestAborted);
     }
 

@@ -20,6 +20,17 @@ internal sealed class ScimJsonResult(int status, Action<Utf8JsonWriter>? write, 
 
     public static ScimJsonResult Error(ScimException exception) => Error(exception.Status, exception.ScimType, exception.Detail);
 
+    /// <summary>A storage condition (<see cref="Jostle.Scim.Stores.ScimStoreFailure"/>): its status and detail, with <c>Retry-After</c>.</summary>
+    public static ScimJsonResult Error(Jostle.Scim.Stores.ScimStoreFailure failure) =>
+        new(failure.Status, writer => ScimProtocol.WriteError(writer, failure.Status, null, failure.Detail))
+        {
+            ErrorDetail = failure.Detail,
+            RetryAfter = ScimStoreFailures.RetryAfterSeconds(failure.RetryAfter),
+        };
+
+    /// <summary>The <c>Retry-After</c> header's value, if any.</summary>
+    public string? RetryAfter { get; private init; }
+
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         var response = httpContext.Response;
@@ -32,6 +43,11 @@ internal sealed class ScimJsonResult(int status, Action<Utf8JsonWriter>? write, 
         if (location is not null)
         {
             response.Headers.Location = location;
+        }
+
+        if (RetryAfter is not null)
+        {
+            response.Headers.RetryAfter = RetryAfter;
         }
 
         if (write is null)

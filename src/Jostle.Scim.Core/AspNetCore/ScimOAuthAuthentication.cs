@@ -101,8 +101,16 @@ internal sealed class ScimOAuthAuthenticationHandler(
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            OAuthLog.StoreFailed(Logger, e);
-            Context.Items[ScimApiKeyAuthenticationHandler.StoreFailedItem] = true;
+            if (ScimStoreFailures.Classify(Context, e) is { } unavailable)
+            {
+                Log.StoreUnavailable(Logger, unavailable.Status, e.GetType().Name, e.GetBaseException().Message);
+            }
+            else
+            {
+                OAuthLog.StoreFailed(Logger, e);
+            }
+
+            Context.Items[ScimApiKeyAuthenticationHandler.StoreFailedItem] = e;
             return AuthenticateResult.Fail("The OAuth store failed; the token could not be checked.");
         }
 

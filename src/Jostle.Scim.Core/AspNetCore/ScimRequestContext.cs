@@ -92,6 +92,14 @@ internal sealed class ScimRequestContext
         catch (Exception e)
 #pragma warning restore CA1031
         {
+            if (ScimStoreFailures.Classify(http, e) is { } failure)
+            {
+                // The storage's condition (an outage, a full disk), not a bug: 503/507 with Retry-After; the recorder logs
+                // the failed operation at Warning, and the cause is logged here once, without the stack trace's noise.
+                Log.StoreUnavailable(logger, failure.Status, e.GetType().Name, e.GetBaseException().Message);
+                return (ScimJsonResult.Error(failure), null);
+            }
+
             return (ScimJsonResult.Error(500, null, "An unexpected error occurred while serving the request; it has been logged."), e);
         }
     }

@@ -166,6 +166,16 @@ public sealed class ScimApiKeyManager
             break;
         }
 
-        await _store.TouchAsync(key.KeyId, now, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _store.TouchAsync(key.KeyId, now, cancellationToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The last-used time is bookkeeping: a database that cannot write it (full, read-only) must not refuse a valid key.
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            // The next use after this one tries again (docs/resilience.md: on a full disk, reads keep working).
+            _lastTouched.TryUpdate(key.KeyId, 0, nowTicks);
+        }
     }
 }
