@@ -312,6 +312,99 @@ public abstract class ScimStoreContractTests
         Assert.Equal("W/\"1\"", read.Version);
     }
 
+    /// <summary>
+    /// Whether the group store keeps <c>displayName</c> unique per tenant, case-insensitively (Group <c>displayName</c> is
+    /// not <c>caseExact</c>), as the library's stores do under <c>JostleScimOptions.UniqueGroupDisplayNames</c> (the
+    /// default): the store, not a lookup before the write, decides between racing creates and renames. Override with
+    /// <see langword="false"/> for a store of an app that turns the option off; the display name tests then prove that
+    /// duplicates are kept instead.
+    /// </summary>
+    protected virtual bool GroupDisplayNamesAreUnique => true;
+
+    /// <summary>Asserts the outcome of a write that gives a group another group's display name.</summary>
+    private void AssertDisplayNameClash(StoreResult result)
+    {
+        if (GroupDisplayNamesAreUnique)
+        {
+            Assert.Equal(StoreStatus.UniquenessConflict, result.Status);
+            Assert.Equal("displayName", result.ConflictingAttribute);
+        }
+        else
+        {
+            Assert.Equal(StoreStatus.Ok, result.Status);
+        }
+    }
+
+    [Fact]
+    public async Task CreatingAGroupWhoseDisplayNameDiffersOnlyInCaseFollowsTheDisplayNameUniqueness()
+    {
+        var groups = CreateGroupStore();
+        Assert.Equal(StoreStatus.Ok, (await groups.CreateAsync(TenantA, GroupDocument("g1", "Sales Team"))).Status);
+
+        var clash = await groups.CreateAsync(TenantA, GroupDocument("g2", "SALES team"));
+
+        AssertDisplayNameClash(clash);
+        Assert.Equal(GroupDisplayNamesAreUnique, await groups.GetAsync(TenantA, "g2") is null);
+    }
+
+    [Fact]
+    public async Task RenamingAGroupOntoAnotherGroupsDisplayNameFollowsTheDisplayNameUniquenessAndAClashChangesNothing()
+    {
+        var groups = CreateGroupStore();
+        await groups.CreateAsync(TenantA, GroupDocument("g1", "Sales"));
+        await groups.CreateAsync(TenantA, GroupDocument("g2", "Support", "W/\"1\"", "u1"));
+
+        var clash = await groups.ReplaceAsync(TenantA, GroupDocument("g2", "sales", "W/\"2\""), "W/\"1\"");
+
+        AssertDisplayNameClash(clash);
+        if (GroupDisplayNamesAreUnique)
+        {
+            var read = (await groups.GetAsync(TenantA, "g2", includeMembers: true))!;
+            Assert.Equal("Support", StringOf(read.Document, "displayName"));
+            Assert.Equal("W/\"1\"", read.Version);
+            Assert.Equal(["u1"], MemberIdsOf(read.Document));
+        }
+    }
+
+    [Fact]
+    public async Task AGroupMayChangeTheCaseOfItsOwnDisplayNameAndItsOtherAttributes()
+    {
+        var groups = CreateGroupStore();
+        await groups.CreateAsync(TenantA, GroupDocument("g1", "Sales"));
+        var document = GroupDocument("g1", "SALES", "W/\"2\"");
+        document["externalId"] = "ext-sales";
+
+        var result = await groups.ReplaceAsync(TenantA, document, "W/\"1\"");
+
+        Assert.Equal(StoreStatus.Ok, result.Status);
+        Assert.Equal("SALES", StringOf((await groups.GetAsync(TenantA, "g1"))!.Document, "displayName"));
+    }
+
+    [Fact]
+    public async Task ADeletedOrRenamedGroupsDisplayNameIsFreeAgain()
+    {
+        var groups = CreateGroupStore();
+        await groups.CreateAsync(TenantA, GroupDocument("g1", "Sales"));
+        await groups.CreateAsync(TenantA, GroupDocument("g2", "Support"));
+        await groups.DeleteAsync(TenantA, "g1", null);
+        await groups.ReplaceAsync(TenantA, GroupDocument("g2", "Support (old)", "W/\"2\""), null);
+
+        Assert.Equal(StoreStatus.Ok, (await groups.CreateAsync(TenantA, GroupDocument("g3", "sales"))).Status);
+        Assert.Equal(StoreStatus.Ok, (await groups.CreateAsync(TenantA, GroupDocument("g4", "SUPPORT"))).Status);
+    }
+
+    [Fact]
+    public async Task AGroupDisplayNameIsUniqueWithinATenantOnly()
+    {
+        var groups = CreateGroupStore();
+        await groups.CreateAsync(TenantA, GroupDocument("g1", "Sales"));
+        await groups.CreateAsync(TenantB, GroupDocument("g9", "Marketing"));
+
+        Assert.Equal(StoreStatus.Ok, (await groups.CreateAsync(TenantB, GroupDocument("g1", "Sales"))).Status);
+        Assert.Equal(StoreStatus.Ok, (await groups.ReplaceAsync(TenantA, GroupDocument("g1", "Marketing", "W/\"2\""), null)).Status);
+        Assert.Equal("Sales", StringOf((await groups.GetAsync(TenantB, "g1"))!.Document, "displayName"));
+    }
+
     [Fact]
     public async Task AUserMayChangeTheCaseOfItsOwnUserName()
     {
@@ -945,6 +1038,39 @@ public abstract class ScimStoreContractTests
         Assert.Equal(1, results.Count(r => r.Status == StoreStatus.Ok));
         Assert.Equal(49, results.Count(r => r.Status == StoreStatus.UniquenessConflict));
         Assert.Equal(1, (await store.QueryAsync(TenantA, Query(UserType, "userName eq \"same\""))).TotalResults);
+    }
+
+    [Fact]
+    public async Task OfFiftyParallelCreatesOfOneGroupDisplayNameExactlyOneSucceedsWhenDisplayNamesAreUnique()
+    {
+        var groups = CreateGroupStore();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
+            Task.Run(async () => await groups.CreateAsync(TenantA, GroupDocument($"g{i}", i % 2 == 0 ? "Racing" : "RACING")))));
+
+        var expected = GroupDisplayNamesAreUnique ? 1 : 50;
+        Assert.Equal(expected, results.Count(r => r.Status == StoreStatus.Ok));
+        Assert.All(results.Where(r => r.Status != StoreStatus.Ok), r => Assert.Equal("displayName", r.ConflictingAttribute));
+        Assert.Equal(expected, (await groups.QueryAsync(TenantA, Query(GroupType, "displayName eq \"racing\""))).TotalResults);
+    }
+
+    [Fact]
+    public async Task OfParallelRenamesOfDifferentGroupsOntoOneDisplayNameAtMostOneSucceedsWhenDisplayNamesAreUnique()
+    {
+        var groups = CreateGroupStore();
+        for (var i = 0; i < 20; i++)
+        {
+            await groups.CreateAsync(TenantA, GroupDocument($"g{i}", $"Group {i}"));
+        }
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            Task.Run(async () => await groups.ReplaceAsync(TenantA, GroupDocument($"g{i}", "Target", "W/\"2\""), null))));
+        var create = await groups.CreateAsync(TenantA, GroupDocument("late", "target"));
+
+        var expected = GroupDisplayNamesAreUnique ? 1 : 20;
+        Assert.Equal(expected, results.Count(r => r.Status == StoreStatus.Ok));
+        AssertDisplayNameClash(create);
+        Assert.Equal(GroupDisplayNamesAreUnique ? 1 : 21, (await groups.QueryAsync(TenantA, Query(GroupType, "displayName eq \"TARGET\""))).TotalResults);
     }
 
     [Fact]
