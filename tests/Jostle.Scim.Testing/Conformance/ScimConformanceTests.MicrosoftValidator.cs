@@ -151,6 +151,33 @@ public abstract partial class ScimConformanceTests
     }
 
     [Fact]
+    public async Task OfTenParallelCreatesOfOneGroupDisplayNameExactlyOneIs201AndTheOthers409Uniqueness()
+    {
+        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(() =>
+            Scim.SendAsync(HttpMethod.Post, "Groups", $$"""{"schemas":["{{GroupSchema}}"],"displayName":"{{(i % 2 == 0 ? "Val Race" : "VAL RACE")}}"}"""))));
+        try
+        {
+            Assert.True(responses.Count(r => r.StatusCode == HttpStatusCode.Created) == 1,
+                "10 parallel POST /Groups of one displayName (in two cases): expected exactly one 201, got "
+                + string.Join(", ", responses.Select(r => (int)r.StatusCode)));
+            foreach (var response in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
+            {
+                await ScimConformanceHttp.AssertErrorAsync(response, 409, "uniqueness");
+            }
+
+            var list = (await Scim.GetAsync("Groups?" + Filter("displayName eq \"val race\"")))!;
+            Assert.True((int)list["totalResults"]! == 1, $"GET /Groups?filter=displayName eq \"val race\": expected totalResults 1 after the race, got {list.ToJsonString()}");
+        }
+        finally
+        {
+            foreach (var response in responses)
+            {
+                response.Dispose();
+            }
+        }
+    }
+
+    [Fact]
     public async Task RenamingAGroupToAnotherGroupsNameIs409AndAChangeOfCaseIsFine()
     {
         await CreateGroupAsync("Val Taken");
