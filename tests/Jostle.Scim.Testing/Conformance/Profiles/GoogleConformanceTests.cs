@@ -25,6 +25,8 @@ public abstract class GoogleConformanceTests : ScimConformanceSuite
         }
     }
 
+    /// <summary>A user is created read updated deactivated and deleted with application JSON.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task AUserIsCreatedReadUpdatedDeactivatedAndDeletedWithApplicationJson()
     {
@@ -41,6 +43,8 @@ public abstract class GoogleConformanceTests : ScimConformanceSuite
         await Google.ErrorAsync(404, null, HttpMethod.Get, $"Users/{id}");
     }
 
+    /// <summary>Groups and their members are written with application JSON.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task GroupsAndTheirMembersAreWrittenWithApplicationJson()
     {
@@ -55,6 +59,8 @@ public abstract class GoogleConformanceTests : ScimConformanceSuite
         Expect(MemberIds(read).SequenceEqual([second]), $"GET /Groups/{id} after a member PATCH sent as application/json", $"member {second} only", read);
     }
 
+    /// <summary>An unsupported media type is refused while application JSON is not.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task AnUnsupportedMediaTypeIsRefusedWhileApplicationJsonIsNot()
     {

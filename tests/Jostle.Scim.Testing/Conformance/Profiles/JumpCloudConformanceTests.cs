@@ -12,6 +12,8 @@ namespace Jostle.Scim.Testing;
 /// requests run under the JumpCloud profile.</remarks>
 public abstract class JumpCloudConformanceTests : ScimConformanceSuite
 {
+    /// <summary>Test connection creates a test user and group then deletes them and they are gone.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task TestConnectionCreatesATestUserAndGroupThenDeletesThemAndTheyAreGone()
     {
@@ -29,6 +31,8 @@ public abstract class JumpCloudConformanceTests : ScimConformanceSuite
         Expect((string?)again["displayName"] == "jc-test-connection-group", "POST /Groups (the next Test Connection's group)", "201: the deleted group's name is free again", again);
     }
 
+    /// <summary>Where delete is not used the test user is deactivated.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task WhereDeleteIsNotUsedTheTestUserIsDeactivated()
     {
@@ -39,6 +43,8 @@ public abstract class JumpCloudConformanceTests : ScimConformanceSuite
         Expect(patched["active"]?.GetValueKind() == System.Text.Json.JsonValueKind.False, $"PATCH /Users/{user} replace active false", "\"active\": false", patched);
     }
 
+    /// <summary>An existing group is adopted by display name eq and its members managed.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task AnExistingGroupIsAdoptedByDisplayNameEqAndItsMembersManaged()
     {

@@ -24,6 +24,8 @@ public abstract class OktaConformanceTests : ScimConformanceSuite
     private async Task<string> CreateOktaUserAsync(string userName) =>
         (string)(await Scim.PostAsync("Users", OktaUser(userName)))!["id"]!;
 
+    /// <summary>Test connection lists users with count 2 and groups with count 100 with integer paging fields.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task TestConnectionListsUsersWithCount2AndGroupsWithCount100WithIntegerPagingFields()
     {
@@ -38,6 +40,8 @@ public abstract class OktaConformanceTests : ScimConformanceSuite
         Assert.Empty(groups);
     }
 
+    /// <summary>The lookup before create finds nothing then the create with password groups and external id then finds the user.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task TheLookupBeforeCreateFindsNothingThenTheCreateWithPasswordGroupsAndExternalIdThenFindsTheUser()
     {
@@ -55,6 +59,8 @@ public abstract class OktaConformanceTests : ScimConformanceSuite
         Expect(found[0]!["password"] is null, "GET /" + lookup, "no password", found);
     }
 
+    /// <summary>Deactivate and reactivate are pathless patches of active.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task DeactivateAndReactivateArePathlessPatchesOfActive()
     {
@@ -69,6 +75,8 @@ public abstract class OktaConformanceTests : ScimConformanceSuite
         Expect(on["active"]?.GetValueKind() == System.Text.Json.JsonValueKind.True, $"PATCH /Users/{id} replace {{active:true}}", "\"active\": true", on);
     }
 
+    /// <summary>A password sync is a pathless patch that is accepted and never returned.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task APasswordSyncIsAPathlessPatchThatIsAcceptedAndNeverReturned()
     {
@@ -81,6 +89,8 @@ public abstract class OktaConformanceTests : ScimConformanceSuite
         Expect(read["password"] is null, $"GET /Users/{id}?attributes=password", "no password even when asked for (returned: never)", read);
     }
 
+    /// <summary>Every other change is a full put and a custom integration deactivates with put too.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task EveryOtherChangeIsAFullPutAndACustomIntegrationDeactivatesWithPutToo()
     {
@@ -96,6 +106,8 @@ public abstract class OktaConformanceTests : ScimConformanceSuite
             $"GET /Users/{id} after the PUTs", "the PUT's name, inactive, no password", read);
     }
 
+    /// <summary>A group rename rides with membership changes and members are removed by a value filter.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task AGroupRenameRidesWithMembershipChangesAndMembersAreRemovedByAValueFilter()
     {
@@ -119,6 +131,8 @@ public abstract class OktaConformanceTests : ScimConformanceSuite
         Expect(MemberIds((await Scim.GetAsync($"Groups/{group}"))!).SequenceEqual([third]), $"PATCH /Groups/{group} removing {second}", $"only {third} left", await Scim.GetAsync($"Groups/{group}"));
     }
 
+    /// <summary>Pages have integer fields and a stable order across requests.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task PagesHaveIntegerFieldsAndAStableOrderAcrossRequests()
     {
@@ -144,6 +158,8 @@ public abstract class OktaConformanceTests : ScimConformanceSuite
         Assert.True(walks[0].SequenceEqual(walks[1]), $"GET /Users?startIndex=1,3,5&count=2 twice: expected the same order, got {string.Join(", ", walks[0])} then {string.Join(", ", walks[1])}");
     }
 
+    /// <summary>Unknown ids are 404 with a SCIM error.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task UnknownIdsAre404WithAScimError()
     {

@@ -19,6 +19,8 @@ public abstract class OneLoginConformanceTests : ScimConformanceSuite
          {{(managerId is null ? "" : $$""","manager":{"managerId":"{{managerId}}"}""")}}}
         """;
 
+    /// <summary>A template with the SCIM 11 URN a null id and string booleans creates a SCIM 2 user.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task ATemplateWithTheScim11UrnANullIdAndStringBooleansCreatesAScim2User()
     {
@@ -34,6 +36,8 @@ public abstract class OneLoginConformanceTests : ScimConformanceSuite
         Expect((string?)read["userName"] == "ol.create@example.com", $"GET /Users/{created["id"]}", "the created user", read);
     }
 
+    /// <summary>Manager id is the enterprise manager.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task ManagerIdIsTheEnterpriseManager()
     {
@@ -47,6 +51,8 @@ public abstract class OneLoginConformanceTests : ScimConformanceSuite
         Expect((string?)read[Enterprise]?["manager"]?["value"] == manager, $"GET /Users/{created["id"]}", $"the enterprise manager {manager}", read);
     }
 
+    /// <summary>An update from the template is a put that carries the id and deactivates with a string.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task AnUpdateFromTheTemplateIsAPutThatCarriesTheIdAndDeactivatesWithAString()
     {
