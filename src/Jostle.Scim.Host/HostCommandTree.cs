@@ -151,11 +151,12 @@ internal static partial class HostCommandTree
         private readonly Option<string> _emailFrom = new("--notify-email-from") { Description = "The sender of digest e-mails.", HelpName = "ADDRESS" };
         private readonly Option<string[]> _emailTo = new("--notify-email-to") { Description = "A recipient of digest e-mails: ADDRESS for every tenant's digests, or TENANT=ADDRESS for one tenant's; repeatable.", HelpName = "[TENANT=]ADDRESS" };
         private readonly Option<string> _digestInterval = new("--digest-interval") { Description = "At most one failure digest per tenant per interval (default 15m).", HelpName = "DURATION" };
+        private readonly Option<string[]> _profile = new("--profile") { Description = "The identity provider profile requests run under: PROFILE for every tenant, or TENANT=PROFILE for one tenant; repeatable. Profiles: Default (the default), Entra, Okta, OneLogin, JumpCloud, Google, Strict.", HelpName = "[TENANT=]PROFILE" };
         private readonly Option<string> _logRetention = new("--log-retention") { Description = "Delete provisioning log records older than this (default 30d).", HelpName = "DURATION" };
 
         public void AddTo(RootCommand root)
         {
-            foreach (var option in new Option[] { _data, _postgres, _urls, _publicUrl, _logFormat, _rateLimit, _sqliteSync, _trustedProxy, _httpsCert, _httpsCertPassword, _notifyWebhook, _smtp, _emailFrom, _emailTo, _digestInterval, _logRetention })
+            foreach (var option in new Option[] { _data, _postgres, _urls, _publicUrl, _logFormat, _rateLimit, _sqliteSync, _trustedProxy, _httpsCert, _httpsCertPassword, _notifyWebhook, _smtp, _emailFrom, _emailTo, _digestInterval, _logRetention, _profile })
             {
                 root.Add(option);
             }
@@ -179,6 +180,9 @@ internal static partial class HostCommandTree
             Validate(_emailTo, v => EmailDigestSettings.Split(v) is { Address: var a } && a.Contains('@', StringComparison.Ordinal) && a.IndexOf('@', StringComparison.Ordinal) > 0
                 ? null
                 : $"'--notify-email-to' must be an e-mail address or TENANT=ADDRESS, not '{v}'.");
+            Validate(_profile, v => HostProfiles.TryParse(v, out _, out _)
+                ? null
+                : $"'--profile' must be a profile ({HostProfiles.Names}) or TENANT=PROFILE, not '{v}'.");
             Validate(_trustedProxy, v => IPAddress.TryParse(v, out _) || IPNetwork.TryParse(v, out _) ? null : $"'--trusted-proxy' must be an IP address or a CIDR range (10.0.0.0/8), not '{v}'.");
             foreach (var duration in new[] { _digestInterval, _logRetention })
             {
@@ -220,6 +224,7 @@ internal static partial class HostCommandTree
                 NotifyEmailTo = parse.GetValue(_emailTo) ?? [],
                 DigestInterval = parse.GetValue(_digestInterval) is { } i && HostDuration.TryParse(i, out var interval) ? interval : null,
                 LogRetention = parse.GetValue(_logRetention) is { } r && HostDuration.TryParse(r, out var retention) ? retention : null,
+                Profiles = parse.GetValue(_profile) ?? [],
             };
             return new CommandLine(command, options);
         }
@@ -240,6 +245,11 @@ internal static partial class HostCommandTree
             if (Given(_postgres) && result.GetValue(_postgres) is { Length: > 0 } connection && PostgresConnection.Problem(connection) is { } problem)
             {
                 result.AddError("'--postgres': " + problem);
+            }
+
+            if ((result.GetValue(_profile) ?? []).Count(p => HostProfiles.TryParse(p, out var tenant, out _) && tenant is null) > 1)
+            {
+                result.AddError("'--profile' names the profile of every tenant more than once; give one PROFILE and any number of TENANT=PROFILE.");
             }
 
             var email = Given(_smtp) || Given(_emailFrom) || Given(_emailTo);

@@ -14,7 +14,12 @@ internal static class ScimComposition
     /// <summary>Registers the SCIM services on the database that <paramref name="options"/> name.</summary>
     public static void AddScim(IServiceCollection services, ScimHostOptions options)
     {
-        var scim = services.AddJostleScim(o => ConfigureRateLimit(o.RateLimit, options.RateLimit))
+        var (everyTenant, perTenant) = HostProfiles.Read(options.Profiles);
+        var scim = services.AddJostleScim(o =>
+            {
+                ConfigureRateLimit(o.RateLimit, options.RateLimit);
+                o.Compatibility = everyTenant ?? o.Compatibility;
+            })
             .AddApiKeys()
             .AddOAuthClients() // OAuth 2.0 client credentials beside API keys: Entra's gallery requires one of them (#13).
             .AddProvisioningLog(log =>
@@ -26,6 +31,11 @@ internal static class ScimComposition
                 }
             })
             .AddEntityFrameworkStores(db => UseDatabase(db, options), stores => stores.ProvisioningLogRetentionInterval = RetentionInterval(options.LogRetention));
+        if (perTenant.Count > 0)
+        {
+            services.AddSingleton<IScimCompatibilitySelector>(new HostProfiles.TenantSelector(perTenant));
+        }
+
         if (options.NotificationsOn)
         {
             scim.AddFailureNotifications(n => ConfigureNotifications(n, options));

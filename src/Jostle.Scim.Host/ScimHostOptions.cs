@@ -80,6 +80,9 @@ internal sealed record ScimHostOptions
     /// <summary><c>--log-retention</c>: how long provisioning log records are kept; <see langword="null"/> for the library's default (30 days).</summary>
     public TimeSpan? LogRetention { get; init; }
 
+    /// <summary><c>--profile</c>: <c>PROFILE</c> for every tenant, <c>TENANT=PROFILE</c> for one (see <see cref="HostProfiles"/>).</summary>
+    public IReadOnlyList<string> Profiles { get; init; } = [];
+
     /// <summary>Whether failure digests go anywhere.</summary>
     public bool NotificationsOn => NotifyWebhook is not null || Smtp is not null;
 

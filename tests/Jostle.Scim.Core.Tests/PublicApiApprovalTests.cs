@@ -14,14 +14,20 @@ public class PublicApiApprovalTests
     private const string AcceptVariable = "JOSTLE_ACCEPT_API";
 
     [Fact]
-    public void PublicApiMatchesTheApprovedFile()
+    public void PublicApiMatchesTheApprovedFile() => AssertApproved(typeof(ScimFilter).Assembly, "Jostle.Scim.Core");
+
+    /// <summary>The conformance kit (<c>Jostle.Scim.Testing</c>) is a published package too: its suites, factories and helpers are API.</summary>
+    [Fact]
+    public void TheTestingPackagesPublicApiMatchesTheApprovedFile() => AssertApproved(typeof(Jostle.Scim.Testing.ScimConformanceSuite).Assembly, "Jostle.Scim.Testing");
+
+    private static void AssertApproved(System.Reflection.Assembly assembly, string name)
     {
         var options = new ApiGeneratorOptions { IncludeAssemblyAttributes = false, AllowNamespacePrefixes = ["Microsoft"] };
-        var actual = Normalise(typeof(ScimFilter).Assembly.GeneratePublicApi(options));
+        var actual = Normalise(assembly.GeneratePublicApi(options));
 
         var directory = Path.Combine(SourceDirectory(), "PublicApi");
-        var approvedPath = Path.Combine(directory, "Jostle.Scim.Core.approved.txt");
-        var receivedPath = Path.Combine(directory, "Jostle.Scim.Core.received.txt");
+        var approvedPath = Path.Combine(directory, $"{name}.approved.txt");
+        var receivedPath = Path.Combine(directory, $"{name}.received.txt");
         var approved = File.Exists(approvedPath) ? Normalise(File.ReadAllText(approvedPath)) : null;
 
         if (actual == approved)
@@ -40,7 +46,7 @@ public class PublicApiApprovalTests
 
         File.WriteAllText(receivedPath, actual);
         Assert.Fail(
-            $"The public API of Jostle.Scim.Core differs from {approvedPath}." + Environment.NewLine +
+            $"The public API of {name} differs from {approvedPath}." + Environment.NewLine +
             $"The generated API was written to {receivedPath}; compare the two files." + Environment.NewLine +
             $"If the change is intended, copy the received file over the approved one, or run the tests with {AcceptVariable}=1 " +
             "to overwrite it, then commit the approved file.");

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using Jostle.Scim.AspNetCore;
 using Jostle.Scim.Keys;
 using Jostle.Scim.Testing;
+using Jostle.Scim.Tests.Shared;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
@@ -53,6 +54,62 @@ public sealed class PostgresConformanceTests(PostgresConformanceTests.App app) :
     }
 }
 
+/// <summary>The kit's Okta suite against the EF Core stores on SQLite, each tenant under the Okta profile.</summary>
+[Collection(ConformanceCollection.Name)]
+public sealed class SqliteOktaConformanceTests(SqliteConformanceTests.App app) : OktaConformanceTests, IClassFixture<SqliteConformanceTests.App>
+{
+    protected override Task<HttpClient> CreateClientAsync() => app.ClientForNewTenantAsync("Okta");
+}
+
+/// <summary>The kit's OneLogin suite against the EF Core stores on SQLite, each tenant under the OneLogin profile.</summary>
+[Collection(ConformanceCollection.Name)]
+public sealed class SqliteOneLoginConformanceTests(SqliteConformanceTests.App app) : OneLoginConformanceTests, IClassFixture<SqliteConformanceTests.App>
+{
+    protected override Task<HttpClient> CreateClientAsync() => app.ClientForNewTenantAsync("OneLogin");
+}
+
+/// <summary>The kit's JumpCloud suite against the EF Core stores on SQLite, each tenant under the JumpCloud profile.</summary>
+[Collection(ConformanceCollection.Name)]
+public sealed class SqliteJumpCloudConformanceTests(SqliteConformanceTests.App app) : JumpCloudConformanceTests, IClassFixture<SqliteConformanceTests.App>
+{
+    protected override Task<HttpClient> CreateClientAsync() => app.ClientForNewTenantAsync("JumpCloud");
+}
+
+/// <summary>The kit's Google suite against the EF Core stores on SQLite, each tenant under the Google profile.</summary>
+[Collection(ConformanceCollection.Name)]
+public sealed class SqliteGoogleConformanceTests(SqliteConformanceTests.App app) : GoogleConformanceTests, IClassFixture<SqliteConformanceTests.App>
+{
+    protected override Task<HttpClient> CreateClientAsync() => app.ClientForNewTenantAsync("Google");
+}
+
+/// <summary>The kit's Okta suite against the EF Core stores on PostgreSQL, each tenant under the Okta profile.</summary>
+[Collection(ConformanceCollection.Name)]
+public sealed class PostgresOktaConformanceTests(PostgresConformanceTests.App app) : OktaConformanceTests, IClassFixture<PostgresConformanceTests.App>
+{
+    protected override Task<HttpClient> CreateClientAsync() => app.ClientForNewTenantAsync("Okta");
+}
+
+/// <summary>The kit's OneLogin suite against the EF Core stores on PostgreSQL, each tenant under the OneLogin profile.</summary>
+[Collection(ConformanceCollection.Name)]
+public sealed class PostgresOneLoginConformanceTests(PostgresConformanceTests.App app) : OneLoginConformanceTests, IClassFixture<PostgresConformanceTests.App>
+{
+    protected override Task<HttpClient> CreateClientAsync() => app.ClientForNewTenantAsync("OneLogin");
+}
+
+/// <summary>The kit's JumpCloud suite against the EF Core stores on PostgreSQL, each tenant under the JumpCloud profile.</summary>
+[Collection(ConformanceCollection.Name)]
+public sealed class PostgresJumpCloudConformanceTests(PostgresConformanceTests.App app) : JumpCloudConformanceTests, IClassFixture<PostgresConformanceTests.App>
+{
+    protected override Task<HttpClient> CreateClientAsync() => app.ClientForNewTenantAsync("JumpCloud");
+}
+
+/// <summary>The kit's Google suite against the EF Core stores on PostgreSQL, each tenant under the Google profile.</summary>
+[Collection(ConformanceCollection.Name)]
+public sealed class PostgresGoogleConformanceTests(PostgresConformanceTests.App app) : GoogleConformanceTests, IClassFixture<PostgresConformanceTests.App>
+{
+    protected override Task<HttpClient> CreateClientAsync() => app.ClientForNewTenantAsync("Google");
+}
+
 /// <summary>A SCIM app on the EF Core stores with API keys, as a host sets it up, on a TestServer.</summary>
 public abstract class EfConformanceApp : IAsyncLifetime
 {
@@ -69,6 +126,7 @@ public abstract class EfConformanceApp : IAsyncLifetime
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
         builder.Services.AddJostleScim().AddApiKeys().AddEntityFrameworkStores(configure);
+        builder.Services.AddSingleton<IScimCompatibilitySelector, TenantPrefixProfileSelector>();
         var app = builder.Build();
         app.MapJostleScim("/scim/v2");
         await app.Services.MigrateScimDatabaseAsync();
@@ -76,11 +134,12 @@ public abstract class EfConformanceApp : IAsyncLifetime
         _app = app;
     }
 
-    /// <summary>A client authenticated by a new API key of a new tenant.</summary>
-    public async Task<HttpClient> ClientForNewTenantAsync()
+    /// <summary>A client authenticated by a new API key of a new tenant, under <paramref name="profile"/> or the default rules.</summary>
+    public async Task<HttpClient> ClientForNewTenantAsync(string? profile = null)
     {
         var app = _app ?? throw new InvalidOperationException("The app has not started.");
-        var (_, plaintext) = await app.Services.GetRequiredService<ScimApiKeyManager>().CreateAsync("conformance-" + Guid.NewGuid().ToString("N"), "automation", "Conformance kit");
+        var tenant = profile is null ? "conformance-" + Guid.NewGuid().ToString("N") : TenantPrefixProfileSelector.NewTenant(profile);
+        var (_, plaintext) = await app.Services.GetRequiredService<ScimApiKeyManager>().CreateAsync(tenant, "automation", "Conformance kit");
         var client = app.GetTestClient();
         client.BaseAddress = new Uri("http://localhost/scim/v2/");
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", plaintext);

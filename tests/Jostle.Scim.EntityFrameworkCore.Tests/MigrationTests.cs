@@ -129,4 +129,88 @@ public sealed class MigrationTests
             await server.DropDatabaseAsync(name);
         }
     }
+    [Fact]
+    public async Task OnSqliteGroupsThatAlreadyShareADisplayNameSurviveTheUniqueIndexAndOnlyTheOldestHoldsTheName()
+    {
+        using var file = new SqliteDatabase();
+
+        await AssertDuplicateDisplayNamesAreGrandfatheredAsync(o => o.UseSqlite(file.ConnectionString));
+    }
+
+    [Fact]
+    public async Task OnPostgresGroupsThatAlreadyShareADisplayNameSurviveTheUniqueIndexAndOnlyTheOldestHoldsTheName()
+    {
+        var server = await PostgresServer.GetAsync();
+        var name = PostgresServer.NewDatabaseName("dup");
+        try
+        {
+            await AssertDuplicateDisplayNamesAreGrandfatheredAsync(o => o.UseNpgsql(server.ConnectionStringFor(name)));
+        }
+        finally
+        {
+            await server.DropDatabaseAsync(name);
+        }
+    }
+
+    /// <summary>
+    /// A database from before migration UniqueGroupDisplayNames holding two groups of one name (in different case) and a
+    /// third of that name in another tenant: the migration keeps all three, gives the name's slot to the oldest of each
+    /// tenant, and from then on a new group or a rename cannot take the name, while the younger duplicate can still be
+    /// changed without a rename.
+    /// </summary>
+    private static async Task AssertDuplicateDisplayNamesAreGrandfatheredAsync(Action<DbContextOptionsBuilder> provider)
+    {
+        await using var services = Host(provider, new CommandRecorder());
+        await using (var context = await services.GetRequiredService<IDbContextFactory<ScimDbContext>>().CreateDbContextAsync())
+        await using (var migrations = ScimMigrations.ForProvider(context))
+        {
+            var known = migrations.Database.GetMigrations().ToList();
+            var index = known.FindIndex(id => id.EndsWith("_UniqueGroupDisplayNames", StringComparison.Ordinal));
+            Assert.True(index > 0, "the migration UniqueGroupDisplayNames is missing");
+            await Microsoft.EntityFrameworkCore.Infrastructure.AccessorExtensions.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>(migrations).MigrateAsync(known[index - 1]);
+            foreach (var (tenant, id, displayName) in new[] { ("t1", "g1", "Sales"), ("t1", "g2", "SALES"), ("t2", "g3", "sales") })
+            {
+                var document = TestGroup(id, displayName).ToJsonString();
+                var normalized = displayName.ToUpperInvariant();
+                await migrations.Database.ExecuteSqlAsync($"INSERT INTO scim_groups (tenant_id, id, display_name, normalized_display_name, version, document) VALUES ({tenant}, {id}, {displayName}, {normalized}, {"W/\"1\""}, {document})");
+            }
+        }
+
+        await services.MigrateScimDatabaseAsync();
+
+        await using (var context = await services.GetRequiredService<IDbContextFactory<ScimDbContext>>().CreateDbContextAsync())
+        {
+            var slots = await context.Groups.OrderBy(g => g.Key).Select(g => new { g.Id, g.UniqueDisplayName }).ToListAsync();
+            Assert.Equal(["g1:SALES", "g2:", "g3:SALES"], slots.Select(s => $"{s.Id}:{s.UniqueDisplayName}"));
+        }
+
+        var groups = services.GetRequiredService<Jostle.Scim.Stores.IScimGroupStore>();
+        var clash = await groups.CreateAsync("t1", TestGroup("g4", "Sales"));
+        Assert.Equal(Jostle.Scim.Stores.StoreStatus.UniquenessConflict, clash.Status);
+        Assert.Equal("displayName", clash.ConflictingAttribute);
+        var keep = await groups.ReplaceAsync("t1", TestGroup("g2", "SALES", externalId: "ext-2"), null);
+        Assert.Equal(Jostle.Scim.Stores.StoreStatus.Ok, keep.Status);
+        var renamed = await groups.ReplaceAsync("t1", TestGroup("g2", "Sales Team"), null);
+        Assert.Equal(Jostle.Scim.Stores.StoreStatus.Ok, renamed.Status);
+        var back = await groups.ReplaceAsync("t1", TestGroup("g2", "sales"), null);
+        Assert.Equal(Jostle.Scim.Stores.StoreStatus.UniquenessConflict, back.Status);
+        Assert.Equal(Jostle.Scim.Stores.StoreStatus.Ok, (await groups.CreateAsync("t2", TestGroup("g5", "Sales Team"))).Status);
+    }
+
+    private static System.Text.Json.Nodes.JsonObject TestGroup(string id, string displayName, string? externalId = null)
+    {
+        var group = new System.Text.Json.Nodes.JsonObject
+        {
+            ["schemas"] = new System.Text.Json.Nodes.JsonArray("urn:ietf:params:scim:schemas:core:2.0:Group"),
+            ["id"] = id,
+            ["displayName"] = displayName,
+            ["meta"] = new System.Text.Json.Nodes.JsonObject { ["resourceType"] = "Group", ["version"] = $"W/\"{id}-{displayName}\"" },
+        };
+        if (externalId is not null)
+        {
+            group["externalId"] = externalId;
+        }
+
+        return group;
+    }
 }

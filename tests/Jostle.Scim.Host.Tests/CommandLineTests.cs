@@ -114,6 +114,9 @@ public sealed class CommandLineTests
     [InlineData("--smtp localhost:25", "E-mail digests need all of '--smtp HOST:PORT', '--notify-email-from ADDRESS' and '--notify-email-to ADDRESS'.")]
     [InlineData("--smtp localhost --notify-email-from a@x --notify-email-to b@x", "'--smtp' must be HOST:PORT, such as smtp.example.com:587, not 'localhost'.")]
     [InlineData("--smtp localhost:25 --notify-email-from a@x --notify-email-to acme=nobody", "'--notify-email-to' must be an e-mail address or TENANT=ADDRESS, not 'acme=nobody'.")]
+    [InlineData("--profile Azure", "'--profile' must be a profile (Default, Entra, Okta, OneLogin, JumpCloud, Google, Strict) or TENANT=PROFILE, not 'Azure'.")]
+    [InlineData("--profile =Okta", "'--profile' must be a profile (Default, Entra, Okta, OneLogin, JumpCloud, Google, Strict) or TENANT=PROFILE, not '=Okta'.")]
+    [InlineData("--profile Okta --profile Entra", "'--profile' names the profile of every tenant more than once; give one PROFILE and any number of TENANT=PROFILE.")]
     [InlineData("--log-retention forever", "'--log-retention' must be a positive duration such as 30s, 15m, 12h or 30d, not 'forever'.")]
     [InlineData("clients revoke", "Required argument 'CLIENT' missing for command: 'revoke'.")]
     [InlineData("clients revoke 0123456789abcdef", "'CLIENT' must be a client id: jsc_ and 16 hex digits, as 'clients list' shows.")]
@@ -169,6 +172,39 @@ public sealed class CommandLineTests
         Assert.Equal(new SmtpEndpoint("mail.example.com", 587), o.Smtp);
         Assert.Equal(["a@example.com", "b@example.com"], o.NotifyEmailTo);
         Assert.Equal((TimeSpan.FromMinutes(5), TimeSpan.FromDays(7)), (o.DigestInterval, o.LogRetention));
+    }
+
+    [Fact]
+    public async Task ProfilesAreBoundForEveryTenantAndPerTenantAndSelectedByTenant()
+    {
+        Assert.True(CommandLine.TryParse(["--profile", "okta", "--profile", "acme=OneLogin", "--profile", "beta = Strict"], out var line, out var error), error);
+        Assert.Equal(["okta", "acme=OneLogin", "beta = Strict"], line.Options.Profiles);
+
+        var services = new ServiceCollection();
+        services.AddLogging();
+        ScimComposition.AddScim(services, line.Options with { DataDirectory = Path.GetTempPath() });
+        await using var provider = services.BuildServiceProvider();
+        var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<Jostle.Scim.AspNetCore.JostleScimOptions>>().Value;
+        var selector = provider.GetRequiredService<Jostle.Scim.AspNetCore.IScimCompatibilitySelector>();
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+
+        Assert.Equal(ScimProfiles.Okta, options.Compatibility);
+        Assert.Equal(ScimProfiles.OneLogin, await selector.SelectAsync(context, "acme"));
+        Assert.Equal(ScimProfiles.Strict, await selector.SelectAsync(context, "beta"));
+        Assert.Null(await selector.SelectAsync(context, "other"));
+    }
+
+    [Fact]
+    public void WithoutProfilesTheDefaultRulesApplyAndNoSelectorIsRegistered()
+    {
+        Assert.True(CommandLine.TryParse([], out var line, out var error), error);
+        var services = new ServiceCollection();
+        services.AddLogging();
+        ScimComposition.AddScim(services, line.Options);
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Equal(ScimCompatibility.Default, provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<Jostle.Scim.AspNetCore.JostleScimOptions>>().Value.Compatibility);
+        Assert.Null(provider.GetService<Jostle.Scim.AspNetCore.IScimCompatibilitySelector>());
     }
 
     [Fact]

@@ -17,8 +17,11 @@ public sealed class HostConformanceTests(HostConformanceTests.Server server) : S
     protected override Task<HttpClient> CreateClientAsync() => server.ClientForNewTenantAsync();
 
     /// <summary>The host process and the in-process services that write keys to its database.</summary>
-    public sealed class Server : IAsyncLifetime
+    public class Server : IAsyncLifetime
     {
+        /// <summary>Extra options of the host process.</summary>
+        protected virtual string[] Options => [];
+
         private readonly TempFolder _folder = new();
         private ServiceProvider? _services;
         private HostProcess? _host;
@@ -31,7 +34,7 @@ public sealed class HostConformanceTests(HostConformanceTests.Server server) : S
             ScimComposition.AddScim(collection, options);
             _services = collection.BuildServiceProvider();
             await ScimComposition.PrepareDatabaseAsync(_services, options, CancellationToken.None);
-            _host = await HostProcess.StartServerAsync(_folder);
+            _host = await HostProcess.StartServerAsync(_folder, Options);
         }
 
         public async Task<HttpClient> ClientForNewTenantAsync()
@@ -57,5 +60,57 @@ public sealed class HostConformanceTests(HostConformanceTests.Server server) : S
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             _folder.Dispose();
         }
+    }
+}
+
+/// <summary>The kit's Okta suite against the host process started with <c>--profile Okta</c>.</summary>
+[Collection(HostProcessCollection.Name)]
+public sealed class HostOktaConformanceTests(HostOktaConformanceTests.OktaServer server) : OktaConformanceTests, IClassFixture<HostOktaConformanceTests.OktaServer>
+{
+    protected override Task<HttpClient> CreateClientAsync() => server.ClientForNewTenantAsync();
+
+    /// <summary>The host with every tenant under the Okta profile.</summary>
+    public sealed class OktaServer : HostConformanceTests.Server
+    {
+        protected override string[] Options => ["--profile", "Okta"];
+    }
+}
+
+/// <summary>The kit's OneLogin suite against the host process started with <c>--profile OneLogin</c>.</summary>
+[Collection(HostProcessCollection.Name)]
+public sealed class HostOneLoginConformanceTests(HostOneLoginConformanceTests.OneLoginServer server) : OneLoginConformanceTests, IClassFixture<HostOneLoginConformanceTests.OneLoginServer>
+{
+    protected override Task<HttpClient> CreateClientAsync() => server.ClientForNewTenantAsync();
+
+    /// <summary>The host with every tenant under the OneLogin profile.</summary>
+    public sealed class OneLoginServer : HostConformanceTests.Server
+    {
+        protected override string[] Options => ["--profile", "OneLogin"];
+    }
+}
+
+/// <summary>The kit's JumpCloud suite against the host process started with <c>--profile JumpCloud</c>.</summary>
+[Collection(HostProcessCollection.Name)]
+public sealed class HostJumpCloudConformanceTests(HostJumpCloudConformanceTests.JumpCloudServer server) : JumpCloudConformanceTests, IClassFixture<HostJumpCloudConformanceTests.JumpCloudServer>
+{
+    protected override Task<HttpClient> CreateClientAsync() => server.ClientForNewTenantAsync();
+
+    /// <summary>The host with every tenant under the JumpCloud profile.</summary>
+    public sealed class JumpCloudServer : HostConformanceTests.Server
+    {
+        protected override string[] Options => ["--profile", "JumpCloud"];
+    }
+}
+
+/// <summary>The kit's Google suite against the host process started with <c>--profile Google</c>.</summary>
+[Collection(HostProcessCollection.Name)]
+public sealed class HostGoogleConformanceTests(HostGoogleConformanceTests.GoogleServer server) : GoogleConformanceTests, IClassFixture<HostGoogleConformanceTests.GoogleServer>
+{
+    protected override Task<HttpClient> CreateClientAsync() => server.ClientForNewTenantAsync();
+
+    /// <summary>The host with every tenant under the Google profile.</summary>
+    public sealed class GoogleServer : HostConformanceTests.Server
+    {
+        protected override string[] Options => ["--profile", "Google"];
     }
 }

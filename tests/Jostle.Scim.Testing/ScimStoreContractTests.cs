@@ -157,6 +157,8 @@ public abstract class ScimStoreContractTests
 
     // ---- Create, read, replace, delete ----
 
+    /// <summary>A created user can be read back by id.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task ACreatedUserCanBeReadBackById()
     {
@@ -171,6 +173,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal("u1", StringOf(read.Document, "id"));
     }
 
+    /// <summary>The stored version is the documents meta version.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task TheStoredVersionIsTheDocumentsMetaVersion()
     {
@@ -181,6 +185,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal("W/\"abc\"", (await store.GetAsync(TenantA, "u1"))!.Version);
     }
 
+    /// <summary>Reading an unknown id returns null.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task ReadingAnUnknownIdReturnsNull()
     {
@@ -189,6 +195,8 @@ public abstract class ScimStoreContractTests
         Assert.Null(await store.GetAsync(TenantA, "nope"));
     }
 
+    /// <summary>Later changes to the callers document do not reach the store.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task LaterChangesToTheCallersDocumentDoNotReachTheStore()
     {
@@ -200,6 +208,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal("bjensen", StringOf((await store.GetAsync(TenantA, "u1"))!.Document, "userName"));
     }
 
+    /// <summary>Replacing with the current version stores the new document.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task ReplacingWithTheCurrentVersionStoresTheNewDocument()
     {
@@ -214,6 +224,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal("W/\"2\"", read.Version);
     }
 
+    /// <summary>Replacing without an expected version replaces unconditionally.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task ReplacingWithoutAnExpectedVersionReplacesUnconditionally()
     {
@@ -225,6 +237,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal("barbara", StringOf((await store.GetAsync(TenantA, "u1"))!.Document, "userName"));
     }
 
+    /// <summary>Replacing an unknown id is not found.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task ReplacingAnUnknownIdIsNotFound()
     {
@@ -234,6 +248,8 @@ public abstract class ScimStoreContractTests
         Assert.Null(await store.GetAsync(TenantA, "u2"));
     }
 
+    /// <summary>Replacing with a stale version is a mismatch and leaves the resource unchanged.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task ReplacingWithAStaleVersionIsAMismatchAndLeavesTheResourceUnchanged()
     {
@@ -247,6 +263,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal("W/\"1\"", read.Version);
     }
 
+    /// <summary>Versions are compared exactly.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task VersionsAreComparedExactly()
     {
@@ -256,6 +274,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal(StoreStatus.VersionMismatch, (await store.DeleteAsync(TenantA, "u1", "w/\"1\"")).Status);
     }
 
+    /// <summary>Deleting removes the resource.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task DeletingRemovesTheResource()
     {
@@ -267,6 +287,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal(["u2"], IdsOf(await store.QueryAsync(TenantA, Query(UserType))));
     }
 
+    /// <summary>Deleting an unknown id is not found.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task DeletingAnUnknownIdIsNotFound()
     {
@@ -275,6 +297,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal(StoreStatus.NotFound, (await store.DeleteAsync(TenantA, "u2", null)).Status);
     }
 
+    /// <summary>Deleting with a stale version is a mismatch and keeps the resource.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task DeletingWithAStaleVersionIsAMismatchAndKeepsTheResource()
     {
@@ -286,6 +310,8 @@ public abstract class ScimStoreContractTests
 
     // ---- Uniqueness ----
 
+    /// <summary>Creating a user whose user name differs only in case is a uniqueness conflict.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task CreatingAUserWhoseUserNameDiffersOnlyInCaseIsAUniquenessConflict()
     {
@@ -298,6 +324,8 @@ public abstract class ScimStoreContractTests
         Assert.Null(await store.GetAsync(TenantA, "u2"));
     }
 
+    /// <summary>Replacing a user with another users user name is a conflict and changes nothing.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task ReplacingAUserWithAnotherUsersUserNameIsAConflictAndChangesNothing()
     {
@@ -312,6 +340,111 @@ public abstract class ScimStoreContractTests
         Assert.Equal("W/\"1\"", read.Version);
     }
 
+    /// <summary>
+    /// Whether the group store keeps <c>displayName</c> unique per tenant, case-insensitively (Group <c>displayName</c> is
+    /// not <c>caseExact</c>), as the library's stores do under <c>JostleScimOptions.UniqueGroupDisplayNames</c> (the
+    /// default): the store, not a lookup before the write, decides between racing creates and renames. Override with
+    /// <see langword="false"/> for a store of an app that turns the option off; the display name tests then prove that
+    /// duplicates are kept instead.
+    /// </summary>
+    protected virtual bool GroupDisplayNamesAreUnique => true;
+
+    /// <summary>Asserts the outcome of a write that gives a group another group's display name.</summary>
+    private void AssertDisplayNameClash(StoreResult result)
+    {
+        if (GroupDisplayNamesAreUnique)
+        {
+            Assert.Equal(StoreStatus.UniquenessConflict, result.Status);
+            Assert.Equal("displayName", result.ConflictingAttribute);
+        }
+        else
+        {
+            Assert.Equal(StoreStatus.Ok, result.Status);
+        }
+    }
+
+    /// <summary>Creating a group whose display name differs only in case follows the display name uniqueness.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task CreatingAGroupWhoseDisplayNameDiffersOnlyInCaseFollowsTheDisplayNameUniqueness()
+    {
+        var groups = CreateGroupStore();
+        Assert.Equal(StoreStatus.Ok, (await groups.CreateAsync(TenantA, GroupDocument("g1", "Sales Team"))).Status);
+
+        var clash = await groups.CreateAsync(TenantA, GroupDocument("g2", "SALES team"));
+
+        AssertDisplayNameClash(clash);
+        Assert.Equal(GroupDisplayNamesAreUnique, await groups.GetAsync(TenantA, "g2") is null);
+    }
+
+    /// <summary>Renaming a group onto another groups display name follows the display name uniqueness and a clash changes nothing.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task RenamingAGroupOntoAnotherGroupsDisplayNameFollowsTheDisplayNameUniquenessAndAClashChangesNothing()
+    {
+        var groups = CreateGroupStore();
+        await groups.CreateAsync(TenantA, GroupDocument("g1", "Sales"));
+        await groups.CreateAsync(TenantA, GroupDocument("g2", "Support", "W/\"1\"", "u1"));
+
+        var clash = await groups.ReplaceAsync(TenantA, GroupDocument("g2", "sales", "W/\"2\""), "W/\"1\"");
+
+        AssertDisplayNameClash(clash);
+        if (GroupDisplayNamesAreUnique)
+        {
+            var read = (await groups.GetAsync(TenantA, "g2", includeMembers: true))!;
+            Assert.Equal("Support", StringOf(read.Document, "displayName"));
+            Assert.Equal("W/\"1\"", read.Version);
+            Assert.Equal(["u1"], MemberIdsOf(read.Document));
+        }
+    }
+
+    /// <summary>A group may change the case of its own display name and its other attributes.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task AGroupMayChangeTheCaseOfItsOwnDisplayNameAndItsOtherAttributes()
+    {
+        var groups = CreateGroupStore();
+        await groups.CreateAsync(TenantA, GroupDocument("g1", "Sales"));
+        var document = GroupDocument("g1", "SALES", "W/\"2\"");
+        document["externalId"] = "ext-sales";
+
+        var result = await groups.ReplaceAsync(TenantA, document, "W/\"1\"");
+
+        Assert.Equal(StoreStatus.Ok, result.Status);
+        Assert.Equal("SALES", StringOf((await groups.GetAsync(TenantA, "g1"))!.Document, "displayName"));
+    }
+
+    /// <summary>A deleted or renamed groups display name is free again.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task ADeletedOrRenamedGroupsDisplayNameIsFreeAgain()
+    {
+        var groups = CreateGroupStore();
+        await groups.CreateAsync(TenantA, GroupDocument("g1", "Sales"));
+        await groups.CreateAsync(TenantA, GroupDocument("g2", "Support"));
+        await groups.DeleteAsync(TenantA, "g1", null);
+        await groups.ReplaceAsync(TenantA, GroupDocument("g2", "Support (old)", "W/\"2\""), null);
+
+        Assert.Equal(StoreStatus.Ok, (await groups.CreateAsync(TenantA, GroupDocument("g3", "sales"))).Status);
+        Assert.Equal(StoreStatus.Ok, (await groups.CreateAsync(TenantA, GroupDocument("g4", "SUPPORT"))).Status);
+    }
+
+    /// <summary>A group display name is unique within a tenant only.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task AGroupDisplayNameIsUniqueWithinATenantOnly()
+    {
+        var groups = CreateGroupStore();
+        await groups.CreateAsync(TenantA, GroupDocument("g1", "Sales"));
+        await groups.CreateAsync(TenantB, GroupDocument("g9", "Marketing"));
+
+        Assert.Equal(StoreStatus.Ok, (await groups.CreateAsync(TenantB, GroupDocument("g1", "Sales"))).Status);
+        Assert.Equal(StoreStatus.Ok, (await groups.ReplaceAsync(TenantA, GroupDocument("g1", "Marketing", "W/\"2\""), null)).Status);
+        Assert.Equal("Sales", StringOf((await groups.GetAsync(TenantB, "g1"))!.Document, "displayName"));
+    }
+
+    /// <summary>A user may change the case of its own user name.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task AUserMayChangeTheCaseOfItsOwnUserName()
     {
@@ -320,6 +453,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal(StoreStatus.Ok, (await store.ReplaceAsync(TenantA, UserDocument("u1", "BJensen", "W/\"2\""), "W/\"1\"")).Status);
     }
 
+    /// <summary>A user name freed by a delete or a rename can be taken again.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task AUserNameFreedByADeleteOrARenameCanBeTakenAgain()
     {
@@ -331,6 +466,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal(StoreStatus.Ok, (await store.CreateAsync(TenantA, UserDocument("u4", "JSMITH"))).Status);
     }
 
+    /// <summary>The same user name is allowed in another tenant.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task TheSameUserNameIsAllowedInAnotherTenant()
     {
@@ -341,6 +478,8 @@ public abstract class ScimStoreContractTests
 
     // ---- Tenant isolation ----
 
+    /// <summary>Another tenant cannot read or find a resource.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task AnotherTenantCannotReadOrFindAResource()
     {
@@ -352,6 +491,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal(0, (await store.QueryAsync(TenantB, Query(UserType))).TotalResults);
     }
 
+    /// <summary>Another tenant cannot replace or delete a resource.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task AnotherTenantCannotReplaceOrDeleteAResource()
     {
@@ -363,6 +504,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal("bjensen", StringOf(read.Document, "userName"));
     }
 
+    /// <summary>Another tenant cannot change a groups members.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task AnotherTenantCannotChangeAGroupsMembers()
     {
@@ -379,6 +522,8 @@ public abstract class ScimStoreContractTests
 
     // ---- Queries ----
 
+    /// <summary>User name eq matches in any case.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task UserNameEqMatchesInAnyCase()
     {
@@ -390,6 +535,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal(1, found.TotalResults);
     }
 
+    /// <summary>External id eq matches only the exact case.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task ExternalIdEqMatchesOnlyTheExactCase()
     {
@@ -401,6 +548,8 @@ public abstract class ScimStoreContractTests
         Assert.Empty((await store.QueryAsync(TenantA, Query(UserType, "externalId eq \"emp-1\""))).Resources);
     }
 
+    /// <summary>Id eq finds the resource.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task IdEqFindsTheResource()
     {
@@ -409,6 +558,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal(["u2"], IdsOf(await store.QueryAsync(TenantA, Query(UserType, "id eq \"u2\""))));
     }
 
+    /// <summary>A random id finds nothing with a total of zero.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task ARandomIdFindsNothingWithATotalOfZero()
     {
@@ -420,6 +571,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal(0, found.TotalResults);
     }
 
+    /// <summary>Group display name eq matches in any case.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task GroupDisplayNameEqMatchesInAnyCase()
     {
@@ -430,6 +583,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal(["g1"], IdsOf(await groups.QueryAsync(TenantA, Query(GroupType, "displayName eq \"sales team\""))));
     }
 
+    /// <summary>Work email value eq finds the user with that work email.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task WorkEmailValueEqFindsTheUserWithThatWorkEmail()
     {
@@ -444,6 +599,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal(["u1"], IdsOf(await store.QueryAsync(TenantA, Query(UserType, "emails[type eq \"work\"].value eq \"A@example.com\""))));
     }
 
+    /// <summary>An indexed lookup inside and still applies every condition.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task AnIndexedLookupInsideAndStillAppliesEveryCondition()
     {
@@ -455,6 +612,8 @@ public abstract class ScimStoreContractTests
         Assert.Empty((await store.QueryAsync(TenantA, Query(UserType, "userName eq \"a\" and externalId eq \"x2\""))).Resources);
     }
 
+    /// <summary>Or matches either side and not excludes.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task OrMatchesEitherSideAndNotExcludes()
     {
@@ -464,6 +623,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal(["u2", "u3"], IdsOf(await store.QueryAsync(TenantA, Query(UserType, "not (userName eq \"a\")"))));
     }
 
+    /// <summary>Without a filter every resource comes in creation order.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task WithoutAFilterEveryResourceComesInCreationOrder()
     {
@@ -476,6 +637,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal(3, all.TotalResults);
     }
 
+    /// <summary>A filter on an unknown attribute is an invalid filter error.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task AFilterOnAnUnknownAttributeIsAnInvalidFilterError()
     {
@@ -487,6 +650,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal(ScimErrorType.InvalidFilter, error.ScimType);
     }
 
+    /// <summary>Sorting ascending orders by the attribute with missing values last.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task SortingAscendingOrdersByTheAttributeWithMissingValuesLast()
     {
@@ -499,6 +664,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal(["u3", "u1", "u4", "u2"], IdsOf(await store.QueryAsync(TenantA, Query(UserType, sortBy: "externalId"))));
     }
 
+    /// <summary>Sorting descending reverses the order of present values.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task SortingDescendingReversesTheOrderOfPresentValues()
     {
@@ -514,6 +681,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal(4, ids.Length);
     }
 
+    /// <summary>Sorting by user name ignores case.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task SortingByUserNameIgnoresCase()
     {
@@ -522,6 +691,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal(["u2", "u3", "u1"], IdsOf(await store.QueryAsync(TenantA, Query(UserType, sortBy: "userName"))));
     }
 
+    /// <summary>Paging returns the requested slice and the full total.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task PagingReturnsTheRequestedSliceAndTheFullTotal()
     {
@@ -533,6 +704,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal(5, page.TotalResults);
     }
 
+    /// <summary>Count zero returns only the total.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task CountZeroReturnsOnlyTheTotal()
     {
@@ -544,6 +717,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal(2, page.TotalResults);
     }
 
+    /// <summary>A start index past the end returns an empty page with the total.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task AStartIndexPastTheEndReturnsAnEmptyPageWithTheTotal()
     {
@@ -555,6 +730,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal(2, page.TotalResults);
     }
 
+    /// <summary>The last page is short when fewer resources remain.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task TheLastPageIsShortWhenFewerResourcesRemain()
     {
@@ -563,6 +740,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal(["u3"], IdsOf(await store.QueryAsync(TenantA, Query(UserType, startIndex: 3, count: 10))));
     }
 
+    /// <summary>A members value filter finds the groups that hold the member.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task AMembersValueFilterFindsTheGroupsThatHoldTheMember()
     {
@@ -578,6 +757,8 @@ public abstract class ScimStoreContractTests
         Assert.All(found.Resources, r => Assert.Empty(MemberIdsOf(r.Document)));
     }
 
+    /// <summary>Group queries include members only when asked.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task GroupQueriesIncludeMembersOnlyWhenAsked()
     {
@@ -608,6 +789,8 @@ public abstract class ScimStoreContractTests
         After = after,
     };
 
+    /// <summary>Keyset paging walks every resource once in creation order and ends without a position.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task KeysetPagingWalksEveryResourceOnceInCreationOrderAndEndsWithoutAPosition()
     {
@@ -627,6 +810,8 @@ public abstract class ScimStoreContractTests
         Assert.Null(last.NextAfter);
     }
 
+    /// <summary>A keyset page that ends at the last resource has no next position.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task AKeysetPageThatEndsAtTheLastResourceHasNoNextPosition()
     {
@@ -644,6 +829,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal((0, 2, null), (none.Resources.Count, none.TotalResults, none.NextAfter));
     }
 
+    /// <summary>Keyset paging survives deletes and creates between pages.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task KeysetPagingSurvivesDeletesAndCreatesBetweenPages()
     {
@@ -668,6 +855,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal(4, second.TotalResults);
     }
 
+    /// <summary>Keyset paging applies the filter and counts only the matches.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task KeysetPagingAppliesTheFilterAndCountsOnlyTheMatches()
     {
@@ -685,6 +874,8 @@ public abstract class ScimStoreContractTests
         Assert.Null(last.NextAfter);
     }
 
+    /// <summary>Keyset paging of groups carries members when asked.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task KeysetPagingOfGroupsCarriesMembersWhenAsked()
     {
@@ -707,6 +898,8 @@ public abstract class ScimStoreContractTests
 
     // ---- Membership ----
 
+    /// <summary>Members of a created group are stored with their type.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task MembersOfACreatedGroupAreStoredWithTheirType()
     {
@@ -719,6 +912,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal("User", member.GetProperty("type").GetString());
     }
 
+    /// <summary>Added members come back in the order they were added.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task AddedMembersComeBackInTheOrderTheyWereAdded()
     {
@@ -731,6 +926,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal(["u5", "u3", "u1", "u2"], MemberIdsOf((await groups.GetAsync(TenantA, "g1", includeMembers: true))!.Document));
     }
 
+    /// <summary>Many members added at once are all stored in order once each.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task ManyMembersAddedAtOnceAreAllStoredInOrderOnceEach()
     {
@@ -749,6 +946,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal("Group", m0002.GetProperty("type").GetString());
     }
 
+    /// <summary>Find existing answers the tenants ids that exist and no others.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task FindExistingAnswersTheTenantsIdsThatExistAndNoOthers()
     {
@@ -766,6 +965,8 @@ public abstract class ScimStoreContractTests
         Assert.Empty(await userStore.FindExistingAsync(TenantA, ["U1"])); // ids are exact
     }
 
+    /// <summary>Find existing answers for thousands of ids at once.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task FindExistingAnswersForThousandsOfIdsAtOnce()
     {
@@ -775,6 +976,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal(["u1", "u3"], (await ((IScimResourceStore)users).FindExistingAsync(TenantA, ids)).Order(StringComparer.Ordinal));
     }
 
+    /// <summary>Removing members leaves the others in order.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task RemovingMembersLeavesTheOthersInOrder()
     {
@@ -787,6 +990,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal(["u1", "u3"], MemberIdsOf((await groups.GetAsync(TenantA, "g1", includeMembers: true))!.Document));
     }
 
+    /// <summary>Remove all is applied before removals and additions.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task RemoveAllIsAppliedBeforeRemovalsAndAdditions()
     {
@@ -798,6 +1003,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal(["u2", "u3"], MemberIdsOf((await groups.GetAsync(TenantA, "g1", includeMembers: true))!.Document));
     }
 
+    /// <summary>Adding a present member or removing an absent one is not an error.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task AddingAPresentMemberOrRemovingAnAbsentOneIsNotAnError()
     {
@@ -810,6 +1017,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal(["u1", "u2"], MemberIdsOf((await groups.GetAsync(TenantA, "g1", includeMembers: true))!.Document));
     }
 
+    /// <summary>A membership update sets the new version and returns the group without members.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task AMembershipUpdateSetsTheNewVersionAndReturnsTheGroupWithoutMembers()
     {
@@ -829,6 +1038,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal("One", StringOf(read.Document, "displayName"));
     }
 
+    /// <summary>A membership update with a stale version changes nothing.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task AMembershipUpdateWithAStaleVersionChangesNothing()
     {
@@ -843,6 +1054,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal("W/\"1\"", read.Version);
     }
 
+    /// <summary>A membership update of an unknown group is not found.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task AMembershipUpdateOfAnUnknownGroupIsNotFound()
     {
@@ -851,6 +1064,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal(StoreStatus.NotFound, (await groups.UpdateMembersAsync(TenantA, "g9", Members("W/\"2\"", added: ["u1"]), null)).Status);
     }
 
+    /// <summary>Reading a group without members leaves them out.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task ReadingAGroupWithoutMembersLeavesThemOut()
     {
@@ -863,6 +1078,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal("One", StringOf(read.Document, "displayName"));
     }
 
+    /// <summary>Replacing a group replaces its members with the documents.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task ReplacingAGroupReplacesItsMembersWithTheDocuments()
     {
@@ -878,6 +1095,8 @@ public abstract class ScimStoreContractTests
         Assert.Empty((await groups.QueryAsync(TenantA, Query(GroupType, "members[value eq \"u2\"]"))).Resources);
     }
 
+    /// <summary>Removing a member everywhere takes it out of every group of the tenant.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task RemovingAMemberEverywhereTakesItOutOfEveryGroupOfTheTenant()
     {
@@ -895,6 +1114,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal(["u2"], MemberIdsOf((await groups.GetAsync(TenantB, "g1", includeMembers: true))!.Document));
     }
 
+    /// <summary>Removing a member everywhere gives each group that lost it a new version and last modified.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task RemovingAMemberEverywhereGivesEachGroupThatLostItANewVersionAndLastModified()
     {
@@ -918,6 +1139,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal("W/\"1\"", (await groups.GetAsync(TenantA, "g3", includeMembers: false))!.Version);
     }
 
+    /// <summary>A deleted group is gone and its id can be reused empty.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task ADeletedGroupIsGoneAndItsIdCanBeReusedEmpty()
     {
@@ -934,6 +1157,8 @@ public abstract class ScimStoreContractTests
 
     // ---- Concurrency ----
 
+    /// <summary>Of fifty parallel creates of one user name exactly one succeeds.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task OfFiftyParallelCreatesOfOneUserNameExactlyOneSucceeds()
     {
@@ -947,6 +1172,45 @@ public abstract class ScimStoreContractTests
         Assert.Equal(1, (await store.QueryAsync(TenantA, Query(UserType, "userName eq \"same\""))).TotalResults);
     }
 
+    /// <summary>Of fifty parallel creates of one group display name exactly one succeeds when display names are unique.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task OfFiftyParallelCreatesOfOneGroupDisplayNameExactlyOneSucceedsWhenDisplayNamesAreUnique()
+    {
+        var groups = CreateGroupStore();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
+            Task.Run(async () => await groups.CreateAsync(TenantA, GroupDocument($"g{i}", i % 2 == 0 ? "Racing" : "RACING")))));
+
+        var expected = GroupDisplayNamesAreUnique ? 1 : 50;
+        Assert.Equal(expected, results.Count(r => r.Status == StoreStatus.Ok));
+        Assert.All(results.Where(r => r.Status != StoreStatus.Ok), r => Assert.Equal("displayName", r.ConflictingAttribute));
+        Assert.Equal(expected, (await groups.QueryAsync(TenantA, Query(GroupType, "displayName eq \"racing\""))).TotalResults);
+    }
+
+    /// <summary>Of parallel renames of different groups onto one display name at most one succeeds when display names are unique.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task OfParallelRenamesOfDifferentGroupsOntoOneDisplayNameAtMostOneSucceedsWhenDisplayNamesAreUnique()
+    {
+        var groups = CreateGroupStore();
+        for (var i = 0; i < 20; i++)
+        {
+            await groups.CreateAsync(TenantA, GroupDocument($"g{i}", $"Group {i}"));
+        }
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            Task.Run(async () => await groups.ReplaceAsync(TenantA, GroupDocument($"g{i}", "Target", "W/\"2\""), null))));
+        var create = await groups.CreateAsync(TenantA, GroupDocument("late", "target"));
+
+        var expected = GroupDisplayNamesAreUnique ? 1 : 20;
+        Assert.Equal(expected, results.Count(r => r.Status == StoreStatus.Ok));
+        AssertDisplayNameClash(create);
+        Assert.Equal(GroupDisplayNamesAreUnique ? 1 : 21, (await groups.QueryAsync(TenantA, Query(GroupType, "displayName eq \"TARGET\""))).TotalResults);
+    }
+
+    /// <summary>Twenty parallel member additions all land.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task TwentyParallelMemberAdditionsAllLand()
     {
@@ -960,6 +1224,8 @@ public abstract class ScimStoreContractTests
         Assert.Equal(Enumerable.Range(0, 20).Select(i => $"u{i}").Order(), members.Order());
     }
 
+    /// <summary>Of parallel replaces with the same expected version exactly one succeeds.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task OfParallelReplacesWithTheSameExpectedVersionExactlyOneSucceeds()
     {

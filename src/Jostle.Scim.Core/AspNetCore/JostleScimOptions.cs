@@ -24,7 +24,8 @@ public sealed class JostleScimOptions
 
     /// <summary>Whether a Group's <c>displayName</c> must be unique in the tenant (in any case): a create, replace or rename to
     /// another group's name answers <c>409 uniqueness</c>. RFC 7643 does not require it; Microsoft's gallery validation
-    /// does. Default <see langword="true"/>.</summary>
+    /// does. The built-in group stores enforce it atomically (so racing creates cannot both land); a host's own store
+    /// should too (the store contract suite checks it). Default <see langword="true"/>.</summary>
     public bool UniqueGroupDisplayNames { get; set; } = true;
 
     /// <summary>What happens to a User's <c>password</c> when a request carries one: never stored, never returned; dropped and

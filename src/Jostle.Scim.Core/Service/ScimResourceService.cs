@@ -564,7 +564,9 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
     /// <summary>
     /// Under <see cref="JostleScimOptions.UniqueGroupDisplayNames"/>, a group's new or changed <c>displayName</c> may not be
     /// another group's (in any case): <c>409 uniqueness</c>, as Microsoft's validator expects. One indexed
-    /// <c>displayName eq</c> lookup; stores do not enforce it, so two racing creates can still both land.
+    /// <c>displayName eq</c> lookup answers the common case; the library's stores also enforce it atomically (a unique
+    /// index), so of two racing creates or renames one gets the store's <c>UniquenessConflict</c> on <c>displayName</c>.
+    /// The lookup stays for host stores that do not.
     /// </summary>
     private async Task CheckDisplayNameFreeAsync(string tenant, JsonObject document, JsonObject? existing, CancellationToken ct)
     {

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using Jostle.Scim.AspNetCore;
 using Jostle.Scim.Stores.InMemory;
+using Microsoft.Extensions.Options;
 
 namespace Jostle.Scim.Stores;
 
@@ -11,12 +13,31 @@ namespace Jostle.Scim.Stores;
 /// <c>externalId eq</c> (alone or as an operand of a top-level <c>and</c>) are answered from hash indexes.
 /// </summary>
 /// <remarks>
-/// <see cref="CreateAsync"/> and <see cref="ReplaceAsync"/> take the members the document carries (only their
-/// <c>value</c> and <c>type</c>); a replaced document without <c>members</c> leaves the group empty, as a PUT does.
+/// <para><see cref="CreateAsync"/> and <see cref="ReplaceAsync"/> take the members the document carries (only their
+/// <c>value</c> and <c>type</c>); a replaced document without <c>members</c> leaves the group empty, as a PUT does.</para>
+/// <para>Under <see cref="JostleScimOptions.UniqueGroupDisplayNames"/> (the default) <c>displayName</c> is unique per
+/// tenant, case-insensitively (it is not <c>caseExact</c>, RFC 7643 §4.2), checked under the tenant's write lock: of two
+/// racing creates or renames to one name, one gets <see cref="StoreStatus.UniquenessConflict"/> on <c>displayName</c>.</para>
 /// </remarks>
 public sealed class InMemoryGroupStore : IScimGroupStore
 {
-    private readonly InMemoryResourceTable _table = new(["displayName", "externalId"], unique: null, hasMembers: true);
+    private readonly InMemoryResourceTable _table;
+
+    /// <summary>A store whose group display names are unique per tenant (case-insensitively).</summary>
+    public InMemoryGroupStore()
+        : this(uniqueDisplayNames: true)
+    {
+    }
+
+    /// <summary>A store that keeps display names unique when <see cref="JostleScimOptions.UniqueGroupDisplayNames"/> says so.</summary>
+    /// <param name="options">The SCIM options.</param>
+    public InMemoryGroupStore(IOptions<JostleScimOptions> options)
+        : this(options?.Value.UniqueGroupDisplayNames ?? throw new ArgumentNullException(nameof(options)))
+    {
+    }
+
+    private InMemoryGroupStore(bool uniqueDisplayNames) =>
+        _table = new(["displayName", "externalId"], unique: uniqueDisplayNames ? "displayName" : null, hasMembers: true);
 
     /// <summary>How many documents the last query evaluated; tests use it to prove that a lookup used an index.</summary>
     internal int LastQueryEvaluations => _table.LastQueryEvaluations;

@@ -17,6 +17,21 @@ internal static class ScimMigrations
     /// <summary>The session-level advisory lock key that serialises migrations of one PostgreSQL database ("JostleSc").</summary>
     internal const long PostgresLockKey = 0x4A6F_7374_6C65_5363;
 
+    /// <summary>
+    /// Migration UniqueGroupDisplayNames: gives the oldest group (lowest key) of each tenant and normalised display name
+    /// its slot in the unique index; later groups of the same name keep NULL until renamed. One statement for SQLite and
+    /// PostgreSQL.
+    /// </summary>
+    internal const string BackfillUniqueDisplayNames = """
+        UPDATE scim_groups SET unique_display_name = normalized_display_name
+        WHERE normalized_display_name IS NOT NULL
+          AND NOT EXISTS (
+            SELECT 1 FROM scim_groups AS older
+            WHERE older.tenant_id = scim_groups.tenant_id
+              AND older.normalized_display_name = scim_groups.normalized_display_name
+              AND older."key" < scim_groups."key");
+        """;
+
     /// <summary>Brings the database of <paramref name="context"/> up to date and, on SQLite, switches it to write-ahead logging.</summary>
     public static async Task MigrateAsync(ScimDbContext context, CancellationToken cancellationToken)
     {

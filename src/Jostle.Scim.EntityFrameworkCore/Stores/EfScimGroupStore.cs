@@ -3,7 +3,9 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Jostle.Scim.Filtering.Linq;
 using Jostle.Scim.Stores;
+using Jostle.Scim.AspNetCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Jostle.Scim.EntityFrameworkCore;
 
@@ -13,9 +15,26 @@ namespace Jostle.Scim.EntityFrameworkCore;
 /// added); the group row's version column makes replaces, deletes and deltas optimistic. Filters, sorting, paging
 /// and the total run in SQL. Each call uses its own short-lived context.
 /// </summary>
+/// <remarks>
+/// Under <see cref="JostleScimOptions.UniqueGroupDisplayNames"/> (the default) <c>displayName</c> is unique per tenant,
+/// case-insensitively: a unique index on (<c>tenant_id</c>, <c>unique_display_name</c>) decides between racing creates
+/// and renames, and the loser gets <see cref="StoreStatus.UniquenessConflict"/> on <c>displayName</c>. A group that
+/// already shared its name with an older group when the index was added keeps its name (and may be changed) until it is
+/// renamed; see <c>docs/entity-framework.md</c>.
+/// </remarks>
 /// <param name="contextFactory">Creates the contexts.</param>
-public sealed class EfScimGroupStore(IDbContextFactory<ScimDbContext> contextFactory) : EfScimStoreBase(contextFactory), IScimGroupStore
+/// <param name="options">The SCIM options (<see cref="JostleScimOptions.UniqueGroupDisplayNames"/>), or <see langword="null"/> for unique display names.</param>
+public sealed class EfScimGroupStore(IDbContextFactory<ScimDbContext> contextFactory, IOptions<JostleScimOptions>? options) : EfScimStoreBase(contextFactory), IScimGroupStore
 {
+    private readonly bool _uniqueDisplayNames = options?.Value.UniqueGroupDisplayNames ?? true;
+
+    /// <summary>A store whose group display names are unique per tenant (case-insensitively).</summary>
+    /// <param name="contextFactory">Creates the contexts.</param>
+    public EfScimGroupStore(IDbContextFactory<ScimDbContext> contextFactory)
+        : this(contextFactory, null)
+    {
+    }
+
     /// <inheritdoc />
     public async ValueTask<StoreResult> CreateAsync(string tenantId, JsonObject document, CancellationToken cancellationToken = default)
     {
@@ -23,6 +42,7 @@ public sealed class EfScimGroupStore(IDbContextFactory<ScimDbContext> contextFac
         ArgumentNullException.ThrowIfNull(document);
         var group = new ScimGroupEntity();
         var members = EntityDocuments.Fill(group, tenantId, document);
+        group.UniqueDisplayName = _uniqueDisplayNames ? group.NormalizedDisplayName : null;
         var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (context.ConfigureAwait(false))
         {
@@ -37,7 +57,7 @@ public sealed class EfScimGroupStore(IDbContextFactory<ScimDbContext> contextFac
                 }
                 catch (DbUpdateException e) when (IsUniqueViolation(e, out _))
                 {
-                    return StoreResult.Conflict("id");
+                    return StoreResult.Conflict(IsDisplayNameViolation(e) ? "displayName" : "id");
                 }
 
                 await AddMembersAsync(context, tenantId, group.Id, members, cancellationToken).ConfigureAwait(false);
@@ -98,7 +118,11 @@ public sealed class EfScimGroupStore(IDbContextFactory<ScimDbContext> contextFac
         var id = EntityDocuments.RequiredString(document, "id");
         return await WriteAsync(tenantId, id, expectedVersion, async (context, group) =>
         {
+            var (oldName, oldKey) = (group.NormalizedDisplayName, group.UniqueDisplayName);
             var members = EntityDocuments.Fill(group, tenantId, document);
+            // A group that shared its name with an older one when the index was added (no key) keeps it until renamed.
+            var grandfathered = oldKey is null && oldName is not null && string.Equals(oldName, group.NormalizedDisplayName, StringComparison.Ordinal);
+            group.UniqueDisplayName = _uniqueDisplayNames && !grandfathered ? group.NormalizedDisplayName : null;
             await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await context.GroupMembers.Where(m => m.TenantId == tenantId && m.GroupId == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
             await AddMembersAsync(context, tenantId, id, members, cancellationToken).ConfigureAwait(false);
@@ -296,6 +320,10 @@ public sealed class EfScimGroupStore(IDbContextFactory<ScimDbContext> contextFac
                     catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
                     {
                         // Another writer changed the group between our read and our write: read again.
+                    }
+                    catch (DbUpdateException e) when (IsDisplayNameViolation(e))
+                    {
+                        return StoreResult.Conflict("displayName");
                     }
                 }
             }

@@ -71,6 +71,21 @@ public abstract class EfScimStoreBase
         }
     }
 
+    /// <summary>Whether <paramref name="exception"/> is a violation of the unique index on a tenant's group display names.</summary>
+    private protected static bool IsDisplayNameViolation(DbUpdateException exception)
+    {
+        for (Exception? inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            // SQLite names the column (scim_groups.unique_display_name), PostgreSQL the index: both contain it.
+            if (inner.Message.Contains("unique_display_name", StringComparison.OrdinalIgnoreCase))
+            {
+                return IsUniqueViolation(exception, out _);
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Whether a failed save broke a unique index or key; <paramref name="userName"/> tells whether it was the user name index.</summary>
     private protected static bool IsUniqueViolation(DbUpdateException exception, out bool userName)
     {

@@ -55,6 +55,9 @@ public class ScimDbContext(DbContextOptions<ScimDbContext> options) : DbContext(
     /// <summary>The name of the unique index on a tenant's normalised user names (a violation of it is a <c>userName</c> conflict).</summary>
     internal const string UserNameIndex = "ux_scim_users_tenant_normalized_user_name";
 
+    /// <summary>The name of the unique index on a tenant's normalised group display names (a violation of it is a <c>displayName</c> conflict).</summary>
+    internal const string GroupDisplayNameIndex = "ux_scim_groups_tenant_unique_display_name";
+
     /// <summary>The members table, for the raw insert-or-ignore statement.</summary>
     internal const string MembersTable = "scim_group_members";
 
@@ -96,6 +99,7 @@ public class ScimDbContext(DbContextOptions<ScimDbContext> options) : DbContext(
             group.HasKey(g => g.Key);
             group.HasAlternateKey(g => new { g.TenantId, g.Id });
             group.HasIndex(g => new { g.TenantId, g.NormalizedDisplayName });
+            group.HasIndex(g => new { g.TenantId, g.UniqueDisplayName }).IsUnique().HasDatabaseName(GroupDisplayNameIndex);
             group.HasIndex(g => new { g.TenantId, g.ExternalId });
             group.Property(g => g.Version).IsConcurrencyToken();
             group.HasMany(g => g.Members).WithOne()

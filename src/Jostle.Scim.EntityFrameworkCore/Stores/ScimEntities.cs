@@ -165,6 +165,13 @@ public sealed class ScimGroupEntity
     /// <summary><c>displayName</c> normalised.</summary>
     public string? NormalizedDisplayName { get; set; }
 
+    /// <summary>
+    /// <c>displayName</c> normalised, under a unique index per tenant, while display names are unique
+    /// (<c>JostleScimOptions.UniqueGroupDisplayNames</c>); otherwise <see langword="null"/>. Also <see langword="null"/> for
+    /// a group that shared its name with an older group when the index was added, until it is renamed.
+    /// </summary>
+    public string? UniqueDisplayName { get; set; }
+
     /// <summary><c>externalId</c>.</summary>
     public string? ExternalId { get; set; }
 

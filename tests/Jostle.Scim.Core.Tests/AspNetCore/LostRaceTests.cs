@@ -124,6 +124,30 @@ public sealed class LostRaceTests
         Assert.Equal(members.Order(), stored["members"]!.AsArray().Select(m => m!["value"]!.GetValue<string>()).Order());
     }
 
+    [Fact]
+    public async Task AGroupCreateOrRenameThatRacesPastTheDisplayNameLookupIs409UniquenessFromTheStore()
+    {
+        var groups = new RacingGroupStore();
+        await using var host = await StartAsync(new RacingUserStore(), groups);
+        await host.CreateGroupAsync("Racers");
+        var other = (await host.CreateGroupAsync("Walkers"))["id"]!.GetValue<string>();
+        groups.HideFromLookups = true;
+
+        using var create = await host.SendAsync(HttpMethod.Post, "Groups", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"RACERS"}""");
+        using var rename = await host.SendAsync(HttpMethod.Patch, $"Groups/{other}",
+            $$"""{"schemas":["{{PatchOp}}"],"Operations":[{"op":"replace","path":"displayName","value":"racers"}]}""");
+
+        foreach (var response in new[] { create, rename })
+        {
+            var error = await AssertErrorAsync(response, 409, "uniqueness");
+            Assert.Contains("displayName", error["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+
+        groups.HideFromLookups = false;
+        Assert.Equal("Walkers", (await JsonAsync(await host.Client.GetAsync($"Groups/{other}")))["displayName"]!.GetValue<string>());
+        Assert.Equal(2, (await JsonAsync(await host.Client.GetAsync("Groups")))["totalResults"]!.GetValue<int>());
+    }
+
     /// <summary>Before each of the next <see cref="Interferences"/> replaces, another writer changes the user's title.</summary>
     private sealed class RacingUserStore : IScimUserStore
     {
@@ -190,6 +214,10 @@ public sealed class LostRaceTests
 
         public ValueTask<StoreResult> DeleteAsync(string tenantId, string id, string? expectedVersion, CancellationToken cancellationToken = default) => _inner.DeleteAsync(tenantId, id, expectedVersion, cancellationToken);
 
-        public ValueTask<StoreQueryResult> QueryAsync(string tenantId, StoreQuery query, CancellationToken cancellationToken = default) => _inner.QueryAsync(tenantId, query, cancellationToken);
+        public ValueTask<StoreQueryResult> QueryAsync(string tenantId, StoreQuery query, CancellationToken cancellationToken = default) =>
+            HideFromLookups ? ValueTask.FromResult(new StoreQueryResult([], 0)) : _inner.QueryAsync(tenantId, query, cancellationToken);
+
+        /// <summary>Queries find nothing: the service's display name lookup runs before the other writer's group is visible.</summary>
+        public bool HideFromLookups { get; set; }
     }
 }

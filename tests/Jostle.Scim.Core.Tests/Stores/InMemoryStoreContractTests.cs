@@ -96,3 +96,14 @@ public sealed class InMemoryStoreContractTests : ScimStoreContractTests
         await Assert.ThrowsAsync<ArgumentException>(async () => await store.CreateAsync(TenantA, document));
     }
 }
+
+/// <summary>The store contract with <c>UniqueGroupDisplayNames</c> off: the in-memory group store then keeps duplicate display names.</summary>
+public sealed class InMemoryStoreWithoutUniqueDisplayNamesContractTests : ScimStoreContractTests
+{
+    protected override bool GroupDisplayNamesAreUnique => false;
+
+    protected override IScimUserStore CreateUserStore() => new InMemoryUserStore();
+
+    protected override IScimGroupStore CreateGroupStore() =>
+        new InMemoryGroupStore(Microsoft.Extensions.Options.Options.Create(new Jostle.Scim.AspNetCore.JostleScimOptions { UniqueGroupDisplayNames = false }));
+}

@@ -19,6 +19,12 @@ internal sealed class ScimConformanceHttp(HttpClient client, AuthenticationHeade
 
     public AuthenticationHeaderValue? Authorization { get; } = authorization;
 
+    /// <summary>The media type request bodies are sent as: <c>application/scim+json</c>, or what a provider sends instead.</summary>
+    public string MediaType { get; set; } = "application/scim+json";
+
+    /// <summary>The <c>User-Agent</c> every request carries, or <see langword="null"/> for none.</summary>
+    public string? UserAgent { get; set; }
+
     /// <summary>The SCIM base URL without the trailing slash.</summary>
     public string BaseUrl => Client.BaseAddress!.AbsoluteUri.TrimEnd('/');
 
@@ -27,8 +33,13 @@ internal sealed class ScimConformanceHttp(HttpClient client, AuthenticationHeade
         var request = new HttpRequestMessage(method, path.TrimStart('/'));
         if (json is not null)
         {
-            request.Content = new StringContent(json, Encoding.UTF8, new MediaTypeHeaderValue("application/scim+json"));
+            request.Content = new StringContent(json, Encoding.UTF8, new MediaTypeHeaderValue(MediaType));
             request.Options.Set(BodyKey, json);
+        }
+
+        if (UserAgent is not null)
+        {
+            request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
         }
 
         if (authenticate)

@@ -33,6 +33,8 @@ public abstract partial class ScimConformanceTests
     private static string? EmailOf(JsonNode user, string type) =>
         user["emails"]?.AsArray().SingleOrDefault(e => (string?)e!["type"] == type)?["value"]?.GetValue<string>();
 
+    /// <summary>Test connection query for a random user name answers an empty list response.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task TestConnectionQueryForARandomUserNameAnswersAnEmptyListResponse()
     {
@@ -44,6 +46,8 @@ public abstract partial class ScimConformanceTests
         Assert.Equal(1, (int)list["startIndex"]!);
     }
 
+    /// <summary>Requests without the secret token are refused with a SCIM error.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task RequestsWithoutTheSecretTokenAreRefusedWithAScimError()
     {
@@ -55,6 +59,8 @@ public abstract partial class ScimConformanceTests
         await ScimConformanceHttp.AssertErrorAsync(response, 401, null);
     }
 
+    /// <summary>Creating a user answers 201 with location and the stored resource.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task CreatingAUserAnswers201WithLocationAndTheStoredResource()
     {
@@ -82,6 +88,8 @@ public abstract partial class ScimConformanceTests
         Assert.True(JsonNode.DeepEquals(user, read), $"POST returned {user.ToJsonString()} but GET returned {read.ToJsonString()}");
     }
 
+    /// <summary>Active sent as the string true is stored as a boolean.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task ActiveSentAsTheStringTrueIsStoredAsABoolean()
     {
@@ -90,6 +98,8 @@ public abstract partial class ScimConformanceTests
         Assert.True(user["active"]!.GetValue<bool>());
     }
 
+    /// <summary>Explicit nulls in a create are accepted and ignored.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task ExplicitNullsInACreateAreAcceptedAndIgnored()
     {
@@ -106,6 +116,8 @@ public abstract partial class ScimConformanceTests
         Assert.False(user["name"]!.AsObject().ContainsKey("middleName"));
     }
 
+    /// <summary>A duplicate user name in another case is a 409 uniqueness.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task ADuplicateUserNameInAnotherCaseIsA409Uniqueness()
     {
@@ -117,6 +129,9 @@ public abstract partial class ScimConformanceTests
         Assert.Equal("uniqueness", (string?)error["scimType"]);
     }
 
+    /// <summary>Every matching query Entra sends finds the user.</summary>
+    /// <param name="filter">The filter Entra sends.</param>
+    /// <returns>A task.</returns>
     [Theory]
     [InlineData("userName eq \"ada@contoso.com\"")]
     [InlineData("userName eq \"ADA@Contoso.com\"")]
@@ -135,6 +150,8 @@ public abstract partial class ScimConformanceTests
         Assert.Equal("ada@contoso.com", (string?)list["Resources"]![0]!["userName"]);
     }
 
+    /// <summary>A match query on another tenant finds nothing.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task AMatchQueryOnAnotherTenantFindsNothing()
     {
@@ -146,6 +163,8 @@ public abstract partial class ScimConformanceTests
         Assert.Equal(0, (int)list["totalResults"]!);
     }
 
+    /// <summary>Disabling with the string false is a soft delete and enabling restores the user.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task DisablingWithTheStringFalseIsASoftDeleteAndEnablingRestoresTheUser()
     {
@@ -165,6 +184,8 @@ public abstract partial class ScimConformanceTests
         Assert.True((bool)(await Scim.GetAsync($"/Users/{id}"))!["active"]!);
     }
 
+    /// <summary>Capitalised ops with paths replace and add single valued attributes.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task CapitalisedOpsWithPathsReplaceAndAddSingleValuedAttributes()
     {
@@ -187,6 +208,8 @@ public abstract partial class ScimConformanceTests
         Assert.Equal("1815", (string?)user[Enterprise]!["employeeNumber"]);
     }
 
+    /// <summary>A pathless replace with dotted and URN keys changes each named attribute.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task APathlessReplaceWithDottedAndUrnKeysChangesEachNamedAttribute()
     {
@@ -213,6 +236,8 @@ public abstract partial class ScimConformanceTests
         Assert.Equal("Home", (string?)user[Jostle]!["alternateEmail1Label"]);
     }
 
+    /// <summary>A manager sent as a bare string is returned as a complex value.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task AManagerSentAsABareStringIsReturnedAsAComplexValue()
     {
@@ -238,6 +263,9 @@ public abstract partial class ScimConformanceTests
         _ => "value",
     };
 
+    /// <summary>Add or replace on the work email value creates the work email when missing.</summary>
+    /// <param name="op">The PATCH op, as Entra capitalises it.</param>
+    /// <returns>A task.</returns>
     [Theory]
     [InlineData("Add")]
     [InlineData("Replace")]
@@ -264,6 +292,8 @@ public abstract partial class ScimConformanceTests
         Assert.Equal(id, (string?)found["Resources"]![0]!["id"]);
     }
 
+    /// <summary>Jostle alternate emails and their labels are set through their paths.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task JostleAlternateEmailsAndTheirLabelsAreSetThroughTheirPaths()
     {
@@ -283,6 +313,8 @@ public abstract partial class ScimConformanceTests
         Assert.Equal("Personal", (string?)user[Jostle]!["alternateEmail1Label"]);
     }
 
+    /// <summary>Groups are created empty and their members change through patches.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task GroupsAreCreatedEmptyAndTheirMembersChangeThroughPatches()
     {
@@ -341,6 +373,8 @@ public abstract partial class ScimConformanceTests
         return (group["members"]?.AsArray() ?? []).Select(m => (string)m!["value"]!).Order().ToList();
     }
 
+    /// <summary>Deleting a user answers 204 then not found and removes it from every group.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task DeletingAUserAnswers204ThenNotFoundAndRemovesItFromEveryGroup()
     {
@@ -358,6 +392,8 @@ public abstract partial class ScimConformanceTests
         await Scim.DeleteAsync($"/Users/{id}", HttpStatusCode.NotFound);
     }
 
+    /// <summary>A full cycle runs in entras order.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task AFullCycleRunsInEntrasOrder()
     {

@@ -7,6 +7,8 @@ namespace Jostle.Scim.Testing;
 // those tools send.
 public abstract partial class ScimConformanceTests
 {
+    /// <summary>Create then get returns the same user.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task CreateThenGetReturnsTheSameUser()
     {
@@ -19,6 +21,8 @@ public abstract partial class ScimConformanceTests
         Assert.True(JsonNode.DeepEquals(created, await JsonAsync(get)));
     }
 
+    /// <summary>A duplicate user name is 409 uniqueness.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task ADuplicateUserNameIs409Uniqueness()
     {
@@ -27,6 +31,10 @@ public abstract partial class ScimConformanceTests
         await ScimConformanceHttp.AssertErrorAsync(response, 409, "uniqueness");
     }
 
+    /// <summary>User name eq finds the user in any case and answers an empty list when missing.</summary>
+    /// <param name="userName">The userName the filter looks for.</param>
+    /// <param name="expected">The expected totalResults.</param>
+    /// <returns>A task.</returns>
     [Theory]
     [InlineData("val.find@contoso.com", 1)]
     [InlineData("VAL.FIND@CONTOSO.COM", 1)]
@@ -42,6 +50,8 @@ public abstract partial class ScimConformanceTests
         Assert.Equal(expected, list["Resources"]!.AsArray().Count);
     }
 
+    /// <summary>Patch replaces work email phone and address parts by value filter.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task PatchReplacesWorkEmailPhoneAndAddressPartsByValueFilter()
     {
@@ -61,6 +71,8 @@ public abstract partial class ScimConformanceTests
         Assert.Equal("work", user["addresses"]![0]!["type"]!.GetValue<string>());
     }
 
+    /// <summary>Patch without a path changes the user name.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task PatchWithoutAPathChangesTheUserName()
     {
@@ -71,6 +83,8 @@ public abstract partial class ScimConformanceTests
         Assert.Equal("val.renamed@contoso.com", user["userName"]!.GetValue<string>());
     }
 
+    /// <summary>Disabling a user shows active false in a filtered get.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task DisablingAUserShowsActiveFalseInAFilteredGet()
     {
@@ -82,6 +96,8 @@ public abstract partial class ScimConformanceTests
         Assert.False((await JsonAsync(list))["Resources"]![0]!["active"]!.GetValue<bool>());
     }
 
+    /// <summary>Manager is added replaced and removed at the enterprise path.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task ManagerIsAddedReplacedAndRemovedAtTheEnterprisePath()
     {
@@ -99,6 +115,8 @@ public abstract partial class ScimConformanceTests
         Assert.Null(removed[Enterprise]?["manager"]);
     }
 
+    /// <summary>Delete is 204 then get is 404 and a second delete is 404.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task DeleteIs204ThenGetIs404AndASecondDeleteIs404()
     {
@@ -112,6 +130,8 @@ public abstract partial class ScimConformanceTests
         await ScimConformanceHttp.AssertErrorAsync(again, 404, null);
     }
 
+    /// <summary>Groups are read without members when excluded on get and list.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task GroupsAreReadWithoutMembersWhenExcludedOnGetAndList()
     {
@@ -129,6 +149,10 @@ public abstract partial class ScimConformanceTests
         Assert.Equal(group["id"]!.GetValue<string>(), listed["id"]!.GetValue<string>());
     }
 
+    /// <summary>Group display name eq finds the group in any case and answers an empty list when missing.</summary>
+    /// <param name="displayName">The displayName the filter looks for.</param>
+    /// <param name="expected">The expected totalResults.</param>
+    /// <returns>A task.</returns>
     [Theory]
     [InlineData("Val Team", 1)]
     [InlineData("VAL TEAM", 1)]
@@ -142,6 +166,8 @@ public abstract partial class ScimConformanceTests
         Assert.Equal(expected, (await JsonAsync(response))["totalResults"]!.GetValue<int>());
     }
 
+    /// <summary>A duplicate group display name is 409 uniqueness.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task ADuplicateGroupDisplayNameIs409Uniqueness()
     {
@@ -150,6 +176,37 @@ public abstract partial class ScimConformanceTests
         await ScimConformanceHttp.AssertErrorAsync(response, 409, "uniqueness");
     }
 
+    /// <summary>Of ten parallel creates of one group display name exactly one is 201 and the others 409 uniqueness.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task OfTenParallelCreatesOfOneGroupDisplayNameExactlyOneIs201AndTheOthers409Uniqueness()
+    {
+        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(() =>
+            Scim.SendAsync(HttpMethod.Post, "Groups", $$"""{"schemas":["{{GroupSchema}}"],"displayName":"{{(i % 2 == 0 ? "Val Race" : "VAL RACE")}}"}"""))));
+        try
+        {
+            Assert.True(responses.Count(r => r.StatusCode == HttpStatusCode.Created) == 1,
+                "10 parallel POST /Groups of one displayName (in two cases): expected exactly one 201, got "
+                + string.Join(", ", responses.Select(r => (int)r.StatusCode)));
+            foreach (var response in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
+            {
+                await ScimConformanceHttp.AssertErrorAsync(response, 409, "uniqueness");
+            }
+
+            var list = (await Scim.GetAsync("Groups?" + Filter("displayName eq \"val race\"")))!;
+            Assert.True((int)list["totalResults"]! == 1, $"GET /Groups?filter=displayName eq \"val race\": expected totalResults 1 after the race, got {list.ToJsonString()}");
+        }
+        finally
+        {
+            foreach (var response in responses)
+            {
+                response.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Renaming a group to another groups name is 409 and a change of case is fine.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task RenamingAGroupToAnotherGroupsNameIs409AndAChangeOfCaseIsFine()
     {
@@ -165,6 +222,8 @@ public abstract partial class ScimConformanceTests
         Assert.Equal("VAL MINE", (await GetGroupAsync(group))["displayName"]!.GetValue<string>());
     }
 
+    /// <summary>Group patches set external id without a path rename and add and remove members.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task GroupPatchesSetExternalIdWithoutAPathRenameAndAddAndRemoveMembers()
     {
@@ -183,6 +242,8 @@ public abstract partial class ScimConformanceTests
         Assert.Null((await GetGroupAsync(group))["members"]);
     }
 
+    /// <summary>Several operations in one patch apply in order on different attributes and on the same one.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task SeveralOperationsInOnePatchApplyInOrderOnDifferentAttributesAndOnTheSameOne()
     {
@@ -200,6 +261,8 @@ public abstract partial class ScimConformanceTests
         Assert.Equal("Multi", user["nickName"]!.GetValue<string>());
     }
 
+    /// <summary>Roles with primary as the string true are stored with a boolean primary.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task RolesWithPrimaryAsTheStringTrueAreStoredWithABooleanPrimary()
     {
@@ -212,6 +275,9 @@ public abstract partial class ScimConformanceTests
         Assert.True(role["primary"]!.GetValue<bool>());
     }
 
+    /// <summary>The null update clears the attribute.</summary>
+    /// <param name="empty">The JSON value of the null update (<c>""</c> or <c>null</c>).</param>
+    /// <returns>A task.</returns>
     [Theory]
     [InlineData("\"\"")]
     [InlineData("null")]
@@ -226,6 +292,8 @@ public abstract partial class ScimConformanceTests
         Assert.Null((await GetUserAsync(id))["title"]);
     }
 
+    /// <summary>A deleted user can be created again with the same user name.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task ADeletedUserCanBeCreatedAgainWithTheSameUserName()
     {
@@ -238,6 +306,8 @@ public abstract partial class ScimConformanceTests
         Assert.NotEqual(id, again);
     }
 
+    /// <summary>A deactivated user can be reactivated.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task ADeactivatedUserCanBeReactivated()
     {
@@ -248,6 +318,8 @@ public abstract partial class ScimConformanceTests
         Assert.True((await GetUserAsync(id))["active"]!.GetValue<bool>());
     }
 
+    /// <summary>Paging with count five gives correct start indexes.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task PagingWithCountFiveGivesCorrectStartIndexes()
     {
@@ -271,6 +343,8 @@ public abstract partial class ScimConformanceTests
         Assert.Equal(ids, seen);
     }
 
+    /// <summary>Schemas lists every attribute in camel case without nulls.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task SchemasListsEveryAttributeInCamelCaseWithoutNulls()
     {

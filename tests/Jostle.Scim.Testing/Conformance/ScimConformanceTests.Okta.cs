@@ -43,6 +43,8 @@ public abstract partial class ScimConformanceTests
         return (report, variables);
     }
 
+    /// <summary>Every assertion of oktas spec test passes.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task EveryAssertionOfOktasSpecTestPasses()
     {
@@ -63,6 +65,8 @@ public abstract partial class ScimConformanceTests
         Assert.IsType<JsonArray>(body["Resources"]);
     }
 
+    /// <summary>The user oktas suite creates is found by its upper cased user name.</summary>
+    /// <returns>A task.</returns>
     [Fact]
     public async Task TheUserOktasSuiteCreatesIsFoundByItsUpperCasedUserName()
     {

@@ -1,16 +1,15 @@
-using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 
 namespace Jostle.Scim.Testing;
 
 /// <summary>
 /// The HTTP conformance kit: derive from this class in an xUnit test project, return a client for your own running app
-/// from <see cref="CreateClientAsync"/>, and every test here runs against it over HTTP — Microsoft Entra ID's
+/// from <see cref="ScimConformanceSuite.CreateClientAsync"/>, and every test here runs against it over HTTP — Microsoft Entra ID's
 /// provisioning cycle, Microsoft's SCIM validator checklist and Okta's "SCIM 2.0 SPEC Test" (the Runscope export,
 /// carried inside this package). A failing test names the request it sent (method, path, body) and what it expected.
 /// </summary>
 /// <remarks>
-/// <para>Each test calls <see cref="CreateClientAsync"/> once (a few tests twice, for a second tenant). Every call must
+/// <para>Each test calls <see cref="ScimConformanceSuite.CreateClientAsync"/> once (a few tests twice, for a second tenant). Every call must
 /// return a client whose requests reach a new, <em>empty</em> tenant: a fresh tenant of one shared app (cheap), or a
 /// fresh app.</para>
 /// <para>The client's <see cref="HttpClient.BaseAddress"/> is the SCIM base URL with a trailing slash
@@ -21,7 +20,7 @@ namespace Jostle.Scim.Testing;
 /// (<c>ScimCompatibility.Default</c>), the built-in schemas with the enterprise and Jostle extensions, unique group
 /// display names.</para>
 /// </remarks>
-public abstract partial class ScimConformanceTests : IAsyncLifetime
+public abstract partial class ScimConformanceTests : ScimConformanceSuite
 {
     private const string UserSchema = "urn:ietf:params:scim:schemas:core:2.0:User";
     private const string GroupSchema = "urn:ietf:params:scim:schemas:core:2.0:Group";
@@ -29,53 +28,11 @@ public abstract partial class ScimConformanceTests : IAsyncLifetime
     private const string Jostle = "urn:ietf:params:scim:schemas:extension:jostle:2.0:User";
     private const string PatchOp = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
-    private readonly List<HttpClient> _clients = [];
-    private ScimConformanceHttp? _scim;
-
-    /// <summary>
-    /// Returns a client for a new, empty tenant of the app under test: <see cref="HttpClient.BaseAddress"/> set to the
-    /// SCIM base URL (with a trailing slash) and the tenant's credentials in <c>DefaultRequestHeaders.Authorization</c>.
-    /// </summary>
-    /// <returns>The client; the kit disposes it.</returns>
-    protected abstract Task<HttpClient> CreateClientAsync();
-
     /// <summary>
     /// Whether the response-time limits of Okta's spec test (400 and 600 ms per request) are asserted, on a second,
     /// warm replay. On by default; turn it off where the test machine is shared and timings say little about the app.
     /// </summary>
     protected virtual bool AssertOktaResponseTimes => true;
-
-    /// <summary>Opens the first tenant.</summary>
-    /// <returns>A task.</returns>
-    public async Task InitializeAsync() => _scim = await ConnectAsync();
-
-    /// <summary>Disposes every client the test was given.</summary>
-    /// <returns>A task.</returns>
-    public Task DisposeAsync()
-    {
-        foreach (var client in _clients)
-        {
-            client.Dispose();
-        }
-
-        return Task.CompletedTask;
-    }
-
-    private ScimConformanceHttp Scim => _scim ?? throw new InvalidOperationException("InitializeAsync has not run.");
-
-    /// <summary>A client for another new, empty tenant.</summary>
-    private async Task<ScimConformanceHttp> ConnectAsync()
-    {
-        var client = await CreateClientAsync();
-        _clients.Add(client);
-        Assert.True(client.BaseAddress is { } b && b.AbsoluteUri.EndsWith('/'),
-            $"CreateClientAsync must set HttpClient.BaseAddress to the SCIM base URL with a trailing slash (got '{client.BaseAddress}').");
-        var authorization = client.DefaultRequestHeaders.Authorization;
-        client.DefaultRequestHeaders.Authorization = null;
-        return new ScimConformanceHttp(client, authorization);
-    }
-
-    private static string Filter(string filter) => "filter=" + Uri.EscapeDataString(filter);
 
     private async Task<JsonObject> CreateUserAsync(string userName, string? externalId = null)
     {

@@ -176,6 +176,11 @@ namespace Jostle.Scim.EntityFrameworkCore.Migrations.Postgres
                         .HasColumnName("tenant_id")
                         .UseCollation("C");
 
+                    b.Property<string>("UniqueDisplayName")
+                        .HasColumnType("text")
+                        .HasColumnName("unique_display_name")
+                        .UseCollation("C");
+
                     b.Property<string>("Version")
                         .IsConcurrencyToken()
                         .IsRequired()
@@ -188,6 +193,10 @@ namespace Jostle.Scim.EntityFrameworkCore.Migrations.Postgres
                     b.HasIndex("TenantId", "ExternalId");
 
                     b.HasIndex("TenantId", "NormalizedDisplayName");
+
+                    b.HasIndex("TenantId", "UniqueDisplayName")
+                        .IsUnique()
+                        .HasDatabaseName("ux_scim_groups_tenant_unique_display_name");
 
                     b.ToTable("scim_groups", (string)null);
                 });
@@ -232,6 +241,16 @@ namespace Jostle.Scim.EntityFrameworkCore.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("scim_group_members", (string)null);
+                });
+
+            modelBuilder.Entity("Jostle.Scim.EntityFrameworkCore.ScimJsonElement", b =>
+                {
+                    b.Property<string>("Value")
+                        .HasColumnType("text")
+                        .HasColumnName("value")
+                        .UseCollation("C");
+
+                    b.ToTable((string)null);
                 });
 
             modelBuilder.Entity("Jostle.Scim.EntityFrameworkCore.ScimOAuthClientEntity", b =>

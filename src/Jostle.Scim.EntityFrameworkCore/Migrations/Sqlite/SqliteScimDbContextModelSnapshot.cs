@@ -152,6 +152,10 @@ namespace Jostle.Scim.EntityFrameworkCore.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("tenant_id");
 
+                    b.Property<string>("UniqueDisplayName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("unique_display_name");
+
                     b.Property<string>("Version")
                         .IsConcurrencyToken()
                         .IsRequired()
@@ -163,6 +167,10 @@ namespace Jostle.Scim.EntityFrameworkCore.Migrations.Sqlite
                     b.HasIndex("TenantId", "ExternalId");
 
                     b.HasIndex("TenantId", "NormalizedDisplayName");
+
+                    b.HasIndex("TenantId", "UniqueDisplayName")
+                        .IsUnique()
+                        .HasDatabaseName("ux_scim_groups_tenant_unique_display_name");
 
                     b.ToTable("scim_groups", (string)null);
                 });
@@ -201,6 +209,15 @@ namespace Jostle.Scim.EntityFrameworkCore.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("scim_group_members", (string)null);
+                });
+
+            modelBuilder.Entity("Jostle.Scim.EntityFrameworkCore.ScimJsonElement", b =>
+                {
+                    b.Property<string>("Value")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("value");
+
+                    b.ToTable((string)null);
                 });
 
             modelBuilder.Entity("Jostle.Scim.EntityFrameworkCore.ScimOAuthClientEntity", b =>
