@@ -284,6 +284,12 @@ internal sealed class EntityDocumentMapper(ResolvedEntityMap map)
                 continue;
             }
 
+            if (value is JsonObject complex && complex.Count > 0)
+            {
+                paths.AddRange(complex.Select(p => name + "." + p.Key));
+                continue;
+            }
+
             paths.Add(name);
         }
 
