@@ -65,7 +65,11 @@ internal static class ScimJsonFunctions
     /// <summary>Registers the functions with the provider's translations.</summary>
     public static void Register(ModelBuilder modelBuilder, bool postgres)
     {
-        modelBuilder.Entity<ScimJsonElement>().HasNoKey().ToTable((string?)null);
+        modelBuilder.Entity<ScimJsonElement>(e =>
+        {
+            e.HasNoKey().ToTable((string?)null);
+            e.Property(x => x.Value).HasColumnName("value");
+        });
         modelBuilder.HasDbFunction(Method(nameof(Elements))).HasName(postgres ? "jsonb_array_elements" : "json_each");
         SqlFunctions sql = postgres ? new PostgresFunctions() : new SqliteFunctions();
         modelBuilder.HasDbFunction(Method(nameof(Text))).HasTranslation(a => sql.Text(a[0], DecodePath(a[1])));
