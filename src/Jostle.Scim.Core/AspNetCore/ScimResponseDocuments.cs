@@ -13,6 +13,7 @@ internal static class ScimResponseDocuments
 {
     public static JsonObject Complete(ScimResourceKind kind, JsonObject document, Uri baseUrl)
     {
+        AddLocation(kind, document, baseUrl);
         if (kind != ScimResourceKind.Group || document["members"] is not JsonArray { Count: > 0 } members)
         {
             return document;
@@ -45,5 +46,19 @@ internal static class ScimResponseDocuments
         }
 
         return document;
+    }
+
+    /// <summary>
+    /// A store that composes documents from its own columns (the entity-mapped store) keeps no <c>meta.location</c>:
+    /// it is made here from the request's base URL and the id, as <c>StampCreated</c> makes it.
+    /// </summary>
+    private static void AddLocation(ScimResourceKind kind, JsonObject document, Uri baseUrl)
+    {
+        if (document["meta"] is not JsonObject meta || meta.ContainsKey("location") || document["id"] is not JsonValue v || !v.TryGetValue<string>(out var id))
+        {
+            return;
+        }
+
+        meta["location"] = baseUrl.OriginalString.TrimEnd('/') + (kind == ScimResourceKind.Group ? "/Groups/" : "/Users/") + Uri.EscapeDataString(id);
     }
 }

@@ -467,7 +467,7 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
 
     private static StoredResource Written(StoreResult result, ScimResourceKind kind, string? id) => result.Status switch
     {
-        StoreStatus.Ok => Observed(result.Resource)!,
+        StoreStatus.Ok => Observed(NoteNotStored(result))!,
         StoreStatus.NotFound => throw NotFound(kind, id ?? ""),
         StoreStatus.VersionMismatch => throw new LostRaceException(kind).ToScimException(),
         StoreStatus.UniquenessConflict => throw new ScimException(409, ScimErrorType.Uniqueness, $"The value of {result.ConflictingAttribute ?? "a unique attribute"} is already in use by another {kind}."),
@@ -482,6 +482,17 @@ internal sealed class ScimResourceService(ScimRuntime runtime, IScimUserStore us
     private sealed class LostRaceException(ScimResourceKind kind) : Exception
     {
         public ScimException ToScimException() => new(412, null, $"The {kind} was changed by another request; read it again and retry.");
+    }
+
+    /// <summary>What the store did not keep goes into the request's log record (names only).</summary>
+    private static StoredResource? NoteNotStored(StoreResult result)
+    {
+        if (result.NotStored is { Count: > 0 } dropped)
+        {
+            ScimOperation.Current?.AddNote("Not stored (the store has no place for them): " + string.Join(", ", dropped.Take(20)) + ".");
+        }
+
+        return result.Resource;
     }
 
     private static StoredResource? Observed(StoredResource? written)

@@ -30,6 +30,13 @@ public enum StoreStatus
 /// <param name="ConflictingAttribute">For <see cref="StoreStatus.UniquenessConflict"/>, the attribute whose value clashed, e.g. <c>userName</c>.</param>
 public readonly record struct StoreResult(StoreStatus Status, StoredResource? Resource = null, string? ConflictingAttribute = null)
 {
+    /// <summary>
+    /// On success, the attributes of the written document the store did not keep (a store over a fixed table that has no
+    /// place for them), as SCIM paths such as <c>nickName</c> or <c>emails[type eq "other"]</c>; the library names them
+    /// in the provisioning log record of the request, so nothing is dropped silently. Empty when everything was kept.
+    /// </summary>
+    public IReadOnlyList<string> NotStored { get; init; } = [];
+
     /// <summary>A success carrying the stored resource.</summary>
     /// <param name="resource">The stored resource.</param>
     /// <returns>The result.</returns>

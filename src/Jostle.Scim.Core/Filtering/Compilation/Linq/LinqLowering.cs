@@ -46,7 +46,13 @@ internal sealed class LinqLowering(ResourceTypeDefinition resourceType, ScimAttr
             return Within(new Scope(attribute, display, schema.Id, null, root, Document, JsonPathOf(schema, attribute)), node.Filter);
         }
 
-        var collection = entries.GetValueOrDefault(ScimAttributeMap.CanonicalKey(schema.Id, attribute.Name, null)) as CollectionEntry;
+        var entry = entries.GetValueOrDefault(ScimAttributeMap.CanonicalKey(schema.Id, attribute.Name, null));
+        if (entry is SlotsEntry slots)
+        {
+            return SlotsValuePath(slots, node, schema, attribute, display);
+        }
+
+        var collection = entry as CollectionEntry;
         if (collection is not null && (Document is null || Covers(collection, node.Filter)))
         {
             var element = Expression.Parameter(collection.ElementType, "x");
@@ -62,6 +68,60 @@ internal sealed class LinqLowering(ResourceTypeDefinition resourceType, ScimAttr
         return Json.AnyElement(document, JsonPathOf(schema, attribute), element =>
             Within(new Scope(attribute, display, schema.Id, null, element, element, []), node.Filter));
     }
+
+    /// <summary>
+    /// A value filter on a slotted attribute: some slot that has a value and whose element map covers the filter
+    /// satisfies it; with a document, so may an element of the document's array whose discriminator is no slot's.
+    /// </summary>
+    private Expression SlotsValuePath(SlotsEntry slots, BoundValuePath node, SchemaDefinition schema, AttributeDefinition attribute, string display)
+    {
+        var tests = new List<Expression>();
+        foreach (var slot in slots.Slots.Where(s => s.Present is not null && CoversSlot(s, node.Filter)))
+        {
+            var inner = Within(new Scope(attribute, display, schema.Id, slot.Elements, root), node.Filter);
+            tests.Add(Expression.AndAlso(SlotPresent(slot), inner));
+        }
+
+        if (Document is { } document)
+        {
+            tests.Add(Json.AnyElement(document, JsonPathOf(schema, attribute), element =>
+                Expression.AndAlso(NotASlot(slots, element), Within(new Scope(attribute, display, schema.Id, null, element, element, []), node.Filter))));
+        }
+
+        return tests.Count > 0 ? tests.Aggregate(Expression.OrElse) : Expression.Constant(false);
+    }
+
+    /// <summary>Whether a slot's element exists: its first mapped member has a value.</summary>
+    private Expression SlotPresent(Slot slot) => Present(Rebind(slot.Present!.Member, root), null, "");
+
+    /// <summary>A document element that is not one of the slots (its discriminator is none of theirs): slotted elements live in their members.</summary>
+    private Expression NotASlot(SlotsEntry slots, Expression element)
+    {
+        var keys = slots.Slots.Select(s => s.Key).Distinct(StringComparer.OrdinalIgnoreCase);
+        Expression result = Expression.Constant(true);
+        foreach (var key in keys)
+        {
+            var value = Json.Text(element, [key]);
+            foreach (var slot in slots.Slots.Where(s => string.Equals(s.Key, key, StringComparison.OrdinalIgnoreCase)))
+            {
+                var differs = Expression.OrElse(
+                    Expression.Equal(value, Expression.Constant(null, typeof(string))),
+                    Expression.NotEqual(Upper(value), Expression.Constant(slot.Value.ToUpperInvariant())));
+                result = Expression.AndAlso(result, differs);
+            }
+        }
+
+        return result;
+    }
+
+    private static bool CoversSlot(Slot slot, BoundFilter filter) => filter switch
+    {
+        BoundComparison comparison => comparison.Path.SubAttribute is not { } sub || slot.Elements.FindElement(sub.Name) is MemberEntry,
+        BoundPresent present => present.Path.SubAttribute is not { } sub || slot.Elements.FindElement(sub.Name) is MemberEntry,
+        BoundLogical logical => logical.Operands.All(operand => CoversSlot(slot, operand)),
+        BoundNot not => CoversSlot(slot, not.Operand),
+        _ => true,
+    };
 
     /// <summary>
     /// The sort key of a bound <c>sortBy</c> path: the member or JSON value; for a multi-valued attribute, the value of
@@ -97,6 +157,16 @@ internal sealed class LinqLowering(ResourceTypeDefinition resourceType, ScimAttr
             return Expression.Coalesce(primary, first);
         }
 
+        if (target.Slots is { } slotted)
+        {
+            var sub = path.SubAttribute?.Name ?? "value";
+            var keys = slotted.Slots
+                .Where(s => s.Elements.FindElement(sub) is MemberEntry)
+                .Select(s => SlotValue(s, (MemberEntry)s.Elements.FindElement(sub)!, folded))
+                .ToList();
+            return keys.Count > 0 ? keys.Aggregate(Expression.Coalesce) : throw InvalidFilter($"The attribute '{written}' cannot be used to sort by this store.");
+        }
+
         if (target.Member is null)
         {
             throw InvalidFilter($"The attribute '{written}' cannot be used to sort by this store.");
@@ -114,6 +184,20 @@ internal sealed class LinqLowering(ResourceTypeDefinition resourceType, ScimAttr
         }
 
         return key;
+    }
+
+    /// <summary>A slot's sub-attribute value as a nullable sort key (<see langword="null"/> when the slot is empty).</summary>
+    private Expression SlotValue(Slot slot, MemberEntry member, bool folded)
+    {
+        Expression value = member.Normalized is { } normalized && folded ? Rebind(normalized, root)
+            : folded && member.Member.ReturnType == typeof(string) ? Upper(Rebind(member.Member, root))
+            : Rebind(member.Member, root);
+        if (!CanBeNull(value.Type))
+        {
+            value = Expression.Convert(value, typeof(Nullable<>).MakeGenericType(value.Type));
+        }
+
+        return Expression.Condition(SlotPresent(slot), value, Expression.Constant(null, value.Type));
     }
 
     private Expression CollectionSortKey(AttributeDefinition parent, CollectionEntry collection, MemberEntry member, bool folded)
@@ -182,6 +266,11 @@ internal sealed class LinqLowering(ResourceTypeDefinition resourceType, ScimAttr
                 : Json.AnyElement(place.Document, place.Path, element => JsonTest(element, place.ElementPath, target.Attribute, target.Display, test));
         }
 
+        if (target.Slots is { } slots)
+        {
+            return SlotsTest(slots, target, test);
+        }
+
         if (target.AnyOf is not null)
         {
             // `name pr`: any mapped sub-attribute present.
@@ -204,6 +293,44 @@ internal sealed class LinqLowering(ResourceTypeDefinition resourceType, ScimAttr
 
         var member = target.Member!;
         return test(Rebind(member.Member, target.Instance), member.Normalized is null ? null : Rebind(member.Normalized, target.Instance), target.Display);
+    }
+
+    /// <summary>
+    /// A test of a slotted attribute (<c>emails pr</c>, <c>emails.value co "@x"</c>, <c>emails.type eq "work"</c>): an
+    /// OR over the slots that have a value, each testing its member (or its constant discriminator); with a document,
+    /// also the document's elements that are no slot's.
+    /// </summary>
+    private Expression SlotsTest(SlotsEntry slots, Target target, Test test)
+    {
+        var sub = target.SlotSubAttribute;
+        var tests = new List<Expression>();
+        foreach (var slot in slots.Slots.Where(s => s.Present is not null))
+        {
+            if (sub is null)
+            {
+                // The attribute itself: `emails pr`, or a comparison of the element's value.
+                var member = slot.Elements.FindElement("value") as MemberEntry ?? slot.Present!;
+                tests.Add(Expression.AndAlso(SlotPresent(slot), test(Rebind(member.Member, root), member.Normalized is null ? null : Rebind(member.Normalized, root), target.Display)));
+            }
+            else if (slot.Elements.FindElement(sub) is MemberEntry member)
+            {
+                tests.Add(Expression.AndAlso(SlotPresent(slot), test(Rebind(member.Member, root), member.Normalized is null ? null : Rebind(member.Normalized, root), target.Display)));
+            }
+        }
+
+        if (target.SlotDocument is { } place)
+        {
+            tests.Add(Json.AnyElement(place.Document, place.Path, element => Expression.AndAlso(
+                NotASlot(slots, element),
+                place.ElementPath is { Count: > 0 } at ? JsonTest(element, at, target.Attribute, target.Display, test) : JsonTest(element, [], target.Attribute, target.Display, test))));
+        }
+
+        if (tests.Count == 0)
+        {
+            throw Unmapped(target.Display);
+        }
+
+        return tests.Aggregate(Expression.OrElse);
     }
 
     /// <summary>A test of the value at a JSON path; a complex value (only ever tested for presence) is present when one of its sub-attributes is.</summary>
@@ -283,6 +410,13 @@ internal sealed class LinqLowering(ResourceTypeDefinition resourceType, ScimAttr
         var jsonPath = JsonPathOf(schema, attribute);
         if (attribute.MultiValued)
         {
+            if (entries.GetValueOrDefault(ScimAttributeMap.CanonicalKey(schema.Id, attribute.Name, null)) is SlotsEntry slots)
+            {
+                var elementAt = sub is null ? (IReadOnlyList<ScimJsonPathStep>)[] : [sub.Name];
+                return new Target(sub ?? attribute, subDisplay, null, root, Slots: slots, SlotSubAttribute: sub?.Name,
+                    SlotDocument: document is null ? null : new JsonPlace(document, jsonPath, elementAt));
+            }
+
             var collection = entries.GetValueOrDefault(ScimAttributeMap.CanonicalKey(schema.Id, attribute.Name, null)) as CollectionEntry;
             if (collection is not null && sub is null)
             {
@@ -332,7 +466,8 @@ internal sealed class LinqLowering(ResourceTypeDefinition resourceType, ScimAttr
     /// Where a filter's attribute is: a member on the root (or element) instance, possibly inside a collection; or,
     /// with <paramref name="Json"/>, a place in a JSON document.
     /// </summary>
-    private sealed record Target(AttributeDefinition Attribute, string Display, MemberEntry? Member, Expression Instance, CollectionEntry? Collection = null, IReadOnlyList<MemberEntry>? AnyOf = null, JsonPlace? Json = null);
+    private sealed record Target(AttributeDefinition Attribute, string Display, MemberEntry? Member, Expression Instance, CollectionEntry? Collection = null, IReadOnlyList<MemberEntry>? AnyOf = null, JsonPlace? Json = null,
+        SlotsEntry? Slots = null, string? SlotSubAttribute = null, JsonPlace? SlotDocument = null);
 
     /// <summary>
     /// A place in a JSON document: the value at <paramref name="Path"/> of <paramref name="Document"/>; or, with

@@ -35,6 +35,12 @@ public abstract class ScimAttributeMap
     private protected void Add(string path, MapEntry entry)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (ScimSlotPath.TryParse(path, out var slot))
+        {
+            AddSlot(slot, entry);
+            return;
+        }
+
         if (!AttributePath.TryParse(path, out _, out var error))
         {
             throw new ArgumentException($"'{path}' is not a SCIM attribute path: {error.Message}", nameof(path));
@@ -50,6 +56,57 @@ public abstract class ScimAttributeMap
             _resolved.Clear();
         }
     }
+
+    /// <summary>
+    /// A slot: <c>emails[type eq "work"].value</c> on a member. The slots of one attribute are kept together under the
+    /// attribute's path, each an element map whose discriminator (<c>type</c>) is the constant.
+    /// </summary>
+    private void AddSlot(ScimSlotPath slot, MapEntry entry)
+    {
+        if (entry is not MemberEntry member)
+        {
+            throw new ArgumentException($"A slot path ('{slot}') maps to a member, not a collection.", nameof(entry));
+        }
+
+        lock (_resolvedGate)
+        {
+            if (!_entries.TryGetValue(slot.Attribute, out var existing))
+            {
+                existing = new SlotsEntry([]);
+                _entries[slot.Attribute] = existing;
+            }
+
+            if (existing is not SlotsEntry slots)
+            {
+                throw new ArgumentException($"Attribute '{slot.Attribute}' is already mapped as a whole; it cannot also have slots ('{slot}').", nameof(entry));
+            }
+
+            if (string.Equals(slot.SubAttribute, slot.Key, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ArgumentException($"'{slot}': the slot's own discriminator '{slot.Key}' cannot be mapped to a member.", nameof(entry));
+            }
+
+            var element = slots.Slots.FirstOrDefault(s => string.Equals(s.Key, slot.Key, StringComparison.OrdinalIgnoreCase) && string.Equals(s.Value, slot.Value, StringComparison.Ordinal));
+            if (element is null)
+            {
+                element = new Slot(slot.Key, slot.Value, new SlotElementMap(member.Member.Parameters[0].Type));
+                element.Elements.AddEntry(slot.Key, new MemberEntry(System.Linq.Expressions.Expression.Lambda(System.Linq.Expressions.Expression.Constant(slot.Value), member.Member.Parameters[0]), null));
+                slots.Slots.Add(element);
+            }
+
+            if (element.Elements.FindElement(slot.SubAttribute) is not null)
+            {
+                throw new ArgumentException($"Attribute '{slot}' is already mapped.", nameof(entry));
+            }
+
+            element.Elements.AddEntry(slot.SubAttribute, member);
+            element.Present ??= member;
+            _resolved.Clear();
+        }
+    }
+
+    /// <summary>Adds an entry under a plain name (a slot's element map).</summary>
+    private protected void AddEntry(string name, MapEntry entry) => _entries[name] = entry;
 
     /// <summary>The member holding the resource's JSON document, read for attributes no other entry maps (<see langword="null"/> when none).</summary>
     internal LambdaExpression? Document { get; private protected set; }
@@ -76,7 +133,11 @@ public abstract class ScimAttributeMap
             var resolved = new Dictionary<string, MapEntry>(StringComparer.Ordinal);
             foreach (var (text, entry) in _entries)
             {
-                var path = AttributePath.Parse(text);
+                if (!AttributePath.TryParse(text, out var path, out _))
+                {
+                    continue;
+                }
+
                 if (!resourceType.TryResolve(path.SchemaUri, path.Name, out var schema, out var attribute))
                 {
                     continue;
@@ -187,6 +248,53 @@ public sealed class ScimAttributeMap<TEntity> : ScimAttributeMap
 
 /// <summary>A mapped attribute.</summary>
 internal abstract record MapEntry;
+
+/// <summary>
+/// A multi-valued attribute kept as slots on the entity itself: one element per discriminator value (<c>type</c>
+/// <c>work</c>, <c>home</c>), each with its sub-attributes on members. An element exists when its
+/// <see cref="Slot.Present"/> member has a value.
+/// </summary>
+internal sealed record SlotsEntry(List<Slot> Slots) : MapEntry;
+
+/// <summary>One slot: the discriminator sub-attribute and its constant, and the element map (the discriminator maps to the constant).</summary>
+internal sealed class Slot(string key, string value, SlotElementMap elements)
+{
+    public string Key { get; } = key;
+
+    public string Value { get; } = value;
+
+    public SlotElementMap Elements { get; } = elements;
+
+    /// <summary>The member whose value makes the element exist (the first mapped sub-attribute, normally <c>value</c>).</summary>
+    public MemberEntry? Present { get; set; }
+}
+
+/// <summary>The element map of one slot: sub-attribute name → a member of the root entity (or the constant discriminator).</summary>
+internal sealed class SlotElementMap(Type entityType) : ScimAttributeMap
+{
+    public override Type EntityType => entityType;
+
+    public new void AddEntry(string name, MapEntry entry) => base.AddEntry(name, entry);
+}
+
+/// <summary>A slot path, <c>attribute[key eq "value"].subAttribute</c>, e.g. <c>emails[type eq "work"].value</c>.</summary>
+internal sealed record ScimSlotPath(string Attribute, string Key, string Value, string SubAttribute)
+{
+    private static readonly System.Text.RegularExpressions.Regex Pattern = new(
+        "^(?<attr>[^\\[\\]\\s]+)\\[\\s*(?<key>[A-Za-z][A-Za-z0-9_$-]*)\\s+eq\\s+\"(?<value>[^\"\\\\]*)\"\\s*\\]\\.(?<sub>[A-Za-z][A-Za-z0-9_$-]*)$",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+
+    public static bool TryParse(string path, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ScimSlotPath? slot)
+    {
+        var match = Pattern.Match(path);
+        slot = match.Success && AttributePath.TryParse(match.Groups["attr"].Value, out var attribute, out _) && attribute.SubAttribute is null
+            ? new ScimSlotPath(match.Groups["attr"].Value, match.Groups["key"].Value, match.Groups["value"].Value, match.Groups["sub"].Value)
+            : null;
+        return slot is not null;
+    }
+
+    public override string ToString() => Attribute + "[" + Key + " eq \"" + Value + "\"]." + SubAttribute;
+}
 
 /// <summary>A single value on a member, with an optional normalised (upper-case) twin.</summary>
 internal sealed record MemberEntry(LambdaExpression Member, LambdaExpression? Normalized) : MapEntry;

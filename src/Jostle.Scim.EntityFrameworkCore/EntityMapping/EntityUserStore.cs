@@ -1,0 +1,152 @@
+using System.Text.Json.Nodes;
+using Jostle.Scim.Stores;
+using Microsoft.EntityFrameworkCore;
+
+namespace Jostle.Scim.EntityFrameworkCore;
+
+/// <summary>
+/// An <see cref="IScimUserStore"/> over the host's own person entity, through a <see cref="ScimUserMap{TUser}"/>:
+/// documents are composed from the mapped members (and the overflow column); <c>userName</c> uniqueness is the
+/// host's unique index; versions are the entity's concurrency token, so a host's own write is a conflict for a SCIM
+/// write that read before it.
+/// </summary>
+internal sealed class EntityUserStore<TContext, TUser>(IServiceProvider services, EntityMapDefinition definition, ScimEntityStoreOptions options)
+    : EntityStoreBase<TContext, TUser>(services, definition, "User", options, null), IScimUserStore, IScimEntityStore
+    where TContext : DbContext
+    where TUser : class
+{
+    public async ValueTask<StoreResult> CreateAsync(string tenantId, JsonObject document, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        ArgumentNullException.ThrowIfNull(document);
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        var user = NewEntity(tenantId, document);
+        var notStored = Fill(user, document, create: true);
+        await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var context = lease.Context;
+        using var turn = await SqliteWriteGate.EnterAsync(context, cancellationToken).ConfigureAwait(false);
+        context.Add(user);
+        try
+        {
+            await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbUpdateException e) when (UniqueViolation(e) is { } attribute)
+        {
+            return StoreResult.Conflict(attribute);
+        }
+
+        return StoreResult.Success(Stored(user)) with { NotStored = notStored };
+    }
+
+    public async ValueTask<StoredResource?> GetAsync(string tenantId, string id, CancellationToken cancellationToken = default)
+    {
+        await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var user = await WithId(InTenant(lease.Context.Set<TUser>().AsNoTracking(), tenantId), id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return user is null ? null : Stored(user);
+    }
+
+    public async ValueTask<IReadOnlySet<string>> FindExistingAsync(string tenantId, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Chunk(1000))
+        {
+            var rows = await WithIds(InTenant(lease.Context.Set<TUser>().AsNoTracking(), tenantId), chunk).ToListAsync(cancellationToken).ConfigureAwait(false);
+            found.UnionWith(rows.Select(Mapper.Id));
+        }
+
+        found.IntersectWith(ids);
+        return found;
+    }
+
+    public async ValueTask<StoreResult> ReplaceAsync(string tenantId, JsonObject document, string? expectedVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var id = document["id"]?.GetValue<string>() ?? throw new ArgumentException("The document has no id.", nameof(document));
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            var context = lease.Context;
+            using var turn = await SqliteWriteGate.EnterAsync(context, cancellationToken).ConfigureAwait(false);
+            var user = await WithId(InTenant(context.Set<TUser>(), tenantId), id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            if (user is null)
+            {
+                return StoreResult.NotFound;
+            }
+
+            if (expectedVersion is not null && !string.Equals(Mapper.Version(user), expectedVersion, StringComparison.Ordinal))
+            {
+                return StoreResult.VersionMismatch;
+            }
+
+            var notStored = Fill(user, document, create: false);
+            try
+            {
+                await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                return StoreResult.Success(Stored(user)) with { NotStored = notStored };
+            }
+            catch (DbUpdateConcurrencyException) when (expectedVersion is not null)
+            {
+                return StoreResult.VersionMismatch;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
+            {
+                // Another writer (the host's own code, or another request) changed the row between our read and our write: read again.
+            }
+            catch (DbUpdateException e) when (UniqueViolation(e) is { } attribute)
+            {
+                return StoreResult.Conflict(attribute);
+            }
+        }
+    }
+
+    public async ValueTask<StoreResult> DeleteAsync(string tenantId, string id, string? expectedVersion, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            var context = lease.Context;
+            using var turn = await SqliteWriteGate.EnterAsync(context, cancellationToken).ConfigureAwait(false);
+            var user = await WithId(InTenant(context.Set<TUser>(), tenantId), id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            if (user is null)
+            {
+                return StoreResult.NotFound;
+            }
+
+            if (expectedVersion is not null && !string.Equals(Mapper.Version(user), expectedVersion, StringComparison.Ordinal))
+            {
+                return StoreResult.VersionMismatch;
+            }
+
+            context.Remove(user);
+            try
+            {
+                await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                return StoreResult.Success(null);
+            }
+            catch (DbUpdateConcurrencyException) when (expectedVersion is not null)
+            {
+                return StoreResult.VersionMismatch;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
+            {
+                // Changed or deleted meanwhile: read again (a row deleted meanwhile is then NotFound).
+            }
+        }
+    }
+
+    public async ValueTask<StoreQueryResult> QueryAsync(string tenantId, StoreQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var (page, total, nextAfter) = await QueryEntitiesAsync(lease.Context, tenantId, query, cancellationToken).ConfigureAwait(false);
+        return new StoreQueryResult([.. page.Select(u => Stored(u))], total) { NextAfter = nextAfter };
+    }
+}
+
+/// <summary>An entity-mapped store, checked at start-up.</summary>
+internal interface IScimEntityStore
+{
+    Task EnsureReadyAsync(CancellationToken cancellationToken = default);
+}
