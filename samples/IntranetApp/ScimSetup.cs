@@ -1,18 +1,22 @@
 using IntranetApp.Data;
 using Jostle.Scim.AspNetCore;
-using Jostle.Scim.Stores;
+using Jostle.Scim.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace IntranetApp;
 
-/// <summary>Everything the app adds to gain SCIM.</summary>
+/// <summary>
+/// Everything the app adds to gain SCIM. API keys and the provisioning log live in a SQLite file of their own;
+/// users (and, with <c>--groups on</c>, teams as groups) live in the app's own tables through an entity map.
+/// </summary>
 public static class ScimSetup
 {
     /// <summary>Where SCIM is served.</summary>
     public const string BasePath = "/scim/v2";
 
-    /// <summary>Registers SCIM: API keys and the provisioning log in their own SQLite file, users (and teams as groups) over the app's tables.</summary>
+    private const string JostleUser = "urn:ietf:params:scim:schemas:extension:jostle:2.0:User:";
+
+    /// <summary>Registers SCIM on the app's services.</summary>
     /// <param name="services">The services.</param>
     /// <param name="settings">The settings (data folder, groups on or off).</param>
     public static void AddScim(IServiceCollection services, IntranetSettings settings)
@@ -22,11 +26,32 @@ public static class ScimSetup
             .AddApiKeys()
             .AddProvisioningLog()
             .AddEntityFrameworkStores(db => db.UseSqlite($"Data Source={settings.ScimDatabasePath}"), o => o.UseForResources = false)
-            .AddInMemoryStores(); // interim, until the entity-mapped store lands
-        if (!settings.Groups)
-        {
-            services.RemoveAll<IScimGroupStore>();
-        }
+            .AddEntityStores<IntranetDbContext>(scim =>
+            {
+                scim.Users<Person>(user => user
+                    .Id(p => p.Id)
+                    .UserName(p => p.Login, normalized: p => p.LoginNormalized)
+                    .Active(p => p.Enabled)
+                    .Map("name.givenName", p => p.FirstName)
+                    .Map("name.familyName", p => p.LastName)
+                    .Map("emails[type eq \"work\"].value", p => p.WorkEmail)
+                    .Map("emails[type eq \"personal\"].value", p => p.PersonalEmail)
+                    .Map("emails[type eq \"alternate1\"].value", p => p.AlternateEmail1)
+                    .Map("emails[type eq \"alternate2\"].value", p => p.AlternateEmail2)
+                    .Map(JostleUser + "alternateEmail1Label", p => p.AlternateEmail1Label)
+                    .Map(JostleUser + "alternateEmail2Label", p => p.AlternateEmail2Label)
+                    .Created(p => p.CreatedAt).LastModified(p => p.UpdatedAt).Version(p => p.Version)
+                    .Overflow(p => p.ScimAttributes));
+                if (settings.Groups)
+                {
+                    scim.Groups<Team>(team => team
+                        .Id(t => t.Id)
+                        .DisplayName(t => t.Name)
+                        .Members(t => t.Members, m => m.PersonId)
+                        .Created(t => t.CreatedAt).LastModified(t => t.UpdatedAt).Version(t => t.Version)
+                        .Overflow(t => t.ScimAttributes));
+                }
+            });
     }
 
     /// <summary>Serves SCIM at <see cref="BasePath"/> behind the API keys.</summary>

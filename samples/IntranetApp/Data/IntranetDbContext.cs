@@ -1,3 +1,4 @@
+using Jostle.Scim.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace IntranetApp.Data;
@@ -18,6 +19,8 @@ public sealed class IntranetDbContext(DbContextOptions<IntranetDbContext> option
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        // Added with SCIM: SQL functions that let filters on the ScimAttributes overflow columns run in the database.
+        modelBuilder.HasScimJsonFunctions(Database);
         modelBuilder.Entity<Person>(person =>
         {
             person.ToTable("people");

@@ -48,6 +48,12 @@ public sealed class Person
     /// <summary>The concurrency token: every write adds one, and a write that read an older value fails.</summary>
     public long Version { get; set; }
 
+    /// <summary>
+    /// Added with SCIM: the attributes an identity provider sends that the app has no column for (externalId,
+    /// displayName, the enterprise extension, …), as JSON, so they round-trip. The app itself never reads it.
+    /// </summary>
+    public string? ScimAttributes { get; set; }
+
     /// <summary>The teams the person is in.</summary>
     public List<TeamMember> Teams { get; set; } = [];
 

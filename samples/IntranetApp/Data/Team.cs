@@ -18,6 +18,9 @@ public sealed class Team
     /// <summary>The concurrency token.</summary>
     public long Version { get; set; }
 
+    /// <summary>Added with SCIM: the group attributes the app has no column for (e.g. externalId), as JSON.</summary>
+    public string? ScimAttributes { get; set; }
+
     /// <summary>Who is in the team (a join entity).</summary>
     public List<TeamMember> Members { get; set; } = [];
 }
