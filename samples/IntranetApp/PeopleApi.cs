@@ -22,7 +22,7 @@ public sealed record PersonInput(string Login, string? FirstName, string? LastNa
 /// <param name="Enabled">Whether the person may sign in.</param>
 /// <param name="Version">The row's concurrency token.</param>
 /// <param name="UpdatedAt">When the row last changed.</param>
-public sealed record PersonOutput(Guid Id, string Login, string? FirstName, string? LastName, string? WorkEmail, string? PersonalEmail, bool Enabled, long Version, DateTime UpdatedAt)
+public sealed record PersonOutput(int Id, string Login, string? FirstName, string? LastName, string? WorkEmail, string? PersonalEmail, bool Enabled, long Version, DateTime UpdatedAt)
 {
     internal static PersonOutput From(Person p) => new(p.Id, p.Login, p.FirstName, p.LastName, p.WorkEmail, p.PersonalEmail, p.Enabled, p.Version, p.UpdatedAt);
 }
@@ -39,7 +39,7 @@ public static class PeopleApi
         api.MapGet("/", async (IntranetDbContext db, CancellationToken ct) =>
             (await db.People.AsNoTracking().OrderBy(p => p.Login).ToListAsync(ct)).Select(PersonOutput.From));
 
-        api.MapGet("/{id:guid}", async (Guid id, IntranetDbContext db, CancellationToken ct) =>
+        api.MapGet("/{id:int}", async (int id, IntranetDbContext db, CancellationToken ct) =>
             await db.People.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct) is { } p ? Results.Ok(PersonOutput.From(p)) : Results.NotFound());
 
         api.MapPost("/", async (PersonInput input, IntranetDbContext db, TimeProvider clock, CancellationToken ct) =>
@@ -50,7 +50,7 @@ public static class PeopleApi
             }
 
             var now = clock.GetUtcNow().UtcDateTime;
-            var person = new Person { Id = Guid.NewGuid(), Login = input.Login, LoginNormalized = input.Login.ToUpperInvariant(), CreatedAt = now, UpdatedAt = now, Version = 1 };
+            var person = new Person { Login = input.Login, LoginNormalized = input.Login.ToUpperInvariant(), CreatedAt = now, UpdatedAt = now, Version = 1 };
             Apply(person, input);
             db.People.Add(person);
             if (!await TrySaveAsync(db, ct))
@@ -61,7 +61,7 @@ public static class PeopleApi
             return Results.Created($"/api/people/{person.Id}", PersonOutput.From(person));
         });
 
-        api.MapPut("/{id:guid}", async (Guid id, PersonInput input, IntranetDbContext db, TimeProvider clock, CancellationToken ct) =>
+        api.MapPut("/{id:int}", async (int id, PersonInput input, IntranetDbContext db, TimeProvider clock, CancellationToken ct) =>
         {
             var person = await db.People.FirstOrDefaultAsync(p => p.Id == id, ct);
             if (person is null)

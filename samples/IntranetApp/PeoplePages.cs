@@ -33,7 +33,7 @@ public static class PeoplePages
             return Page("People", body.ToString());
         });
 
-        app.MapGet("/people/{id:guid}", async (Guid id, IntranetDbContext db, CancellationToken ct) =>
+        app.MapGet("/people/{id:int}", async (int id, IntranetDbContext db, CancellationToken ct) =>
         {
             var p = await db.People.AsNoTracking().Include(x => x.Teams).ThenInclude(m => m.Team).FirstOrDefaultAsync(x => x.Id == id, ct);
             if (p is null)

@@ -84,17 +84,17 @@ public sealed class AppWriteTests : IAsyncLifetime
     public async Task ARowTheAppWritesThroughItsDbContextIsFoundByEntrasMatchQuery()
     {
         var now = DateTime.UtcNow;
-        var id = Guid.NewGuid();
+        var person = new Data.Person { Login = "Linus@Contoso.com", LoginNormalized = "LINUS@CONTOSO.COM", FirstName = "Linus", CreatedAt = now, UpdatedAt = now, Version = 1 };
         await using (var db = _host.Db())
         {
-            db.People.Add(new Data.Person { Id = id, Login = "Linus@Contoso.com", LoginNormalized = "LINUS@CONTOSO.COM", FirstName = "Linus", CreatedAt = now, UpdatedAt = now, Version = 1 });
+            db.People.Add(person);
             await db.SaveChangesAsync();
         }
 
         var list = await _host.ListUsersAsync("userName eq \"linus@contoso.com\"");
 
         Assert.Equal(1, (int)list["totalResults"]!);
-        Assert.Equal(id.ToString(), (string?)list["Resources"]![0]!["id"]);
+        Assert.Equal(person.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), (string?)list["Resources"]![0]!["id"]);
         Assert.Equal("Linus@Contoso.com", (string?)list["Resources"]![0]!["userName"]);
     }
 

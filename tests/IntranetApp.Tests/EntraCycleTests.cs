@@ -258,7 +258,7 @@ public sealed class EntraCycleTests : IAsyncLifetime
             """))!["id"]!;
         await using (var db = _host.Db())
         {
-            Assert.Equal("Engineers", (await db.Teams.SingleAsync(t => t.Id == Guid.Parse(groupId))).Name);
+            Assert.Equal("Engineers", (await db.Teams.SingleAsync(t => t.Id == int.Parse(groupId, System.Globalization.CultureInfo.InvariantCulture))).Name);
         }
 
         Assert.Empty(await _host.MemberRowsAsync(groupId));
@@ -286,7 +286,7 @@ public sealed class EntraCycleTests : IAsyncLifetime
         await _host.PatchAsync($"Groups/{groupId}", """[{"op":"Replace","path":"displayName","value":"Staff Engineers"}]""", HttpStatusCode.NoContent);
         await using (var db = _host.Db())
         {
-            Assert.Equal("Staff Engineers", (await db.Teams.SingleAsync(t => t.Id == Guid.Parse(groupId))).Name);
+            Assert.Equal("Staff Engineers", (await db.Teams.SingleAsync(t => t.Id == int.Parse(groupId, System.Globalization.CultureInfo.InvariantCulture))).Name);
         }
 
         await _host.DeleteAsync($"Groups/{groupId}");
@@ -343,7 +343,7 @@ public sealed class EntraCycleTests : IAsyncLifetime
         Assert.False(await db.Teams.AnyAsync());
     }
 
-    private async Task<Guid> AppCreatesPersonAsync(string login, string first, string last)
+    private async Task<int> AppCreatesPersonAsync(string login, string first, string last)
     {
         using var response = await _host.App.PostAsJsonAsync("/api/people", new PersonInput(login, first, last, login, null));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);

@@ -99,14 +99,14 @@ public sealed class IntranetHost : IAsyncDisposable
     public async Task<Person?> PersonAsync(string id)
     {
         await using var db = Db();
-        return await db.People.AsNoTracking().SingleOrDefaultAsync(p => p.Id == Guid.Parse(id));
+        return await db.People.AsNoTracking().SingleOrDefaultAsync(p => p.Id == int.Parse(id, System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>The person ids in the team's member rows, sorted.</summary>
     public async Task<List<string>> MemberRowsAsync(string teamId)
     {
         await using var db = Db();
-        var team = Guid.Parse(teamId);
+        var team = int.Parse(teamId, System.Globalization.CultureInfo.InvariantCulture);
         var ids = await db.TeamMembers.AsNoTracking().Where(m => m.TeamId == team).Select(m => m.PersonId).ToListAsync();
         return [.. ids.Select(i => i.ToString()).Order(StringComparer.Ordinal)];
     }

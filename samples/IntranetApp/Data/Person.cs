@@ -3,8 +3,8 @@ namespace IntranetApp.Data;
 /// <summary>Someone in the staff directory: the app's own table, from before it had SCIM.</summary>
 public sealed class Person
 {
-    /// <summary>The key.</summary>
-    public Guid Id { get; set; }
+    /// <summary>The key (an identity column the database numbers).</summary>
+    public int Id { get; set; }
 
     /// <summary>The sign-in name, e.g. <c>ada@contoso.com</c>.</summary>
     public required string Login { get; set; }

@@ -3,8 +3,8 @@ namespace IntranetApp.Data;
 /// <summary>A team: the app's own table.</summary>
 public sealed class Team
 {
-    /// <summary>The key.</summary>
-    public Guid Id { get; set; }
+    /// <summary>The key (an identity column the database numbers).</summary>
+    public int Id { get; set; }
 
     /// <summary>The team's name, unique.</summary>
     public required string Name { get; set; }
@@ -29,10 +29,10 @@ public sealed class Team
 public sealed class TeamMember
 {
     /// <summary>The team.</summary>
-    public Guid TeamId { get; set; }
+    public int TeamId { get; set; }
 
     /// <summary>The person.</summary>
-    public Guid PersonId { get; set; }
+    public int PersonId { get; set; }
 
     /// <summary>When the person joined the team (UTC).</summary>
     public DateTime JoinedAt { get; set; }
