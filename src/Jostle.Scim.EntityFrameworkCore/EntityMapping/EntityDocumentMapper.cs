@@ -317,7 +317,7 @@ internal sealed class EntityDocumentMapper(ResolvedEntityMap map)
 
         try
         {
-            var element = value.GetValue<JsonElement>();
+            var element = value is JsonValue v && v.TryGetValue<JsonElement>(out var parsed) ? parsed : JsonSerializer.SerializeToElement(value);
             return type == typeof(string) ? element.ValueKind == JsonValueKind.String ? element.GetString() : element.GetRawText()
                 : type == typeof(bool) ? element.GetBoolean()
                 : type == typeof(int) ? element.GetInt32()

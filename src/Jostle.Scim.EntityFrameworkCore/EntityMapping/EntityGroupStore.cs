@@ -33,35 +33,37 @@ internal sealed class EntityGroupStore<TContext, TGroup> : EntityStoreBase<TCont
 
     private IGroupMembersTable<TGroup> Members => _members ?? throw new ScimException(ScimErrorType.InvalidValue, "This service provider keeps no group members (its group map has no Members(...)).");
 
-    /// <summary>The User ids of a document's members; a member of type Group is refused (the map has no place for nested groups).</summary>
-    private static List<string> MemberIds(JsonObject document)
+    /// <summary>A document's members, each once, in order; a member of type Group is refused when the map has no place for nested groups.</summary>
+    private List<GroupMember> MemberIds(JsonObject document)
     {
-        var ids = new List<string>();
+        var list = new List<GroupMember>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         if (document["members"] is JsonArray members)
         {
             foreach (var member in members.OfType<JsonObject>())
             {
-                RefuseGroup(member["type"] is JsonValue t && t.TryGetValue<string>(out var type) ? type : null);
-                if (member["value"] is JsonValue v && v.TryGetValue<string>(out var value))
+                var type = member["type"] is JsonValue t && t.TryGetValue<string>(out var text) ? text : null;
+                RefuseGroup(type);
+                if (member["value"] is JsonValue v && v.TryGetValue<string>(out var value) && seen.Add(value))
                 {
-                    ids.Add(value);
+                    list.Add(new GroupMember(value, type));
                 }
             }
         }
 
-        return ids;
+        return list;
     }
 
-    private static void RefuseGroup(string? type)
+    private void RefuseGroup(string? type)
     {
-        if (string.Equals(type, "Group", StringComparison.OrdinalIgnoreCase))
+        if (_members is not { KeepsTypes: true } && string.Equals(type, "Group", StringComparison.OrdinalIgnoreCase))
         {
             throw new ScimException(ScimErrorType.InvalidValue, "This service provider keeps only Users as group members; a Group cannot be a member of a Group here.");
         }
     }
 
-    private static JsonArray MembersArray(IEnumerable<string> ids) =>
-        [.. ids.Select(id => (JsonNode)new JsonObject { ["value"] = id, ["type"] = "User" })];
+    private static JsonArray MembersArray(IEnumerable<GroupMember> members) =>
+        [.. members.Select(m => (JsonNode)(m.Type is null ? new JsonObject { ["value"] = m.Value } : new JsonObject { ["value"] = m.Value, ["type"] = m.Type }))];
 
     public async ValueTask<StoreResult> CreateAsync(string tenantId, JsonObject document, CancellationToken cancellationToken = default)
     {
@@ -96,7 +98,7 @@ internal sealed class EntityGroupStore<TContext, TGroup> : EntityStoreBase<TCont
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        return StoreResult.Success(Stored(group, members.Count > 0 ? MembersArray(members.Distinct(StringComparer.Ordinal)) : null)) with { NotStored = notStored };
+        return StoreResult.Success(Stored(group, members.Count > 0 ? MembersArray(members) : null)) with { NotStored = notStored };
     }
 
     public ValueTask<StoredResource?> GetAsync(string tenantId, string id, CancellationToken cancellationToken = default) =>
@@ -151,12 +153,26 @@ internal sealed class EntityGroupStore<TContext, TGroup> : EntityStoreBase<TCont
                 return;
             }
 
-            // Only the rows that change: the members that left are deleted, the new ones inserted.
+            // Only the rows that change when the kept members keep their order and the new ones come after them;
+            // otherwise the members are written again in the document's order.
             var key = _members.PrincipalKey(context, group);
-            var current = (await _members.ReadAsync(context, [key], cancellationToken).ConfigureAwait(false)).Select(r => r.Member).ToHashSet(StringComparer.Ordinal);
-            var wanted = members.ToHashSet(StringComparer.Ordinal);
-            await _members.RemoveAsync(context, [key], [.. current.Where(m => !wanted.Contains(m))], cancellationToken).ConfigureAwait(false);
-            await _members.AddAsync(context, key, [.. members.Where(m => !current.Contains(m)).Distinct(StringComparer.Ordinal)], cancellationToken).ConfigureAwait(false);
+            var current = (await _members.ReadAsync(context, [key], cancellationToken).ConfigureAwait(false)).Select(r => r.Member.Value).ToList();
+            var wanted = members.Select(m => m.Value).ToHashSet(StringComparer.Ordinal);
+            var kept = current.Where(wanted.Contains).ToList();
+            var inDocument = members.Select(m => m.Value).ToList();
+            var delta = inDocument.Take(kept.Count).SequenceEqual(kept);
+            if (delta)
+            {
+                var have = current.ToHashSet(StringComparer.Ordinal);
+                await _members.RemoveAsync(context, [key], [.. current.Where(m => !wanted.Contains(m))], cancellationToken).ConfigureAwait(false);
+                await _members.AddAsync(context, key, [.. members.Where(m => !have.Contains(m.Value))], cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await _members.RemoveAsync(context, [key], null, cancellationToken).ConfigureAwait(false);
+                await _members.AddAsync(context, key, members, cancellationToken).ConfigureAwait(false);
+            }
+
             await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         }, includeMembers: true, cancellationToken).ConfigureAwait(false);
         return result.Status == StoreStatus.Ok ? result with { NotStored = notStored } : result;
@@ -184,7 +200,7 @@ internal sealed class EntityGroupStore<TContext, TGroup> : EntityStoreBase<TCont
                 await Members.RemoveAsync(context, [key], [.. update.Removed], cancellationToken).ConfigureAwait(false);
             }
 
-            await Members.AddAsync(context, key, [.. update.Added.Select(a => a.Value)], cancellationToken).ConfigureAwait(false);
+            await Members.AddAsync(context, key, update.Added, cancellationToken).ConfigureAwait(false);
             await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         }, includeMembers: false, cancellationToken).ConfigureAwait(false);
     }

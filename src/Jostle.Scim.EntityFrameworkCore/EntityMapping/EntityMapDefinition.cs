@@ -8,7 +8,7 @@ namespace Jostle.Scim.EntityFrameworkCore;
 internal sealed record MappedPath(string Path, EntityMember Member, EntityMember? Normalized);
 
 /// <summary>The members of a group: a collection navigation to a join entity and the join entity's member key.</summary>
-internal sealed record GroupMembersDefinition(string Navigation, Type MemberEntity, EntityMember MemberId, Type TableType);
+internal sealed record GroupMembersDefinition(string Navigation, Type MemberEntity, EntityMember MemberId, EntityMember? MemberType, Type TableType);
 
 /// <summary>What a <see cref="ScimEntityMap{TEntity, TMap}"/> declared, before it meets the schema registry.</summary>
 internal sealed class EntityMapDefinition(Type entityType)

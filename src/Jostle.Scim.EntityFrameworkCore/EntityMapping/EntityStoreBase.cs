@@ -78,7 +78,25 @@ internal abstract class EntityStoreBase<TContext, TEntity>
     /// <summary>How often a write without an expected version retries after losing a race.</summary>
     protected const int MaxAttempts = 10;
 
-    private sealed record State(EntityDocumentMapper Mapper, ScimAttributeMap<TEntity> FilterMap, IEntityType EntityType);
+    private sealed record State(EntityDocumentMapper Mapper, ScimAttributeMap<TEntity> FilterMap, IEntityType EntityType, EntityMember OrderKey);
+
+    /// <summary>
+    /// The stable default order (and keyset position): a database-generated int or long primary key, which is creation
+    /// order, when the entity has one; else the id member.
+    /// </summary>
+    private EntityMember OrderKeyOf(IEntityType entity)
+    {
+        if (entity.FindPrimaryKey()?.Properties is [{ ValueGenerated: ValueGenerated.OnAdd, PropertyInfo: { } property }]
+            && (property.PropertyType == typeof(int) || property.PropertyType == typeof(long)))
+        {
+            var e = Expression.Parameter(typeof(TEntity), "e");
+            return EntityMember.Of(Expression.Lambda(Expression.Property(e, property), e), "order");
+        }
+
+        return Definition.Id!;
+    }
+
+    private EntityMember OrderKey => _state!.OrderKey;
 
     /// <summary>Checks the map against the schema registry and the EF model (once); throws naming every problem.</summary>
     public async Task EnsureReadyAsync(CancellationToken cancellationToken = default)
@@ -102,7 +120,8 @@ internal abstract class EntityStoreBase<TContext, TEntity>
             var resolved = EntityMapValidator.Resolve(Definition, registry.GetResourceType(ResourceTypeName), model, MembersDefinition);
             var filterMap = Definition.FilterMap<TEntity>();
             Prepare(model, filterMap);
-            _state = new State(new EntityDocumentMapper(resolved), filterMap, model.FindEntityType(typeof(TEntity))!);
+            var entityType = model.FindEntityType(typeof(TEntity))!;
+            _state = new State(new EntityDocumentMapper(resolved), filterMap, entityType, OrderKeyOf(entityType));
         }
         finally
         {
@@ -277,7 +296,15 @@ internal abstract class EntityStoreBase<TContext, TEntity>
     }
 
     /// <summary>Whether keyset paging is possible: an ordered key (int, long or string).</summary>
-    public bool SupportsKeysetPaging => Definition.Id is { } id && (id.ValueType == typeof(int) || id.ValueType == typeof(long) || id.ValueType == typeof(string));
+    public bool SupportsKeysetPaging
+    {
+        get
+        {
+            EnsureReadyAsync().GetAwaiter().GetResult();
+            var key = OrderKey.ValueType;
+            return key == typeof(int) || key == typeof(long) || key == typeof(string);
+        }
+    }
 
     /// <summary>Filter, sort, page and total of a query, in SQL; the page's entities untracked.</summary>
     protected async Task<(List<TEntity> Page, int Total, string? NextAfter)> QueryEntitiesAsync(TContext context, string tenantId, StoreQuery query, CancellationToken cancellationToken)
@@ -304,7 +331,7 @@ internal abstract class EntityStoreBase<TContext, TEntity>
             }
 
             var all = query.After is null && !more ? rows.Count : await matching.CountAsync(cancellationToken).ConfigureAwait(false);
-            return (rows, all, more ? Mapper.Id(rows[^1]) : null);
+            return (rows, all, more ? EntityMember.KeyToString(OrderKey.Get(rows[^1])) : null);
         }
 
         var ordered = query.SortBy is null
@@ -320,16 +347,16 @@ internal abstract class EntityStoreBase<TContext, TEntity>
 
     private IOrderedQueryable<TEntity> OrderByKey(IQueryable<TEntity> source) =>
         (IOrderedQueryable<TEntity>)source.Provider.CreateQuery<TEntity>(Expression.Call(typeof(Queryable), nameof(Queryable.OrderBy),
-            [typeof(TEntity), Definition.Id!.Type], source.Expression, Expression.Quote(Definition.Id.Lambda)));
+            [typeof(TEntity), OrderKey.Type], source.Expression, Expression.Quote(OrderKey.Lambda)));
 
     private IOrderedQueryable<TEntity> ThenByKey(IOrderedQueryable<TEntity> source) =>
         (IOrderedQueryable<TEntity>)source.Provider.CreateQuery<TEntity>(Expression.Call(typeof(Queryable), nameof(Queryable.ThenBy),
-            [typeof(TEntity), Definition.Id!.Type], source.Expression, Expression.Quote(Definition.Id.Lambda)));
+            [typeof(TEntity), OrderKey.Type], source.Expression, Expression.Quote(OrderKey.Lambda)));
 
     /// <summary>The rows after a keyset position (the id of the previous page's last row): <c>key &gt; @after</c>.</summary>
     private Expression<Func<TEntity, bool>> After(string after)
     {
-        var id = Definition.Id!;
+        var id = OrderKey;
         var key = EntityMember.ParseKey(after, id.Type)
             ?? throw new ScimException(ScimErrorType.InvalidCursor, "The cursor does not name a position in this store; start again with cursor= (empty).");
         var parameter = Activator.CreateInstance(typeof(Parameter<>).MakeGenericType(id.ValueType), key)!;

@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using Jostle.Scim.Filtering.Linq;
+using Jostle.Scim.Stores;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 
@@ -11,11 +12,14 @@ internal interface IGroupMembersTable<TGroup>
     /// <summary>Reads the model: the foreign key from the join entity to the group, and the join entity's key (the order of members).</summary>
     void Prepare(IModel model, GroupMembersDefinition definition, ScimAttributeMap<TGroup> filterMap);
 
-    /// <summary>The member ids of the groups with these principal keys, in insertion (join key) order.</summary>
-    Task<List<(object Group, string Member)>> ReadAsync(DbContext context, IReadOnlyList<object> groups, CancellationToken cancellationToken);
+    /// <summary>Whether the join entity keeps member types (so Groups can be members).</summary>
+    bool KeepsTypes { get; }
+
+    /// <summary>The members of the groups with these principal keys, in insertion (join key) order.</summary>
+    Task<List<(object Group, GroupMember Member)>> ReadAsync(DbContext context, IReadOnlyList<object> groups, CancellationToken cancellationToken);
 
     /// <summary>Adds the members the group does not have yet (saved by the caller's <c>SaveChanges</c>).</summary>
-    Task AddAsync(DbContext context, object group, IReadOnlyList<string> members, CancellationToken cancellationToken);
+    Task AddAsync(DbContext context, object group, IReadOnlyList<GroupMember> members, CancellationToken cancellationToken);
 
     /// <summary>Deletes the member rows (all of them when <paramref name="members"/> is <see langword="null"/>).</summary>
     Task RemoveAsync(DbContext context, IReadOnlyList<object> groups, IReadOnlyList<string>? members, CancellationToken cancellationToken);
@@ -31,12 +35,14 @@ internal interface IGroupMembersTable<TGroup>
 internal sealed class GroupMembersTable<TGroup, TMember, TMemberKey> : IGroupMembersTable<TGroup>
     where TGroup : class
     where TMember : class
+    where TMemberKey : notnull
 {
     private string _foreignKey = "";
     private Type _foreignKeyType = typeof(object);
     private string _principalKey = "";
     private IReadOnlyList<IProperty> _order = [];
     private EntityMember _memberId = null!;
+    private EntityMember? _memberType;
     private Expression<Func<TGroup, IEnumerable<TMember>>> _navigation = null!;
 
     public void Prepare(IModel model, GroupMembersDefinition definition, ScimAttributeMap<TGroup> filterMap)
@@ -52,11 +58,19 @@ internal sealed class GroupMembersTable<TGroup, TMember, TMemberKey> : IGroupMem
         _principalKey = navigation.ForeignKey.PrincipalKey.Properties[0].Name;
         _order = navigation.TargetEntityType.FindPrimaryKey()?.Properties ?? [];
         _memberId = definition.MemberId;
+        _memberType = definition.MemberType;
         var group = Expression.Parameter(typeof(TGroup), "g");
         _navigation = Expression.Lambda<Func<TGroup, IEnumerable<TMember>>>(Expression.Convert(Expression.Property(group, definition.Navigation), typeof(IEnumerable<TMember>)), group);
 
         // members[value eq "…"] (a User's groups) and members.value filters: an EXISTS on the join rows.
-        filterMap.MapCollection("members", _navigation, element => element.Map("value", MemberIdText()));
+        filterMap.MapCollection("members", _navigation, element =>
+        {
+            element.Map("value", MemberIdText());
+            if (_memberType is not null)
+            {
+                element.Map("type", (Expression<Func<TMember, string?>>)_memberType.Lambda);
+            }
+        });
     }
 
     /// <summary>The member id as text, for filters: the member itself for a string key, else its <c>ToString()</c>.</summary>
@@ -107,7 +121,9 @@ internal sealed class GroupMembersTable<TGroup, TMember, TMemberKey> : IGroupMem
         return ordered ?? rows;
     }
 
-    public async Task<List<(object Group, string Member)>> ReadAsync(DbContext context, IReadOnlyList<object> groups, CancellationToken cancellationToken)
+    public bool KeepsTypes => _memberType is not null;
+
+    public async Task<List<(object Group, GroupMember Member)>> ReadAsync(DbContext context, IReadOnlyList<object> groups, CancellationToken cancellationToken)
     {
         if (groups.Count == 0)
         {
@@ -115,12 +131,22 @@ internal sealed class GroupMembersTable<TGroup, TMember, TMemberKey> : IGroupMem
         }
 
         var rows = await Ordered(context.Set<TMember>().AsNoTracking().Where(OfGroups(groups))).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return [.. rows.Select(r => (context.Entry(r).Property(_foreignKey).CurrentValue!, EntityMember.KeyToString(_memberId.Get(r))!))];
+        return [.. rows.Select(r => (context.Entry(r).Property(_foreignKey).CurrentValue!,
+            new GroupMember(EntityMember.KeyToString(_memberId.Get(r))!, _memberType is null ? "User" : _memberType.Get(r) as string)))];
     }
 
-    public async Task AddAsync(DbContext context, object group, IReadOnlyList<string> members, CancellationToken cancellationToken)
+    public async Task AddAsync(DbContext context, object group, IReadOnlyList<GroupMember> members, CancellationToken cancellationToken)
     {
-        var keys = Keys(members);
+        var types = new Dictionary<TMemberKey, string?>();
+        foreach (var member in members)
+        {
+            if (EntityMember.ParseKey(member.Value, typeof(TMemberKey)) is TMemberKey parsed)
+            {
+                types.TryAdd(parsed, member.Type);
+            }
+        }
+
+        var keys = Keys(members.Select(m => m.Value));
         if (keys.Count == 0)
         {
             return;
@@ -137,6 +163,7 @@ internal sealed class GroupMembersTable<TGroup, TMember, TMemberKey> : IGroupMem
         {
             var row = Activator.CreateInstance<TMember>();
             _memberId.Set(row, key);
+            _memberType?.Set(row, types.GetValueOrDefault(key));
             context.Entry(row).Property(_foreignKey).CurrentValue = group;
             context.Add(row);
         }

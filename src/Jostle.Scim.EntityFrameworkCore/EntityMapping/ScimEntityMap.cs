@@ -178,14 +178,17 @@ public sealed class ScimGroupMap<TGroup> : ScimEntityMap<TGroup, ScimGroupMap<TG
     /// <summary>
     /// <c>members</c> on a join entity: one row per member, reached by a collection navigation of the group with a
     /// foreign key to it; <paramref name="memberId"/> holds the member User's key. A membership change inserts or
-    /// deletes only the rows it names. Members are Users: adding a Group as a member is a 400.
+    /// deletes only the rows it names. Without <paramref name="type"/> members are Users (adding a Group as a member is a
+    /// 400 <c>invalidValue</c>); with it, the join entity keeps each member's type (<c>User</c> or <c>Group</c>) and
+    /// nested groups are allowed.
     /// </summary>
     /// <typeparam name="TMember">The join entity.</typeparam>
     /// <typeparam name="TMemberKey">The type of the member's key (the User map's <c>Id</c> type).</typeparam>
     /// <param name="members">The navigation, e.g. <c>t =&gt; t.Members</c>.</param>
     /// <param name="memberId">The join entity's member holding the User's key, e.g. <c>m =&gt; m.PersonId</c>.</param>
+    /// <param name="type">Optional: the join entity's string member holding the member's type, for nested groups.</param>
     /// <returns>This map.</returns>
-    public ScimGroupMap<TGroup> Members<TMember, TMemberKey>(Expression<Func<TGroup, IEnumerable<TMember>>> members, Expression<Func<TMember, TMemberKey>> memberId)
+    public ScimGroupMap<TGroup> Members<TMember, TMemberKey>(Expression<Func<TGroup, IEnumerable<TMember>>> members, Expression<Func<TMember, TMemberKey>> memberId, Expression<Func<TMember, string?>>? type = null)
         where TMember : class
     {
         ArgumentNullException.ThrowIfNull(members);
@@ -194,6 +197,7 @@ public sealed class ScimGroupMap<TGroup> : ScimEntityMap<TGroup, ScimGroupMap<TG
             EntityMember.NavigationName(members),
             typeof(TMember),
             EntityMember.Of(memberId, "members.value"),
+            type is null ? null : EntityMember.Of(type, "members.type"),
             typeof(GroupMembersTable<,,>).MakeGenericType(typeof(TGroup), typeof(TMember), typeof(TMemberKey)));
         return this;
     }
