@@ -34,8 +34,10 @@ public static class JostleScimEntityFrameworkBuilderExtensions
 
     /// <summary>
     /// Registers the EF Core stores as <see cref="AddEntityFrameworkStores(IJostleScimBuilder, Action{DbContextOptionsBuilder})"/>
-    /// does, with options: whether API keys and the provisioning log are kept in the database too, and how the database
-    /// log's background writer queues and batches.
+    /// does, with options: whether users and groups (<see cref="ScimEntityFrameworkOptions.UseForResources"/>), API keys,
+    /// OAuth clients and the provisioning log are kept in the database, and how the database log's background writer
+    /// queues and batches. An app that keeps users in its own tables passes <c>o =&gt; o.UseForResources = false</c> to
+    /// keep only keys, OAuth clients and the log here.
     /// </summary>
     /// <param name="builder">The SCIM builder.</param>
     /// <param name="configure">Chooses the provider and connection, e.g. <c>o =&gt; o.UseSqlite("Data Source=scim.db")</c>.</param>
@@ -52,6 +54,11 @@ public static class JostleScimEntityFrameworkBuilderExtensions
             || options.ProvisioningLogWriteDelay < TimeSpan.Zero)
         {
             throw new ArgumentException("ScimEntityFrameworkOptions: ProvisioningLogQueueCapacity and ProvisioningLogBatchSize must be at least 1, ProvisioningLogRetentionInterval positive and ProvisioningLogWriteDelay not negative.", nameof(configureStores));
+        }
+
+        if (!options.UseForResources && !options.UseForApiKeys && !options.UseForOAuthClients && !options.UseForProvisioningLog)
+        {
+            throw new ArgumentException("ScimEntityFrameworkOptions: UseForResources, UseForApiKeys, UseForOAuthClients and UseForProvisioningLog are all false, so the database would keep nothing; set at least one, or leave out AddEntityFrameworkStores.", nameof(configureStores));
         }
 
         var services = builder.Services;
@@ -71,7 +78,10 @@ public static class JostleScimEntityFrameworkBuilderExtensions
                 (RelationalEventId.TransactionError, LogLevel.Debug)));
             configure(db);
         });
-        builder.AddUserStore<EfScimUserStore>().AddGroupStore<EfScimGroupStore>();
+        if (options.UseForResources)
+        {
+            builder.AddUserStore<EfScimUserStore>().AddGroupStore<EfScimGroupStore>();
+        }
 
         // A database outage or a full disk answers 503/507 with Retry-After, not 500 (docs/resilience.md).
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Jostle.Scim.Stores.IScimStoreFailureClassifier, EfStoreFailureClassifier>());

@@ -4,6 +4,15 @@ namespace Jostle.Scim.EntityFrameworkCore;
 public sealed class ScimEntityFrameworkOptions
 {
     /// <summary>
+    /// Register the document stores (<see cref="EfScimUserStore"/>, <see cref="EfScimGroupStore"/>, tables
+    /// <c>scim_users</c> and <c>scim_groups</c>) as the SCIM user and group stores. Default <see langword="true"/>.
+    /// An app whose users and groups are its own entities (an entity-mapped store, or its own <c>IScimUserStore</c>)
+    /// sets it to <see langword="false"/> to keep only API keys, OAuth clients and the provisioning log in this database;
+    /// the user store (and, for <c>/Groups</c>, the group store) then comes from another registration.
+    /// </summary>
+    public bool UseForResources { get; set; } = true;
+
+    /// <summary>
     /// Keep provisioning API keys in the database (<see cref="EfScimApiKeyStore"/>, table <c>scim_api_keys</c>) in place
     /// of the in-memory store of <c>AddApiKeys</c>. Default <see langword="true"/>.
     /// </summary>
