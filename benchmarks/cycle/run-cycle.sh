@@ -9,7 +9,9 @@
 #               not a power cut; not the default, so not in the default TARGETS);
 #   postgres  — the same host on a throwaway PostgreSQL cluster (pg-throwaway.sh), --rate-limit 0.
 # One server at a time, each fresh, so they never compete for the cores; with REPEAT=k the targets take turns k times
-# (round-robin, so each sees about the same machine) and the summary quotes medians. A host target is skipped with
+# (round-robin, so each sees about the same machine) and the summary quotes medians. Each cycle's line also carries the
+# server's own CPU during the measured cycle (utime+stime of its process from /proc: server_cpu_seconds,
+# server_cpu_ms_per_request), whether it was a fresh process, and the load average. A host target is skipped with
 # a message when src/Jostle.Scim.Host does not exist (yet). Loopback only.
 #
 #   benchmarks/cycle/run-cycle.sh [N=10000]
@@ -132,8 +134,24 @@ for round in $(seq 1 "$REPEAT"); do
         --out "$work/warmup.jsonl" > /dev/null || { echo "error: the warm-up cycle against $target failed" >&2; status=1; }
     fi
     before=$(wc -l < "$out")
+    cpu_before=$(awk '{print $14 + $15}' "/proc/$server_pid/stat")
+    load=$(cut -d" " -f1-3 /proc/loadavg)
     dotnet "$driver" cycle --url "$base" --token "$key" "${driver_args[@]}" --label "$target" --out "$out" > /dev/null || status=1
-    [ "$(wc -l < "$out")" -gt "$before" ] || echo "error: $target gave no result (the driver stopped before the cycle, see above)" >&2
+    cpu_after=$(awk '{print $14 + $15}' "/proc/$server_pid/stat")
+    if [ "$(wc -l < "$out")" -gt "$before" ]; then
+      # The server's own CPU (utime+stime of its process from /proc) during the measured cycle, on the cycle's line.
+      line=$(tail -n 1 "$out")
+      node -e '
+        const r = JSON.parse(process.argv[1]); const [b, a, tick, load, warm] = process.argv.slice(2).map((x, i) => (i === 3 ? x : +x));
+        r.server_cpu_seconds = +((a - b) / tick).toFixed(2);
+        r.server_cpu_ms_per_request = +(((a - b) * 1000) / tick / r.operations).toFixed(4);
+        r.server = warm > 0 ? "running (after an untimed " + warm + "-user cycle)" : "fresh process";
+        r.loadavg = load;
+        console.log(JSON.stringify(r));' "$line" "$cpu_before" "$cpu_after" "$(getconf CLK_TCK)" "$load" "$WARMUP_USERS" > "$work/line.json"
+      sed -i '$ d' "$out" && cat "$work/line.json" >> "$out"
+    else
+      echo "error: $target gave no result (the driver stopped before the cycle, see above)" >&2
+    fi
     [ -s "$work/$target.log" ] && grep -iE "fail|exception|error" "$work/$target.log" | head -n 5 >&2 || true
     stop_server
   done
@@ -183,8 +201,8 @@ const med = {};
 const warm = Number(process.argv[3] || 0);
 console.log(warm > 0 ? `Each server was warmed by an untimed ${warm}-user cycle first (a running server).` : "Each server was a fresh process (cold: JIT and pools warm up during the cycle).");
 console.log("");
-console.log("| target | runs | status | wall s (median; runs) | req/s | users s | groups s | members s | user GET p50/p99 ms | user POST p50/p99 ms | PATCH p50/p99 ms |");
-console.log("| --- | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+console.log("| target | runs | status | wall s (median; runs) | server CPU ms/request (median; runs) | req/s | users s | groups s | members s | user GET p50/p99 ms | user POST p50/p99 ms | PATCH p50/p99 ms |");
+console.log("| --- | ---: | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 for (const t of targets) {
   const rs = cycles.filter((r) => r.label === t);
   const walls = rs.map((r) => r.wall_seconds);
@@ -192,7 +210,9 @@ for (const t of targets) {
   const m = rs.reduce((best, r) => (Math.abs(r.wall_seconds - med[t]) < Math.abs(best.wall_seconds - med[t]) ? r : best));
   const pp = (k) => `${kind(m, k).p50_ms ?? "-"}/${kind(m, k).p99_ms ?? "-"}`;
   const st = rs.every((r) => r.status === "OK") ? "OK" : "FAILED " + rs.filter((r) => r.status !== "OK").length + "/" + rs.length;
-  console.log(`| ${t} | ${rs.length} | ${st} | ${med[t].toFixed(2)} (${walls.map((w) => w.toFixed(2)).join(", ")}) | ${m.ops_per_sec.toFixed(0)} | ${m.phases_seconds.users} | ${m.phases_seconds.groups} | ${m.phases_seconds.memberships} | ${pp("user GET filter")} | ${pp("user POST")} | ${pp("group PATCH members")} |`);
+  const cpus = rs.map((r) => r.server_cpu_ms_per_request).filter((x) => x !== undefined);
+  const cpu = cpus.length ? `${median(cpus).toFixed(3)} (${cpus.map((c) => c.toFixed(3)).join(", ")})` : "-";
+  console.log(`| ${t} | ${rs.length} | ${st} | ${med[t].toFixed(2)} (${walls.map((w) => w.toFixed(2)).join(", ")}) | ${cpu} | ${m.ops_per_sec.toFixed(0)} | ${m.phases_seconds.users} | ${m.phases_seconds.groups} | ${m.phases_seconds.memberships} | ${pp("user GET filter")} | ${pp("user POST")} | ${pp("group PATCH members")} |`);
 }
 if (med.scimmy) {
   console.log("");

@@ -10,7 +10,7 @@ namespace Jostle.Scim.EntityFrameworkCore.Tests;
 /// <summary>The database key store, on whatever database a subclass provides (one fresh database per test).</summary>
 public abstract class EfApiKeyStoreTests : IDisposable
 {
-    private static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+    private protected static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
     protected EfApiKeyStoreTests()
     {
@@ -26,6 +26,7 @@ public abstract class EfApiKeyStoreTests : IDisposable
 
     public void Dispose()
     {
+        Store.Dispose();
         Database.Dispose();
         GC.SuppressFinalize(this);
     }
@@ -122,6 +123,28 @@ public abstract class EfApiKeyStoreTests : IDisposable
         Assert.Equal("tenant-a", verified.Key!.TenantId);
     }
 
+    /// <summary>
+    /// Two service providers on one database stand for two processes: the one that serves (its manager warmed with
+    /// several verifications, so a cached key would be used) and the one that revokes. On SQLite the server's manager
+    /// keeps the key in memory under the revision; on PostgreSQL it reads the key every time. Either way: refused next.
+    /// </summary>
+    [Fact]
+    public async Task AKeyRevokedThroughAnotherProviderIsRefusedOnTheNextVerificationAfterManyValidOnes()
+    {
+        await using var server = BuildProvider();
+        await using var command = BuildProvider();
+        var manager = server.GetRequiredService<ScimApiKeyManager>();
+        var (key, plaintext) = await manager.CreateAsync("tenant-a", "automation", "Azure");
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(ScimApiKeyVerificationStatus.Valid, (await manager.VerifyAsync(plaintext)).Status);
+        }
+
+        Assert.True(await command.GetRequiredService<ScimApiKeyManager>().RevokeAsync(key.KeyId));
+
+        Assert.Equal(ScimApiKeyVerificationStatus.Revoked, (await manager.VerifyAsync(plaintext)).Status);
+    }
+
     private ServiceProvider BuildProvider()
     {
         var services = new ServiceCollection();
@@ -135,4 +158,52 @@ public abstract class EfApiKeyStoreTests : IDisposable
 public sealed class SqliteEfApiKeyStoreTests : EfApiKeyStoreTests
 {
     protected override ITestDatabase CreateDatabase() => new SqliteDatabase();
+
+    /// <summary>
+    /// The revision changes with every change to a key made by any connection — through the store, or by hand in SQL
+    /// (as a future command or an admin with sqlite3 would) — and not with reads.
+    /// </summary>
+    [Fact]
+    public async Task TheKeyRevisionChangesWithEveryChangeToAKeyByAnyConnectionAndNotWithReads()
+    {
+        using var store = new EfScimApiKeyStore(Database.Factory);
+        using var other = new EfScimApiKeyStore(new Microsoft.EntityFrameworkCore.Infrastructure.PooledDbContextFactory<ScimDbContext>(((SqliteDatabase)Database).Options));
+        var manager = new ScimApiKeyManager(store);
+        var (key, plaintext) = await manager.CreateAsync("tenant-a", "automation", "Azure");
+
+        var start = await store.GetRevisionAsync();
+        Assert.NotNull(start);
+        await manager.ListAsync();
+        await other.FindAsync(key.KeyId);
+        Assert.Equal(start, await store.GetRevisionAsync());
+
+        await other.TouchAsync(key.KeyId, T0);
+        var touched = await store.GetRevisionAsync();
+        Assert.NotEqual(start, touched);
+
+        await using (var context = await Database.Factory.CreateDbContextAsync())
+        {
+            await context.Database.ExecuteSqlRawAsync("UPDATE scim_api_keys SET description = 'changed by hand'");
+        }
+
+        var byHand = await store.GetRevisionAsync();
+        Assert.NotEqual(touched, byHand);
+
+        Assert.True(await other.RevokeAsync(key.KeyId, T0));
+        Assert.NotEqual(byHand, await store.GetRevisionAsync());
+        Assert.Equal(ScimApiKeyVerificationStatus.Revoked, (await manager.VerifyAsync(plaintext)).Status);
+    }
+
+    [Fact]
+    public async Task AnInMemorySqliteDatabaseOffersNoRevisionSoNothingIsCached()
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=:memory:");
+        await connection.OpenAsync();
+        var options = new DbContextOptionsBuilder<ScimDbContext>().UseSqlite(connection).Options;
+        using var store = new EfScimApiKeyStore(new Microsoft.EntityFrameworkCore.Infrastructure.PooledDbContextFactory<ScimDbContext>(options));
+        var (_, plaintext) = await new ScimApiKeyManager(store).CreateAsync("tenant-a", "automation", "Azure");
+
+        Assert.Null(await store.GetRevisionAsync());
+        Assert.Equal(ScimApiKeyVerificationStatus.Valid, (await new ScimApiKeyManager(store).VerifyAsync(plaintext)).Status);
+    }
 }

@@ -30,6 +30,15 @@ public sealed class PostgresTestDatabase : ITestDatabase
 public sealed class PostgresEfApiKeyStoreTests : EfApiKeyStoreTests
 {
     protected override ITestDatabase CreateDatabase() => new PostgresTestDatabase();
+
+    /// <summary>On PostgreSQL the store offers no revision: every verification reads its key (a round trip either way).</summary>
+    [Fact]
+    public async Task PostgresOffersNoKeyRevision()
+    {
+        using var store = new EfScimApiKeyStore(Database.Factory);
+
+        Assert.Null(await store.GetRevisionAsync());
+    }
 }
 
 /// <summary>The database provisioning log on PostgreSQL.</summary>

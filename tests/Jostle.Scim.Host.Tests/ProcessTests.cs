@@ -235,6 +235,36 @@ public sealed class ServerProcessTests(ServerFixture fixture) : IClassFixture<Se
         Assert.Equal("urn:ietf:params:scim:api:messages:2.0:ListResponse", body.RootElement.GetProperty("schemas")[0].GetString());
     }
 
+    /// <summary>
+    /// The server keeps a verified key in memory under the database's key revision: after many requests with a key (so
+    /// it is surely cached), <c>keys revoke</c> in another process still gets the very next request refused, and a
+    /// second key of the same server is not disturbed.
+    /// </summary>
+    [Fact]
+    public async Task AKeyRevokedOnTheCommandLineAfterManyRequestsIsRefusedOnTheNextRequest()
+    {
+        var created = await HostProcess.RunAsync(_folder.Path, "keys", "create", "--tenant", "acme", "--description", "revoke me", "--json", "--data", _folder.Data);
+        Assert.True(created.ExitCode == 0, created.ToString());
+        using var json = JsonDocument.Parse(created.StandardOutput);
+        var (id, key) = (json.RootElement.GetProperty("id").GetString()!, json.RootElement.GetProperty("key").GetString()!);
+        await using var host = await HostProcess.StartServerAsync(_folder);
+        using var http = Client(host, key);
+        using var other = Client(host, await CreateKeyAsync());
+        for (var i = 0; i < 20; i++)
+        {
+            using var warm = await http.GetAsync("Users?count=1");
+            Assert.True(warm.StatusCode == HttpStatusCode.OK, $"{(int)warm.StatusCode}\n{host.Output}");
+        }
+
+        var revoked = await HostProcess.RunAsync(_folder.Path, "keys", "revoke", id, "--data", _folder.Data);
+
+        Assert.True(revoked.ExitCode == 0, revoked.ToString());
+        using var next = await http.GetAsync("Users?count=1");
+        Assert.Equal(HttpStatusCode.Unauthorized, next.StatusCode);
+        using var stillValid = await other.GetAsync("Users?count=1");
+        Assert.Equal(HttpStatusCode.OK, stillValid.StatusCode);
+    }
+
     /// <summary>Needs the EF Core API key store (the key is created by the command line).</summary>
     [Fact]
     public async Task OnSigtermEveryAcknowledgedWriteSurvivesAndTheProcessExitsWithZero()

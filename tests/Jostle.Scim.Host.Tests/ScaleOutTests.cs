@@ -152,6 +152,28 @@ public sealed class ScaleOutTests(ScaleOutFixture fixture) : IClassFixture<Scale
         Assert.Equal((HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized), (afterA.StatusCode, afterB.StatusCode));
     }
 
+    /// <summary>The same after many requests through each host, so that any key kept in memory would be warm.</summary>
+    [Fact]
+    public async Task AKeyRevokedOnTheCommandLineAfterManyRequestsIsRefusedByBothRunningHostsOnTheNextRequest()
+    {
+        var (id, key) = await fixture.CreateKeyAsync("revoked-warm");
+        using var a = ServerProcessTests.Client(fixture.A, key);
+        using var b = ServerProcessTests.Client(fixture.B, key);
+        for (var i = 0; i < 20; i++)
+        {
+            using var warmA = await a.GetAsync("Users?count=1");
+            using var warmB = await b.GetAsync("Users?count=1");
+            Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (warmA.StatusCode, warmB.StatusCode));
+        }
+
+        var revoked = await HostProcess.RunAsync(fixture.Folder.Path, ["keys", "revoke", id, .. fixture.DatabaseOptions]);
+
+        Assert.True(revoked.ExitCode == 0, revoked.ToString());
+        using var afterA = await a.GetAsync("Users?count=1");
+        using var afterB = await b.GetAsync("Users?count=1");
+        Assert.Equal((HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized), (afterA.StatusCode, afterB.StatusCode));
+    }
+
     [Fact]
     public async Task ASecretRevokedOnTheCommandLineIsRefusedByBothRunningHostsOnTheNextRequest()
     {

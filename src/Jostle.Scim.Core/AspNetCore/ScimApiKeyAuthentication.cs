@@ -22,8 +22,9 @@ public static class ScimApiKeyDefaults
 }
 
 /// <summary>
-/// Authenticates <c>Authorization: Bearer jscim_…</c>. Every request reads the key store (no caching), so a revoked key
-/// is refused on the next request. A missing, malformed, unknown or revoked key fails with a
+/// Authenticates <c>Authorization: Bearer jscim_…</c>. Every request verifies its key through
+/// <see cref="ScimApiKeyManager"/> (which keeps verified keys in memory only under the store's revision), so a revoked
+/// key is refused on the next request. A missing, malformed, unknown or revoked key fails with a
 /// <c>WWW-Authenticate: Bearer</c> challenge (RFC 6750 §3); nothing it logs or answers contains the key.
 /// </summary>
 internal sealed class ScimApiKeyAuthenticationHandler(

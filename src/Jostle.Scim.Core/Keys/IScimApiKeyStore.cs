@@ -2,7 +2,9 @@ namespace Jostle.Scim.Keys;
 
 /// <summary>
 /// Persists provisioning API keys (hashes only). Implementations must be thread-safe and must not cache positive
-/// lookups across requests, so that a revoked key is refused on the very next request.
+/// lookups across requests, so that a revoked key is refused on the very next request. A store that can tell cheaply
+/// whether any key changed implements <see cref="IScimApiKeyRevision"/> as well; <see cref="ScimApiKeyManager"/> then
+/// keeps verified keys in memory under that revision.
 /// </summary>
 public interface IScimApiKeyStore
 {

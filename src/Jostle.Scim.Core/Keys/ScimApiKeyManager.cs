@@ -32,6 +32,14 @@ public sealed class ScimApiKeyManager
     private readonly ScimApiKeyOptions _options;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, long> _lastTouched = new(StringComparer.Ordinal);
+    private readonly IScimApiKeyRevision? _revision;
+    private readonly ConcurrentDictionary<string, VerifiedKey> _verified = new(StringComparer.Ordinal);
+
+    /// <summary>At most this many verified key records are kept; beyond it the cache starts again empty.</summary>
+    private const int MaxVerifiedKeys = 10_000;
+
+    /// <summary>A key record whose secret matched once, with the store's revision read before the record was loaded.</summary>
+    private sealed record VerifiedKey(long Revision, ScimApiKey Key);
 
     /// <summary>Creates the manager.</summary>
     /// <param name="store">The key store.</param>
@@ -43,6 +51,7 @@ public sealed class ScimApiKeyManager
         _store = store;
         _options = options ?? new ScimApiKeyOptions();
         _time = timeProvider ?? TimeProvider.System;
+        _revision = store as IScimApiKeyRevision;
     }
 
     /// <summary>Creates a key for an automation user of a tenant.</summary>
@@ -90,7 +99,10 @@ public sealed class ScimApiKeyManager
     /// <summary>
     /// Verifies a presented key: checks its shape, finds the record by lookup id, compares hashes in constant time, then
     /// checks revocation, and records the use (at most once per <see cref="ScimApiKeyOptions.LastUsedUpdateInterval"/>).
-    /// Nothing is cached: every call reads the store.
+    /// When the store implements <see cref="IScimApiKeyRevision"/>, the record of a key whose secret matched is kept in
+    /// memory and used again while the store's revision is unchanged (one cheap read per call instead of a lookup);
+    /// otherwise every call reads the store. Either way the checks on the record (secret, revocation) run on every call,
+    /// and a key revoked by any process is refused on the next call.
     /// </summary>
     /// <param name="presentedKey">The key as the client sent it.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
@@ -102,7 +114,7 @@ public sealed class ScimApiKeyManager
             return new(ScimApiKeyVerificationStatus.Malformed, null);
         }
 
-        var key = await _store.FindAsync(keyId, cancellationToken).ConfigureAwait(false);
+        var (key, revision) = await FindAsync(keyId, cancellationToken).ConfigureAwait(false);
         if (key is null)
         {
             return new(ScimApiKeyVerificationStatus.Unknown, null);
@@ -124,6 +136,8 @@ public sealed class ScimApiKeyManager
             return new(ScimApiKeyVerificationStatus.Unknown, null);
         }
 
+        Remember(key, revision);
+
         if (key.IsRevoked)
         {
             return new(ScimApiKeyVerificationStatus.Revoked, key);
@@ -131,6 +145,41 @@ public sealed class ScimApiKeyManager
 
         await TouchAsync(key, cancellationToken).ConfigureAwait(false);
         return new(ScimApiKeyVerificationStatus.Valid, key);
+    }
+
+    /// <summary>
+    /// The record of <paramref name="keyId"/>: the one kept in memory when the store's revision has not changed since it
+    /// was loaded, else the store's, with the revision read before it (to be kept once its secret matched).
+    /// </summary>
+    private async ValueTask<(ScimApiKey? Key, long? Revision)> FindAsync(string keyId, CancellationToken cancellationToken)
+    {
+        long? revision = null;
+        if (_revision is not null)
+        {
+            revision = await _revision.GetRevisionAsync(cancellationToken).ConfigureAwait(false);
+            if (revision is { } current && _verified.TryGetValue(keyId, out var verified) && verified.Revision == current)
+            {
+                return (verified.Key, null);
+            }
+        }
+
+        return (await _store.FindAsync(keyId, cancellationToken).ConfigureAwait(false), revision);
+    }
+
+    /// <summary>Keeps a record whose secret matched, stamped with the revision read before it was loaded.</summary>
+    private void Remember(ScimApiKey key, long? revision)
+    {
+        if (revision is not { } loadedAt)
+        {
+            return;
+        }
+
+        if (_verified.Count >= MaxVerifiedKeys)
+        {
+            _verified.Clear();
+        }
+
+        _verified[key.KeyId] = new VerifiedKey(loadedAt, key);
     }
 
     private async Task TouchAsync(ScimApiKey key, CancellationToken cancellationToken)

@@ -5,11 +5,17 @@ namespace Jostle.Scim.EntityFrameworkCore;
 
 /// <summary>
 /// An <see cref="IScimApiKeyStore"/> on the <see cref="ScimDbContext"/> (table <c>scim_api_keys</c>): keys survive a
-/// restart and are shared by every process on the database. Only the hash of a key is stored. Nothing is cached, so a key
-/// revoked by any process is refused on the next request.
+/// restart and are shared by every process on the database. Only the hash of a key is stored. The store caches nothing;
+/// on SQLite it offers <see cref="IScimApiKeyRevision"/> (a counter row that triggers bump with every change to a key,
+/// in the change's own transaction), so <see cref="ScimApiKeyManager"/> can keep verified keys in memory and still refuse
+/// a key revoked by any process on the next request. On PostgreSQL every request reads its key.
 /// </summary>
-public sealed class EfScimApiKeyStore : EfScimStoreBase, IScimApiKeyStore
+public sealed class EfScimApiKeyStore : EfScimStoreBase, IScimApiKeyStore, IScimApiKeyRevision, IDisposable
 {
+    // 0: not known yet; 1: SQLite file (reader set); 2: no revision on this database.
+    private int _revisionState;
+    private SqliteKeyRevision? _revision;
+
     /// <summary>Creates the store.</summary>
     /// <param name="contextFactory">Creates the short-lived contexts each call uses.</param>
     public EfScimApiKeyStore(IDbContextFactory<ScimDbContext> contextFactory)
@@ -118,6 +124,44 @@ public sealed class EfScimApiKeyStore : EfScimStoreBase, IScimApiKeyStore
                 .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, at), cancellationToken)
                 .ConfigureAwait(false);
         }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// On a SQLite file: the value of the <c>scim_api_key_revision</c> row, read on a connection of its own (a few
+    /// microseconds). Elsewhere (PostgreSQL, an in-memory SQLite database) <see langword="null"/>: nothing is cached.
+    /// </remarks>
+    public async ValueTask<long?> GetRevisionAsync(CancellationToken cancellationToken = default)
+    {
+        if (_revisionState == 0)
+        {
+            await StartRevisionAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return _revision?.Read();
+    }
+
+    private async Task StartRevisionAsync(CancellationToken cancellationToken)
+    {
+        var context = await OpenAsync(cancellationToken).ConfigureAwait(false); // also migrates: the table exists after it
+        await using (context.ConfigureAwait(false))
+        {
+            var connectionString = context.Database.IsSqlite() ? context.Database.GetConnectionString() : null;
+            var reader = SqliteKeyRevision.CanShare(connectionString) ? new SqliteKeyRevision(connectionString!) : null;
+            if (Interlocked.CompareExchange(ref _revision, reader, null) is not null)
+            {
+                reader?.Dispose(); // another request started it first
+            }
+
+            _revisionState = _revision is null ? 2 : 1;
+        }
+    }
+
+    /// <summary>Closes the connection the key revision is read on, if one was opened.</summary>
+    public void Dispose()
+    {
+        _revisionState = 2;
+        Interlocked.Exchange(ref _revision, null)?.Dispose();
     }
 
     private static ScimApiKey ToKey(ScimApiKeyEntity entity) =>
