@@ -35,6 +35,8 @@ internal static partial class ConsoleEndpoints
         secured.MapPost("/links/{linkId}/revoke", RevokeLinkAsync);
         secured.MapPost("/open", (Func<HttpContext, Task<IResult>>)OpenTenantAsync);
 
+        secured.MapGet("/{**path}", (Func<HttpContext, IResult>)(context => Message(context, StatusCodes.Status404NotFound, "Page not found", "There is no such page in your console.")));
+
         var tenant = secured.MapGroup("/tenants/{tenant}").AddEndpointFilter(RequireTenant);
         MapSetup(tenant);
         MapCredentials(tenant);
