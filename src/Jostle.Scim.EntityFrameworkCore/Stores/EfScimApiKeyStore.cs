@@ -34,6 +34,9 @@ public sealed class EfScimApiKeyStore : EfScimStoreBase, IScimApiKeyStore
                 CreatedAt = key.CreatedAt.UtcDateTime,
                 LastUsedAt = key.LastUsedAt?.UtcDateTime,
                 RevokedAt = key.RevokedAt?.UtcDateTime,
+                Hint = key.Hint,
+                ExpiresAt = key.ExpiresAt?.UtcDateTime,
+                FirstUsedAt = key.FirstUsedAt?.UtcDateTime,
             });
             try
             {
@@ -117,6 +120,12 @@ public sealed class EfScimApiKeyStore : EfScimStoreBase, IScimApiKeyStore
                 .Where(k => k.KeyId == keyId && (k.LastUsedAt == null || k.LastUsedAt < at))
                 .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, at), cancellationToken)
                 .ConfigureAwait(false);
+
+            // The first use is set once: the earliest writer wins.
+            await context.ApiKeys
+                .Where(k => k.KeyId == keyId && k.FirstUsedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.FirstUsedAt, at), cancellationToken)
+                .ConfigureAwait(false);
         }
     }
 
@@ -125,6 +134,9 @@ public sealed class EfScimApiKeyStore : EfScimStoreBase, IScimApiKeyStore
         {
             LastUsedAt = entity.LastUsedAt is { } used ? Utc(used) : null,
             RevokedAt = entity.RevokedAt is { } revoked ? Utc(revoked) : null,
+            Hint = entity.Hint,
+            ExpiresAt = entity.ExpiresAt is { } expires ? Utc(expires) : null,
+            FirstUsedAt = entity.FirstUsedAt is { } first ? Utc(first) : null,
         };
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
