@@ -20,6 +20,11 @@ internal static partial class ConsoleEndpoints
     /// <summary>The cookie that carries a sign-in link's token from the link's URL to the sign-in button (path-scoped, ten minutes).</summary>
     internal const string LinkCookieName = ".JostleScim.Console.Link";
 
+    /// <summary>The log "tenant" of console actions that belong to no tenant (inviting an operator).</summary>
+    internal const string ServerTenant = "(server)";
+
+    internal static ScimAdministrationAudit Audit(HttpContext context) => context.RequestServices.GetRequiredService<ScimAdministrationAudit>();
+
     public static void Map(RouteGroupBuilder group, string prefix)
     {
         group.WithMetadata(new ConsolePrefixMetadata(prefix));
@@ -180,7 +185,6 @@ internal static partial class ConsoleEndpoints
 
         var user = new ConsoleUser(link.Role, link.TenantId, link.Label, link.LinkId);
         await context.SignInAsync(ScimConsoleDefaults.AuthenticationScheme, user.ToPrincipal()).ConfigureAwait(false);
-        await ConsoleAudit.RecordAsync(context, user, link.TenantId, $"Signed in to the console with link {link.LinkId}", link.LinkId).ConfigureAwait(false);
         return Results.Redirect(user.IsOperator ? view.Url("/") : view.TenantUrl(link.TenantId!, ""));
     }
 
@@ -278,7 +282,7 @@ internal static partial class ConsoleEndpoints
         }
 
         var created = await links.CreateAsync(role, role == ScimConsoleRole.Operator ? null : tenant, label, view.User.Describe(), cancellationToken: context.RequestAborted).ConfigureAwait(false);
-        await ConsoleAudit.RecordAsync(context, view.User, created.Link.TenantId, $"Invited {(role == ScimConsoleRole.Operator ? "operator" : "admin")} {label} (link {created.Link.LinkId})", created.Link.LinkId).ConfigureAwait(false);
+        await Audit(context).RecordAsync(created.Link.TenantId ?? ServerTenant, view.User.Describe(), ScimAdministrationAction.AdminInvited, created.Link.LinkId, $"Invited {(role == ScimConsoleRole.Operator ? "operator" : "admin")} {label} (link {created.Link.LinkId})", context.RequestAborted).ConfigureAwait(false);
         view.Notice = $"Sign-in link created for {label}.";
         return Page<HomePage>(context, "Tenants", await HomeModelAsync(context, links, keys, new CreatedLinkModel(created.Link, SignInUrl(context, created.Token))).ConfigureAwait(false));
     }
@@ -328,7 +332,7 @@ internal static partial class ConsoleEndpoints
             return Page<HomePage>(context, "Tenants", await HomeModelAsync(context, links, keys, null).ConfigureAwait(false), StatusCodes.Status400BadRequest);
         }
 
-        await ConsoleAudit.RecordAsync(context, view.User, link.TenantId, $"Revoked the unused sign-in link {link.LinkId} for {link.Label}", link.LinkId).ConfigureAwait(false);
+        await Audit(context).RecordAsync(link.TenantId ?? ServerTenant, view.User.Describe(), ScimAdministrationAction.AdminInvitationRevoked, link.LinkId, $"Revoked the unused sign-in link {link.LinkId} for {link.Label}", context.RequestAborted).ConfigureAwait(false);
         view.Notice = $"The sign-in link for {link.Label} is revoked.";
         return Page<HomePage>(context, "Tenants", await HomeModelAsync(context, links, keys, null).ConfigureAwait(false));
     }

@@ -1,5 +1,4 @@
 using Jostle.Scim.AdminConsole;
-using Jostle.Scim.Keys;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,7 +18,7 @@ public static class JostleScimConsoleEndpointRouteBuilderExtensions
     /// <param name="endpoints">The endpoint builder (the app).</param>
     /// <param name="prefix">The path, e.g. <c>/console</c>.</param>
     /// <returns>The console's route group, for the host's own conventions.</returns>
-    /// <exception cref="InvalidOperationException"><c>AddJostleScimConsole</c> or <c>AddApiKeys</c> was not called.</exception>
+    /// <exception cref="InvalidOperationException"><c>AddJostleScimConsole</c> or <c>AddAdministration</c> was not called.</exception>
     public static RouteGroupBuilder MapJostleScimConsole(this IEndpointRouteBuilder endpoints, string prefix = "/console")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -35,9 +34,9 @@ public static class JostleScimConsoleEndpointRouteBuilderExtensions
             throw new InvalidOperationException("MapJostleScimConsole needs the console's services: call builder.Services.AddJostleScimConsole().");
         }
 
-        if (!isService.IsService(typeof(ScimApiKeyManager)))
+        if (!isService.IsService(typeof(Jostle.Scim.Administration.ScimCredentialAdministration)))
         {
-            throw new InvalidOperationException("MapJostleScimConsole manages API keys: call builder.Services.AddJostleScim(…).AddApiKeys().");
+            throw new InvalidOperationException("MapJostleScimConsole builds on the administration services: call builder.Services.AddJostleScim(…).AddAdministration().");
         }
 
         var trimmed = prefix.TrimEnd('/');

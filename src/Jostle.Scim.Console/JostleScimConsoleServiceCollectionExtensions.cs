@@ -15,7 +15,7 @@ public static class JostleScimConsoleServiceCollectionExtensions
     /// (<see cref="ScimConsoleDefaults.AuthenticationScheme"/>; it never becomes the default scheme, so it does not touch
     /// the SCIM endpoints' API-key or OAuth authentication), antiforgery, static rendering of Razor components, the
     /// <see cref="ScimConsoleLinkManager"/> and, unless another is registered, the <see cref="InMemoryConsoleLinkStore"/>.
-    /// Call it after <c>AddJostleScim(…).AddApiKeys()</c>.
+    /// The pages build on the administration services: call <c>AddJostleScim(…).AddAdministration()</c> too.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Configures <see cref="ScimConsoleOptions"/>; optional.</param>
@@ -29,8 +29,7 @@ public static class JostleScimConsoleServiceCollectionExtensions
             options.Configure(configure);
         }
 
-        options.Validate(o => o.ScimBasePath.StartsWith('/'), "ScimConsoleOptions.ScimBasePath must start with '/'.")
-            .Validate(o => o.SessionLifetime > TimeSpan.Zero, "ScimConsoleOptions.SessionLifetime must be positive.")
+        options.Validate(o => o.SessionLifetime > TimeSpan.Zero, "ScimConsoleOptions.SessionLifetime must be positive.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IScimConsoleLinkStore, InMemoryConsoleLinkStore>();

@@ -3,14 +3,8 @@ namespace Jostle.Scim.AdminConsole;
 /// <summary>Options of the provisioning console (<c>AddJostleScimConsole</c>).</summary>
 public sealed class ScimConsoleOptions
 {
-    /// <summary>The path the SCIM endpoints are mapped at (<c>MapJostleScim</c>'s prefix), shown as the base URL. Default <c>/scim/v2</c>.</summary>
-    public string ScimBasePath { get; set; } = "/scim/v2";
-
     /// <summary>How long a console session lasts without activity. Default eight hours.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
-
-    /// <summary>How long the provisioning log keeps records, stated on the request log page. Default 30 days (the log's default).</summary>
-    public TimeSpan LogRetention { get; set; } = TimeSpan.FromDays(30);
 }
 
 /// <summary>Names the console registers.</summary>

@@ -57,7 +57,8 @@ public sealed class ConsoleFixture : IAsyncLifetime
             .AddInMemoryStores()
             .AddApiKeys()
             .AddOAuthClients()
-            .AddProvisioningLog();
+            .AddProvisioningLog()
+            .AddAdministration();
         builder.Services.AddJostleScimConsole();
         configure?.Invoke(builder);
         var app = builder.Build();

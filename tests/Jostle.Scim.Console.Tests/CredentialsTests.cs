@@ -51,7 +51,10 @@ public sealed class CredentialsTests(ConsoleFixture app)
 
         var page = await app.SignedInPageAsync(ScimConsoleRole.TenantAdmin, "rotation-tenant");
         await page.GotoAsync(app.BaseAddress + "/console/tenants/rotation-tenant/credentials");
-        await page.GetByRole(AriaRole.Button, new() { Name = $"Rotate key {old.Key.KeyId}" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = $"Rotate key {old.Key.KeyId}" }).ClickAsync();
+        await PageChecks.CheckAsync(page, "13a-credentials-rotate");
+        await page.GetByLabel("Revoke the old key automatically").SelectOptionAsync("24h");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start rotation" }).ClickAsync();
         var fresh = (await page.Locator("#created-secret").TextContentAsync())!;
         var rotation = page.Locator(".rotation");
         await Assertions.Expect(rotation).ToContainTextAsync("has not been used yet");
@@ -63,9 +66,12 @@ public sealed class CredentialsTests(ConsoleFixture app)
 
         await page.GotoAsync(app.BaseAddress + "/console/tenants/rotation-tenant/credentials");
         await Assertions.Expect(rotation).ToContainTextAsync("first used the new key at");
+        await Assertions.Expect(rotation).ToContainTextAsync("revoked automatically at");
         await PageChecks.CheckAsync(page, "14-credentials-rotation-new-key-used");
         await page.GetByRole(AriaRole.Link, new() { Name = $"Revoke the old key {old.Key.KeyId} now" }).ClickAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Revoke key" }).ClickAsync();
+        await PageChecks.CheckAsync(page, "14a-credentials-confirm-complete-rotation");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Revoke the old key" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status).First).ToContainTextAsync("Rotation complete");
         await Assertions.Expect(page.Locator(".rotation")).ToHaveCountAsync(0);
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await app.ScimAsync(HttpMethod.Get, "/Users", old.PlaintextKey)).StatusCode);
@@ -83,13 +89,14 @@ public sealed class CredentialsTests(ConsoleFixture app)
         var client = (await app.Services.GetRequiredService<Jostle.Scim.OAuth.ScimOAuthClientManager>().ListClientsAsync("oauth-tenant")).Single();
         Assert.Equal(HttpStatusCode.OK, (await TokenAsync(client.ClientId, first)).StatusCode);
 
-        await page.GetByRole(AriaRole.Button, new() { Name = $"Add a secret to {client.ClientId} (rotation)" }).ClickAsync();
+        var firstId = (await app.Services.GetRequiredService<Jostle.Scim.OAuth.ScimOAuthClientManager>().ListSecretsAsync(client.ClientId)).Single().SecretId;
+        await page.GetByRole(AriaRole.Link, new() { Name = $"Rotate secret {firstId}" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start rotation" }).ClickAsync();
         var second = (await page.Locator("#created-secret").TextContentAsync())!;
         Assert.NotEqual(first, second);
         await PageChecks.CheckAsync(page, "15-credentials-oauth-client");
-        var secrets = await app.Services.GetRequiredService<Jostle.Scim.OAuth.ScimOAuthClientManager>().ListSecretsAsync(client.ClientId);
-        var oldSecret = secrets.OrderBy(s => s.CreatedAt).First();
-        await page.GetByRole(AriaRole.Link, new() { Name = $"Revoke secret {oldSecret.SecretId}" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".rotation")).ToContainTextAsync("has not been used yet");
+        await page.GetByRole(AriaRole.Link, new() { Name = $"Revoke secret {firstId}" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Revoke secret" }).ClickAsync();
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await TokenAsync(client.ClientId, first)).StatusCode);
