@@ -46,6 +46,7 @@ internal static partial class ConsoleEndpoints
         MapSetup(tenant);
         MapCredentials(tenant);
         MapAdmins(tenant);
+        MapOperations(tenant);
     }
 
     /// <summary>Fills the page's view (prefix, signed-in account) and forbids caching of every console response.</summary>
