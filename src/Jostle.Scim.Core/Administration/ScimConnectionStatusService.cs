@@ -171,14 +171,17 @@ public sealed class ScimConnectionStatusService
             };
         }
 
-        if (failures.Count > 0 && rate > _options.WarningFailureRate)
+        // Refusals of a credential that was replaced since are the credential's story (above), not requests failing.
+        var authenticated = counted.Where(e => e.Status != 401).ToList();
+        var authenticatedFailures = authenticated.Where(e => !e.Succeeded).ToList();
+        if (authenticatedFailures.Count > 0 && (double)authenticatedFailures.Count / authenticated.Count > _options.WarningFailureRate)
         {
-            var top = failures.GroupBy(f => (f.Status, f.ScimType)).OrderByDescending(g => g.Count()).First();
+            var top = authenticatedFailures.GroupBy(f => (f.Status, f.ScimType)).OrderByDescending(g => g.Count()).First();
             return status with
             {
                 State = ScimConnectionState.Failing,
                 Problem = ScimConnectionProblem.RequestsFailing,
-                Summary = string.Create(CultureInfo.InvariantCulture, $"Failing: {failures.Count} of {counted.Count} recorded operations in the last {ScimCredentialAdministration.Duration(window)} failed ({rate:P0}); most often {top.Key.Status}{(top.Key.ScimType is { } t ? " " + t : "")} ({top.Count()}). See the request log for hints."),
+                Summary = string.Create(CultureInfo.InvariantCulture, $"Failing: {authenticatedFailures.Count} of {authenticated.Count} recorded operations in the last {ScimCredentialAdministration.Duration(window)} failed ({(double)authenticatedFailures.Count / authenticated.Count:P0}); most often {top.Key.Status}{(top.Key.ScimType is { } t ? " " + t : "")} ({top.Count()}). See the request log for hints."),
             };
         }
 
