@@ -25,7 +25,9 @@ internal static class ScimComposition
                     log.MaxAge = retention;
                 }
             })
-            .AddEntityFrameworkStores(db => UseDatabase(db, options));
+            .AddEntityFrameworkStores(db => UseDatabase(db, options))
+            .AddAdministration(); // the console's services: rotations, connection status, request log, health, notifications (#15)
+        services.AddJostleScimConsole(); // the browser console at /console; its sign-in links live in the database (`console link`)
         if (options.NotificationsOn)
         {
             scim.AddFailureNotifications(n => ConfigureNotifications(n, options));
