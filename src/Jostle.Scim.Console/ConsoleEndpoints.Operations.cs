@@ -15,8 +15,9 @@ internal static partial class ConsoleEndpoints
     /// <summary>Records on one page of the request log.</summary>
     internal const int LogPageSize = 25;
 
-    internal static readonly (string Value, string Text, TimeSpan Interval)[] DigestIntervals =
+    internal static readonly (string Value, string Text, TimeSpan? Interval)[] DigestIntervals =
     [
+        ("", "The server's default", null),
         ("15m", "Every 15 minutes", TimeSpan.FromMinutes(15)),
         ("1h", "Every hour", TimeSpan.FromHours(1)),
         ("6h", "Every 6 hours", TimeSpan.FromHours(6)),
@@ -167,7 +168,7 @@ internal static partial class ConsoleEndpoints
         var interval = DigestIntervals.FirstOrDefault(d => d.Value == Field(form, "interval"));
         if (interval.Value is null)
         {
-            problems.Add("Choose how often digests are sent.");
+            problems.Add("Choose how often digests are sent from the list.");
         }
 
         if (!int.TryParse(Field(form, "expiryDays"), NumberStyles.None, CultureInfo.InvariantCulture, out var days) || days is < 1 or > 90)

@@ -53,4 +53,42 @@ public sealed class HostConsoleTests(ConsoleFixture app)
         await again.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Assertions.Expect(again.GetByRole(AriaRole.Alert)).ToContainTextAsync("already used");
     }
+
+    [Fact]
+    public async Task AFailureDigestIsEMailedToTheAddressesEnteredInTheConsole()
+    {
+        await using var smtp = new SmtpListener();
+        using var folder = new TempFolder();
+        var link = await HostProcess.RunAsync(folder.Path, "console", "link", "--tenant", "mail", "--json", "--data", folder.Data);
+        Assert.True(link.ExitCode == 0, link.ToString());
+        await using var server = await HostProcess.StartServerAsync(folder,
+            "--smtp", $"127.0.0.1:{smtp.Port}", "--notify-email-from", "scim@example.com", "--notify-email-to", "other=ops@example.com", "--digest-interval", "2s");
+
+        var page = await (await app.Browser.NewContextAsync()).NewPageAsync();
+        await page.GotoAsync(new Uri(server.Address, new Uri(JsonNode.Parse(link.StandardOutput)!["url"]!.GetValue<string>()).PathAndQuery).ToString());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GotoAsync(new Uri(server.Address, "console/tenants/mail/notifications").ToString());
+        await page.GetByLabel("E-mail addresses").FillAsync("it-admin@example.com");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save notification settings" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status).First).ToContainTextAsync("saved");
+        await page.GotoAsync(new Uri(server.Address, "console/tenants/mail/credentials").ToString());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create API key" }).ClickAsync();
+        var key = (await page.Locator("#created-secret").TextContentAsync())!;
+
+        using var http = new HttpClient();
+        for (var i = 0; i < 2; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server.ScimAddress, "Users"))
+            {
+                Content = new StringContent(ConsoleFixture.UserJson("dup@example.com"), System.Text.Encoding.UTF8, "application/scim+json"),
+            };
+            request.Headers.Authorization = new("Bearer", key);
+            Assert.Equal(i == 0 ? HttpStatusCode.Created : HttpStatusCode.Conflict, (await http.SendAsync(request)).StatusCode);
+        }
+
+        var mail = await smtp.NextAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(["it-admin@example.com"], mail.Recipients);
+        Assert.Contains("tenant 'mail'", mail.Data, StringComparison.Ordinal);
+        Assert.Contains("409", mail.Data, StringComparison.Ordinal);
+    }
 }
