@@ -13,7 +13,15 @@ public static class PageChecks
     private static readonly Lazy<string> AxeSource = new(() => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "axe", "axe.min.js")));
     private static readonly object Gate = new();
 
-    public static string ScreenshotDirectory { get; } = FindScreenshotDirectory();
+    static PageChecks()
+    {
+        // One run's results: the file starts empty in every test process.
+        ScreenshotDirectory = FindScreenshotDirectory();
+        Directory.CreateDirectory(ScreenshotDirectory);
+        File.Delete(Path.Combine(ScreenshotDirectory, "axe-results.txt"));
+    }
+
+    public static string ScreenshotDirectory { get; }
 
     /// <summary>Screenshots the page and runs axe-core on it; returns the violations of every impact.</summary>
     public static async Task<IReadOnlyList<AxeViolation>> CheckAsync(IPage page, string name)
