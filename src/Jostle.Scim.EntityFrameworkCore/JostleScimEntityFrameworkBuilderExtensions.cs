@@ -19,7 +19,7 @@ public static class JostleScimEntityFrameworkBuilderExtensions
     /// Registers <see cref="EfScimUserStore"/> and <see cref="EfScimGroupStore"/> on a pooled
     /// <see cref="IDbContextFactory{TContext}"/> of <see cref="ScimDbContext"/>; each store call uses a short-lived
     /// context. The database is created or migrated on first use (see <c>MigrateScimDatabaseAsync</c>; SQLite in WAL mode).
-    /// Provisioning API keys (<see cref="EfScimApiKeyStore"/>), OAuth clients (<see cref="EfScimOAuthStore"/>) and the
+    /// Provisioning API keys (<see cref="EfScimApiKeyStore"/>, with the console's sign-in links in <see cref="EfScimConsoleLinkStore"/>), OAuth clients (<see cref="EfScimOAuthStore"/>) and the
     /// provisioning log are kept in the same database, in place of the in-memory ones of <c>AddApiKeys</c>,
     /// <c>AddOAuthClients</c> and <c>AddProvisioningLog</c>, whichever order those are called in.
     /// EF Core's "command failed" and "save failed" events are logged at Debug, not Error: a lost race (a userName taken by
@@ -90,6 +90,9 @@ public static class JostleScimEntityFrameworkBuilderExtensions
         {
             // Replace wins over the TryAdd of an earlier AddApiKeys; a later AddApiKeys finds it and adds nothing.
             services.Replace(ServiceDescriptor.Singleton<IScimApiKeyStore, EfScimApiKeyStore>());
+
+            // The console's sign-in links live beside the keys: `console link` on the command line writes what the server reads.
+            services.Replace(ServiceDescriptor.Singleton<Jostle.Scim.Administration.IScimConsoleLinkStore, EfScimConsoleLinkStore>());
         }
 
         if (options.UseForOAuthClients)

@@ -14,7 +14,8 @@ public sealed class ScimEntityFrameworkOptions
 
     /// <summary>
     /// Keep provisioning API keys in the database (<see cref="EfScimApiKeyStore"/>, table <c>scim_api_keys</c>) in place
-    /// of the in-memory store of <c>AddApiKeys</c>. Default <see langword="true"/>.
+    /// of the in-memory store of <c>AddApiKeys</c>, and the console's sign-in links (<see cref="EfScimConsoleLinkStore"/>,
+    /// table <c>scim_console_links</c>) in place of the in-memory one of <c>AddJostleScimConsole</c>. Default <see langword="true"/>.
     /// </summary>
     public bool UseForApiKeys { get; set; } = true;
 

@@ -43,6 +43,9 @@ internal enum HostCommand
 
     /// <summary><c>clients trust</c>: a federated credential (workload identity federation).</summary>
     ClientsTrust,
+
+    /// <summary><c>console link</c>: a one-time sign-in URL for the browser console.</summary>
+    ConsoleLink,
 }
 
 /// <summary>

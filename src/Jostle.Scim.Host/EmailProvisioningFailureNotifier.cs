@@ -30,20 +30,24 @@ internal sealed record EmailDigestSettings(SmtpEndpoint Smtp, string From, IRead
 /// E-mails each tenant's failure digest (MailKit): one plain-text message per digest to every recipient, STARTTLS when
 /// the server offers it. A failed send is logged and dropped — the provisioning log still holds every failure.
 /// </summary>
-internal sealed partial class EmailProvisioningFailureNotifier(EmailDigestSettings settings, ILogger<EmailProvisioningFailureNotifier> logger) : IProvisioningFailureNotifier
+internal sealed partial class EmailProvisioningFailureNotifier(
+    EmailDigestSettings settings,
+    ILogger<EmailProvisioningFailureNotifier> logger,
+    Jostle.Scim.Administration.IScimAdministrationStore? administration = null) : IProvisioningFailureNotifier
 {
     /// <summary>How long one delivery may take.</summary>
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     public async Task NotifyAsync(ProvisioningFailureDigest digest, CancellationToken cancellationToken)
     {
-        if (settings.RecipientsFor(digest.Tenant).Count == 0)
+        var recipients = await RecipientsAsync(digest.Tenant, cancellationToken).ConfigureAwait(false);
+        if (recipients.Count == 0)
         {
             Log.NoRecipient(logger, digest.Tenant);
             return;
         }
 
-        var message = Compose(digest, settings);
+        var message = Compose(digest, settings, recipients);
         try
         {
             using var client = new SmtpClient { Timeout = (int)Timeout.TotalMilliseconds };
@@ -65,11 +69,30 @@ internal sealed partial class EmailProvisioningFailureNotifier(EmailDigestSettin
     }
 
     /// <summary>The message: subject with tenant and count, then one paragraph per failure group with examples.</summary>
-    internal static MimeMessage Compose(ProvisioningFailureDigest digest, EmailDigestSettings settings)
+    /// <summary>
+    /// The command line's recipients for the tenant (<c>--notify-email-to</c>) and the addresses the tenant's admins entered
+    /// on the console's Notifications page, each once.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> RecipientsAsync(string tenant, CancellationToken cancellationToken)
+    {
+        var recipients = new List<string>(settings.RecipientsFor(tenant));
+        if (administration is not null
+            && await administration.GetNotificationSettingsAsync(tenant, cancellationToken).ConfigureAwait(false) is { } console)
+        {
+            recipients.AddRange(console.EmailAddresses.Where(a => !recipients.Contains(a, StringComparer.OrdinalIgnoreCase)));
+        }
+
+        return recipients;
+    }
+
+    internal static MimeMessage Compose(ProvisioningFailureDigest digest, EmailDigestSettings settings) =>
+        Compose(digest, settings, settings.RecipientsFor(digest.Tenant));
+
+    internal static MimeMessage Compose(ProvisioningFailureDigest digest, EmailDigestSettings settings, IReadOnlyList<string> recipients)
     {
         var message = new MimeMessage();
         message.From.Add(MailboxAddress.Parse(settings.From));
-        foreach (var to in settings.RecipientsFor(digest.Tenant))
+        foreach (var to in recipients)
         {
             message.To.Add(MailboxAddress.Parse(to));
         }

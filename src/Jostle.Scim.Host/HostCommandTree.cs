@@ -29,6 +29,7 @@ internal static partial class HostCommandTree
         root.Add(CreateKeys(shared, run));
         root.Add(CreateClients(shared, run));
         root.Add(CreateLog(shared, run));
+        root.Add(CreateConsole(shared, run));
         var help = new Command(HelpCommandName, "Shows this help (the same as --help).");
         help.SetAction(_ => root.Parse("--help").Invoke());
         root.Add(help);
@@ -68,6 +69,17 @@ internal static partial class HostCommandTree
         keys.Add(list);
         keys.Add(revoke);
         return keys;
+    }
+
+    private static Command CreateConsole(SharedOptions shared, Func<CommandLine, CancellationToken, Task<int>> run)
+    {
+        var console = new Command("console", "Signs people in to the browser console at /console.");
+        var tenant = NonEmpty(new Option<string>("--tenant") { Description = "A link for an admin of this tenant only; without it, a link for an operator of the whole server.", HelpName = "NAME" });
+        var json = JsonOption("Prints one object {\"url\"}.");
+        var link = new Command("link", "Prints a one-time sign-in URL for the console, valid for ten minutes (only a hash of it is stored).") { tenant, json };
+        link.SetAction((parse, ct) => run(shared.Bind(HostCommand.ConsoleLink, parse) with { Tenant = parse.GetValue(tenant), Json = parse.GetValue(json) }, ct));
+        console.Add(link);
+        return console;
     }
 
     private static Command CreateLog(SharedOptions shared, Func<CommandLine, CancellationToken, Task<int>> run)

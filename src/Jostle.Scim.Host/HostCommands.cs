@@ -53,6 +53,7 @@ internal sealed partial class HostCommands(IServiceProvider services, CommandLin
         HostCommand.ClientsSecretRevoke => await RevokeSecretAsync(cancellationToken).ConfigureAwait(false),
         HostCommand.ClientsRevoke => await RevokeClientAsync(cancellationToken).ConfigureAwait(false),
         HostCommand.ClientsTrust => await TrustAsync(cancellationToken).ConfigureAwait(false),
+        HostCommand.ConsoleLink => await CreateConsoleLinkAsync(cancellationToken).ConfigureAwait(false),
         _ => throw new InvalidOperationException($"{line.Command} is not a command of {nameof(HostCommands)}."),
     };
 

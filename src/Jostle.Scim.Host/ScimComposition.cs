@@ -30,7 +30,9 @@ internal static class ScimComposition
                     log.MaxAge = retention;
                 }
             })
-            .AddEntityFrameworkStores(db => UseDatabase(db, options), stores => stores.ProvisioningLogRetentionInterval = RetentionInterval(options.LogRetention));
+            .AddEntityFrameworkStores(db => UseDatabase(db, options), stores => stores.ProvisioningLogRetentionInterval = RetentionInterval(options.LogRetention))
+            .AddAdministration(); // the console's services: rotations, connection status, request log, health, notifications (#15)
+        services.AddJostleScimConsole(); // the browser console at /console; its sign-in links live in the database (`console link`)
         if (perTenant.Count > 0)
         {
             services.AddSingleton<IScimCompatibilitySelector>(new HostProfiles.TenantSelector(perTenant));

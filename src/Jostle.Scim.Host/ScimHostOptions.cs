@@ -32,6 +32,9 @@ internal sealed record ScimHostOptions
     /// <summary>The path of the SCIM endpoints.</summary>
     public const string BasePath = "/scim/v2";
 
+    /// <summary>The path of the browser console.</summary>
+    public const string ConsolePath = "/console";
+
     /// <summary>The path of the health endpoint.</summary>
     public const string HealthPath = "/health";
 
@@ -105,15 +108,18 @@ internal sealed record ScimHostOptions
     /// The SCIM base URL that clients use: <see cref="PublicUrl"/> when given, else from the first listening address: a wildcard host (<c>*</c>, <c>+</c>,
     /// <c>0.0.0.0</c>, <c>[::]</c>) becomes <c>localhost</c>. The address actually bound is printed by the server.
     /// </summary>
-    public string BaseUrl(string? configuredUrls = null)
+    public string BaseUrl(string? configuredUrls = null) => PublicRoot(configuredUrls) + BasePath;
+
+    /// <summary>The root address clients and browsers use (no path): <see cref="PublicUrl"/>, else the first listening address.</summary>
+    public string PublicRoot(string? configuredUrls = null)
     {
         if (PublicUrl is not null)
         {
-            return PublicUrl + BasePath;
+            return PublicUrl;
         }
 
         var first = (Urls ?? configuredUrls ?? DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? DefaultUrl;
-        return PublicAddress(first) + BasePath;
+        return PublicAddress(first);
     }
 
     /// <summary>Turns a listening address into one a client can call.</summary>

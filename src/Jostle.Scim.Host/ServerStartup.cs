@@ -54,6 +54,7 @@ internal static partial class ServerStartup
             app.UseAuthorization();
             app.MapHealthChecks(ScimHostOptions.HealthPath).AllowAnonymous();
             app.MapJostleScim(ScimHostOptions.BasePath);
+            app.MapJostleScimConsole(ScimHostOptions.ConsolePath);
 
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Jostle.Scim.Host");
             await ScimComposition.PrepareDatabaseAsync(app.Services, options, app.Lifetime.ApplicationStopping).ConfigureAwait(false);

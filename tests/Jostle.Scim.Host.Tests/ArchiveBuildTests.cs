@@ -21,7 +21,7 @@ public class ArchiveBuildTests
                 File.Copy(Path.Combine(root, file), Path.Combine(copy.FullName, file));
             }
 
-            foreach (var project in new[] { "Jostle.Scim.Core", "Jostle.Scim.EntityFrameworkCore", "Jostle.Scim.Host" })
+            foreach (var project in new[] { "Jostle.Scim.Core", "Jostle.Scim.EntityFrameworkCore", "Jostle.Scim.Console", "Jostle.Scim.Host" })
             {
                 CopySources(Path.Combine(root, "src", project), Path.Combine(copy.FullName, "src", project));
             }

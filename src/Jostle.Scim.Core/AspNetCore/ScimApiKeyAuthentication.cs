@@ -44,14 +44,17 @@ internal sealed class ScimApiKeyAuthenticationHandler(
     /// <summary>Whether authenticating this request failed because the key store threw.</summary>
     public static bool StoreFailed(HttpContext context) => context.Items.ContainsKey(StoreFailedItem);
 
+    private Jostle.Scim.Administration.ScimUnattributedRefusals? UnattributedRefusals =>
+        Context.RequestServices.GetService(typeof(Jostle.Scim.Administration.ScimUnattributedRefusals)) as Jostle.Scim.Administration.ScimUnattributedRefusals;
+
     /// <summary>The exception the key (or OAuth) store threw while authenticating this request, if it threw.</summary>
     public static Exception? StoreFailure(HttpContext context) => context.Items.TryGetValue(StoreFailedItem, out var failure) ? failure as Exception : null;
 
-    /// <summary>The <see cref="HttpContext.Items"/> key of a key that was presented whole and correct but is revoked.</summary>
+    /// <summary>The <see cref="HttpContext.Items"/> key of a key that was presented whole and correct but is revoked or expired.</summary>
     private static readonly object RevokedKeyItem = new();
 
     /// <summary>
-    /// The key this request presented, when it was correct but revoked: its tenant's provisioning log records the
+    /// The key this request presented, when it was correct but revoked or expired: its tenant's provisioning log records the
     /// refusal, so an admin sees why provisioning stopped. (An unknown or malformed key names no tenant.)
     /// </summary>
     public static ScimApiKey? RevokedKey(HttpContext context) =>
@@ -129,12 +132,22 @@ internal sealed class ScimApiKeyAuthenticationHandler(
                 }
 
                 return AuthenticateResult.Fail("The API key was revoked.");
+            case ScimApiKeyVerificationStatus.Expired:
+                ApiKeyLog.Rejected(Logger, key?.KeyId ?? "(none)", "expired");
+                if (key is not null)
+                {
+                    Context.Items[RevokedKeyItem] = key;
+                }
+
+                return AuthenticateResult.Fail("The API key expired.");
             case ScimApiKeyVerificationStatus.Malformed:
                 ApiKeyLog.Rejected(Logger, "(none)", "malformed");
+                UnattributedRefusals?.Record("malformed");
                 Context.Items[RejectionItem] = "The provisioning token is not shaped like an API key of this server (jscim_…): check that the whole key was pasted.";
                 return AuthenticateResult.Fail("The bearer token is not shaped like an API key.");
             default:
                 ApiKeyLog.Rejected(Logger, "(none)", "unknown");
+                UnattributedRefusals?.Record("unknown");
                 Context.Items[RejectionItem] = "The provisioning token was received, but the API key is unknown to this server: no key with its id exists in the database the server uses (a key created against another database, or deleted).";
                 return AuthenticateResult.Fail("The API key is unknown.");
         }

@@ -67,7 +67,9 @@ internal sealed class ScimAuthorizationResultHandler : IAuthorizationMiddlewareR
             {
                 // The caller holds the whole key, so saying it was revoked tells them nothing new, and it is what the
                 // identity provider's admin needs to read; the refusal goes to the key's tenant's log.
-                detail = $"The provisioning token (key {revoked.KeyId}) was revoked: create a new key and enter it in the identity provider.";
+                detail = revoked.IsRevoked
+                    ? $"The provisioning token (key {revoked.KeyId}) was revoked: create a new key and enter it in the identity provider."
+                    : $"The provisioning token (key {revoked.KeyId}) expired at {revoked.ExpiresAt:u}: create a new key (or rotate this one) and enter it in the identity provider's Secret Token field.";
                 if (operation is not null)
                 {
                     operation.Tenant ??= revoked.TenantId;

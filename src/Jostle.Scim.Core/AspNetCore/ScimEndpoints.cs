@@ -1,4 +1,5 @@
 using Jostle.Scim.Service;
+using Jostle.Scim.Filtering;
 using System.Text.Json.Nodes;
 using Jostle.Scim.Protocol;
 using Jostle.Scim.Resources;
@@ -125,6 +126,10 @@ internal static class ScimEndpoints
     {
         var projection = r.Runtime.Engine(kind).GetProjection(query.Attributes, query.ExcludedAttributes);
         var (result, nextCursor) = await r.Service.QueryAsync(kind, r.Tenant, query, r.Aborted);
+        if (result.TotalResults == 0 && kind == ScimResourceKind.User && ScimOperation.Current is { } operation)
+        {
+            operation.EmptyLookupUserName = UserNameLookup(query.Filter);
+        }
         var page = result.Resources.Select(s => (ScimResponseDocuments.Complete(kind, ScimResourceService.ToObject(s.Document), r.BaseUrl), projection)).ToList();
         foreach (var (document, _) in page)
         {
@@ -134,6 +139,17 @@ internal static class ScimEndpoints
         ListResponseWriter.CursorPage? cursor = query.IsCursorPaging ? new(nextCursor) : null;
         return new ScimJsonResult(StatusCodes.Status200OK, w => ListResponseWriter.Write(w, result.TotalResults, query.StartIndex, page, cursor));
     }
+
+    /// <summary>The value of a filter that is exactly <c>userName eq "…"</c> (Entra ID's lookup before a create), else <see langword="null"/>.</summary>
+    private static string? UserNameLookup(string? filter) =>
+        filter is not null
+        && ScimFilter.TryParse(filter, out var parsed, out _)
+        && parsed is ComparisonExpression { Operator: ComparisonOperator.Equal, Value: { Kind: FilterValueKind.String, Text: { } text } } comparison
+        && comparison.Path.SchemaUri is null or "urn:ietf:params:scim:schemas:core:2.0:User"
+        && comparison.Path.SubAttribute is null
+        && comparison.Path.Name.Equals("userName", StringComparison.OrdinalIgnoreCase)
+            ? text
+            : null;
 
     /// <summary>
     /// A User's <c>groups</c> is read-only and derived from group memberships; it costs a query per user, so it is added

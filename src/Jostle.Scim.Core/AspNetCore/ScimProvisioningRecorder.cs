@@ -58,7 +58,8 @@ internal sealed class ScimProvisioningRecorder(
     IOptions<JostleScimOptions> options,
     ILogger<ScimProvisioningRecorder> logger,
     ProvisioningFailureQueue? failures = null,
-    TimeProvider? timeProvider = null)
+    TimeProvider? timeProvider = null,
+    Jostle.Scim.Administration.ScimRequestSummaryProtector? summaryProtector = null)
 {
     /// <summary>The claim naming the automation user (actor), as the API key scheme issues it.</summary>
     public const string ActorClaimType = "scim:actor";
@@ -80,6 +81,14 @@ internal sealed class ScimProvisioningRecorder(
         var activity = ScimTelemetry.ActivitySource.StartActivity("scim " + kind.ToString().ToLowerInvariant(), ActivityKind.Internal);
         var operation = new ScimOperation(kind, resourceType, resourceId, CorrelationId(http), _time.GetUtcNow(), _time.GetTimestamp()) { Activity = activity };
         operation.ObservePrincipal(http.User, options.Value.TenantClaimType);
+        operation.Method = http.Request.Method;
+        operation.ExcludedFromLog = Jostle.Scim.Administration.ScimPipelineCapture.IsConnectionTest(http);
+        operation.Path = (http.Request.PathBase + http.Request.Path).Value;
+        if (Jostle.Scim.Administration.ScimRequestSummary.SummariseQuery(http.Request.QueryString.Value) is { } query)
+        {
+            (operation.MaskedSummary, operation.UnmaskedSummary) = query;
+        }
+
         ScimOperation.Current = operation;
         return operation;
     }
@@ -106,7 +115,10 @@ internal sealed class ScimProvisioningRecorder(
             Tenant = parent.Tenant,
             Actor = parent.Actor,
             KeyId = parent.KeyId,
+            ExcludedFromLog = parent.ExcludedFromLog,
             SelectedCompatibility = parent.SelectedCompatibility,
+            Method = method,
+            Path = BulkItemPath(parent.Path, path),
         };
         ScimOperation.Current = operation;
         return operation;
@@ -185,7 +197,8 @@ internal sealed class ScimProvisioningRecorder(
         }
 
         var isWrite = operation.Kind is ProvisioningOperation.Create or ProvisioningOperation.Replace or ProvisioningOperation.Patch or ProvisioningOperation.Delete;
-        if (!isWrite && !failed)
+        var emptyLookup = !isWrite && !failed && operation.Kind == ProvisioningOperation.Query && operation.EmptyLookupUserName is not null;
+        if (!isWrite && !failed && !emptyLookup)
         {
             return;
         }
@@ -208,7 +221,7 @@ internal sealed class ScimProvisioningRecorder(
             Log.OperationSucceeded(logger, operation.Kind, operation.ResourceType, operation.ResourceId, operation.Tenant, status, elapsed.TotalMilliseconds, operation.CorrelationId);
         }
 
-        if (operation.Tenant is null || (_sinks.Length == 0 && failures is null))
+        if (operation.Tenant is null || operation.ExcludedFromLog || (_sinks.Length == 0 && failures is null))
         {
             return;
         }
@@ -222,17 +235,21 @@ internal sealed class ScimProvisioningRecorder(
             Operation = operation.Kind,
             ResourceType = operation.ResourceType,
             ResourceId = operation.ResourceId,
-            UserName = operation.UserName,
+            UserName = emptyLookup ? operation.EmptyLookupUserName : operation.UserName,
             ExternalId = operation.ExternalId,
             DisplayName = operation.DisplayName,
             Status = status,
             ScimType = scimType,
-            Detail = failed ? detail : operation.IgnoredNote,
+            Detail = failed ? detail : emptyLookup ? ProvisioningLogNotes.EmptyUserNameLookup : operation.IgnoredNote,
             Duration = elapsed,
             CompatibilityRules = operation.Rules,
             FilterRules = operation.FilterRules,
             CorrelationId = operation.CorrelationId,
             BulkId = operation.BulkId,
+            Method = operation.Method,
+            Path = operation.Path,
+            RequestSummary = operation.MaskedSummary,
+            ProtectedRequestSummary = operation.UnmaskedSummary is { } unmasked ? summaryProtector?.Protect(unmasked) : null,
         };
         foreach (var sink in _sinks)
         {
@@ -243,6 +260,17 @@ internal sealed class ScimProvisioningRecorder(
         {
             failures?.Enqueue(entry);
         }
+    }
+
+    private static string? BulkItemPath(string? bulkPath, string itemPath)
+    {
+        if (bulkPath is null)
+        {
+            return itemPath;
+        }
+
+        var end = bulkPath.EndsWith("/Bulk", StringComparison.OrdinalIgnoreCase) ? bulkPath[..^"/Bulk".Length] : bulkPath;
+        return end + "/" + itemPath.TrimStart('/');
     }
 
     /// <summary>The request's correlation id: the incoming <c>X-Correlation-Id</c> when it is a plain token of at most 64 characters, else the trace id (or a new GUID). Set on the response.</summary>

@@ -33,7 +33,7 @@ public interface IScimApiKeyStore
     /// <returns><see langword="false"/> when no such key exists.</returns>
     Task<bool> RevokeAsync(string keyId, DateTimeOffset revokedAt, CancellationToken cancellationToken = default);
 
-    /// <summary>Records that a key was used. Called at most once per <see cref="ScimApiKeyOptions.LastUsedUpdateInterval"/> per key and process.</summary>
+    /// <summary>Records that a key was used: sets <see cref="ScimApiKey.LastUsedAt"/> (never moving it back) and, the first time, <see cref="ScimApiKey.FirstUsedAt"/>. Called at most once per <see cref="ScimApiKeyOptions.LastUsedUpdateInterval"/> per key and process.</summary>
     /// <param name="keyId">The lookup id.</param>
     /// <param name="lastUsedAt">The time of use.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

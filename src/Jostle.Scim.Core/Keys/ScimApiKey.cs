@@ -2,7 +2,7 @@ namespace Jostle.Scim.Keys;
 
 /// <summary>
 /// A stored provisioning API key: who it belongs to and when it was used, plus the <em>hash</em> of the key.
-/// The plaintext key is never part of this record; it is returned once by <see cref="ScimApiKeyManager.CreateAsync"/>.
+/// The plaintext key is never part of this record; it is returned once by <see cref="ScimApiKeyManager.CreateAsync(string, string, string, DateTimeOffset?, CancellationToken)"/>.
 /// Instances are immutable; stores return new instances when a key changes.
 /// </summary>
 public sealed class ScimApiKey
@@ -56,15 +56,43 @@ public sealed class ScimApiKey
     /// <summary>Whether the key was revoked; a revoked key authenticates nothing.</summary>
     public bool IsRevoked => RevokedAt is not null;
 
-    /// <summary>Returns a copy with <see cref="LastUsedAt"/> set.</summary>
+    /// <summary>
+    /// The last four characters of the plaintext key, kept at creation so an admin can tell which key an identity
+    /// provider holds (four characters of 256 random bits reveal nothing usable); <see langword="null"/> for keys created
+    /// before hints were kept.
+    /// </summary>
+    public string? Hint { get; init; }
+
+    /// <summary>When the key stops authenticating requests, or <see langword="null"/> when it does not expire.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>When the key first authenticated a request, or <see langword="null"/> if never; set once, by the first <see cref="IScimApiKeyStore.TouchAsync"/>.</summary>
+    public DateTimeOffset? FirstUsedAt { get; init; }
+
+    /// <summary>Whether the key has expired at <paramref name="now"/>.</summary>
+    /// <param name="now">The current time.</param>
+    /// <returns><see langword="true"/> when <see cref="ExpiresAt"/> is set and not after <paramref name="now"/>.</returns>
+    public bool IsExpiredAt(DateTimeOffset now) => ExpiresAt is { } expires && expires <= now;
+
+    /// <summary>Returns a copy with <see cref="LastUsedAt"/> set, and <see cref="FirstUsedAt"/> too when it was not set yet.</summary>
     /// <param name="lastUsedAt">The time of use.</param>
     /// <returns>The copy.</returns>
-    public ScimApiKey WithLastUsedAt(DateTimeOffset lastUsedAt) => new(KeyId, TenantId, Actor, Description, SecretHash, CreatedAt) { LastUsedAt = lastUsedAt, RevokedAt = RevokedAt };
+    public ScimApiKey WithLastUsedAt(DateTimeOffset lastUsedAt) => Copy(lastUsedAt, RevokedAt, FirstUsedAt ?? lastUsedAt);
 
     /// <summary>Returns a copy with <see cref="RevokedAt"/> set.</summary>
     /// <param name="revokedAt">The time of revocation.</param>
     /// <returns>The copy.</returns>
-    public ScimApiKey WithRevokedAt(DateTimeOffset revokedAt) => new(KeyId, TenantId, Actor, Description, SecretHash, CreatedAt) { LastUsedAt = LastUsedAt, RevokedAt = revokedAt };
+    public ScimApiKey WithRevokedAt(DateTimeOffset revokedAt) => Copy(LastUsedAt, revokedAt, FirstUsedAt);
+
+    private ScimApiKey Copy(DateTimeOffset? lastUsedAt, DateTimeOffset? revokedAt, DateTimeOffset? firstUsedAt) =>
+        new(KeyId, TenantId, Actor, Description, SecretHash, CreatedAt)
+        {
+            LastUsedAt = lastUsedAt,
+            RevokedAt = revokedAt,
+            FirstUsedAt = firstUsedAt,
+            Hint = Hint,
+            ExpiresAt = ExpiresAt,
+        };
 
     /// <summary>Describes the key by id, tenant and actor; never prints the hash.</summary>
     /// <returns>A description.</returns>
@@ -72,7 +100,7 @@ public sealed class ScimApiKey
 }
 
 /// <summary>
-/// The result of <see cref="ScimApiKeyManager.CreateAsync"/>: the stored record and the plaintext key, which exists only
+/// The result of <see cref="ScimApiKeyManager.CreateAsync(string, string, string, DateTimeOffset?, CancellationToken)"/>: the stored record and the plaintext key, which exists only
 /// here — hand it to the admin once and drop it. <see cref="ToString"/> withholds it.
 /// </summary>
 public sealed class ScimCreatedApiKey

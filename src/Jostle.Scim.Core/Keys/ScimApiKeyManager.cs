@@ -14,17 +14,20 @@ public enum ScimApiKeyVerificationStatus
     Unknown,
     /// <summary>The key is genuine but was revoked.</summary>
     Revoked,
+
+    /// <summary>The key is genuine and not revoked, but its <see cref="ScimApiKey.ExpiresAt"/> has passed.</summary>
+    Expired,
 }
 
 /// <summary>The outcome of verifying a presented key.</summary>
 /// <param name="Status">How it fared.</param>
-/// <param name="Key">The record, when <paramref name="Status"/> is <see cref="ScimApiKeyVerificationStatus.Valid"/> or <see cref="ScimApiKeyVerificationStatus.Revoked"/>.</param>
+/// <param name="Key">The record, when <paramref name="Status"/> is <see cref="ScimApiKeyVerificationStatus.Valid"/>, <see cref="ScimApiKeyVerificationStatus.Revoked"/> or <see cref="ScimApiKeyVerificationStatus.Expired"/>.</param>
 public readonly record struct ScimApiKeyVerification(ScimApiKeyVerificationStatus Status, ScimApiKey? Key);
 
 /// <summary>
 /// Creates, lists, revokes and verifies provisioning API keys over an <see cref="IScimApiKeyStore"/>, for hosts to put
 /// behind their own admin UI or command line. Only a hash of each key is stored; the plaintext is returned once, by
-/// <see cref="CreateAsync"/>.
+/// <see cref="CreateAsync(string, string, string, DateTimeOffset?, CancellationToken)"/>.
 /// </summary>
 public sealed class ScimApiKeyManager
 {
@@ -60,16 +63,31 @@ public sealed class ScimApiKeyManager
     /// <param name="description">What the key is for, e.g. <c>Azure</c>.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The stored record and the plaintext key — the only time the plaintext is available.</returns>
-    public async Task<ScimCreatedApiKey> CreateAsync(string tenantId, string actor, string description, CancellationToken cancellationToken = default)
+    public Task<ScimCreatedApiKey> CreateAsync(string tenantId, string actor, string description, CancellationToken cancellationToken = default) =>
+        CreateAsync(tenantId, actor, description, null, cancellationToken);
+
+    /// <summary>Creates a key for an automation user of a tenant that stops working at <paramref name="expiresAt"/>.</summary>
+    /// <param name="tenantId">The tenant the key's requests run in.</param>
+    /// <param name="actor">The automation user the key acts as.</param>
+    /// <param name="description">What the key is for, e.g. <c>Azure</c>.</param>
+    /// <param name="expiresAt">When the key expires (must be in the future), or <see langword="null"/> for a key that does not expire.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The stored record and the plaintext key — the only time the plaintext is available.</returns>
+    public async Task<ScimCreatedApiKey> CreateAsync(string tenantId, string actor, string description, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
+        if (expiresAt is { } expiry && expiry <= _time.GetUtcNow())
+        {
+            throw new ArgumentOutOfRangeException(nameof(expiresAt), expiry, "The expiry must be in the future.");
+        }
+
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         ArgumentNullException.ThrowIfNull(description);
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var (keyId, plaintext) = ScimApiKeyFormat.Generate();
             var hash = Convert.ToHexStringLower(ScimApiKeyFormat.Hash(plaintext, _options.Pepper));
-            var key = new ScimApiKey(keyId, tenantId, actor, description, hash, _time.GetUtcNow());
+            var key = new ScimApiKey(keyId, tenantId, actor, description, hash, _time.GetUtcNow()) { Hint = plaintext[^4..], ExpiresAt = expiresAt };
             if (await _store.CreateAsync(key, cancellationToken).ConfigureAwait(false))
             {
                 return new ScimCreatedApiKey(key, plaintext);
@@ -141,6 +159,11 @@ public sealed class ScimApiKeyManager
         if (key.IsRevoked)
         {
             return new(ScimApiKeyVerificationStatus.Revoked, key);
+        }
+
+        if (key.IsExpiredAt(_time.GetUtcNow()))
+        {
+            return new(ScimApiKeyVerificationStatus.Expired, key);
         }
 
         await TouchAsync(key, cancellationToken).ConfigureAwait(false);

@@ -57,6 +57,16 @@ public interface IScimOAuthStore
     /// <returns><see langword="false"/> when no such secret exists.</returns>
     Task<bool> RevokeSecretAsync(string secretId, DateTimeOffset revokedAt, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Records that a secret got a token: sets <see cref="ScimOAuthClientSecret.LastUsedAt"/> (never moving it back) and,
+    /// the first time, <see cref="ScimOAuthClientSecret.FirstUsedAt"/>.
+    /// </summary>
+    /// <param name="secretId">The secret id.</param>
+    /// <param name="usedAt">The time of use.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task.</returns>
+    Task TouchSecretAsync(string secretId, DateTimeOffset usedAt, CancellationToken cancellationToken = default);
+
     /// <summary>Adds a federated credential.</summary>
     /// <param name="credential">The credential.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

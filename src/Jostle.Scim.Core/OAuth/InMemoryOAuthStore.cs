@@ -60,6 +60,13 @@ public sealed class InMemoryOAuthStore : IScimOAuthStore
         Task.FromResult(Revoke(_secrets, secretId, s => s.IsRevoked ? s : s with { RevokedAt = revokedAt }));
 
     /// <inheritdoc/>
+    public Task TouchSecretAsync(string secretId, DateTimeOffset usedAt, CancellationToken cancellationToken = default)
+    {
+        Revoke(_secrets, secretId, s => s.LastUsedAt >= usedAt ? s : s with { LastUsedAt = usedAt, FirstUsedAt = s.FirstUsedAt ?? usedAt });
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
     public Task<bool> AddFederatedCredentialAsync(ScimFederatedCredential credential, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(credential);

@@ -58,6 +58,12 @@ public sealed record ScimOAuthClientSecret
     /// <summary>Whether the secret was revoked: it gets no tokens and the tokens it got are refused.</summary>
     public bool IsRevoked => RevokedAt is not null;
 
+    /// <summary>When the secret first got a token, or <see langword="null"/> if never (a rotation watches it).</summary>
+    public DateTimeOffset? FirstUsedAt { get; init; }
+
+    /// <summary>When the secret last got a token, or <see langword="null"/> if never.</summary>
+    public DateTimeOffset? LastUsedAt { get; init; }
+
     /// <summary>Describes the secret by id and client; never prints the hash.</summary>
     /// <returns>A description.</returns>
     public override string ToString() => $"Client secret {SecretId} of {ClientId} (expires {ExpiresAt:u}{(IsRevoked ? ", revoked" : "")})";

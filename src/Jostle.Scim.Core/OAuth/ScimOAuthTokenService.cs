@@ -80,6 +80,7 @@ internal sealed class ScimOAuthTokenService(
             return ScimClientAuthentication.Fail("The client was revoked.");
         }
 
+        await store.TouchSecretAsync(stored.SecretId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         return new(client, "secret:" + stored.SecretId, null);
     }
 

@@ -57,6 +57,12 @@ public sealed record ProvisioningLogQuery
     /// <summary>The resource id (exact), or <see langword="null"/>.</summary>
     public string? ResourceId { get; init; }
 
+    /// <summary>The operation, or <see langword="null"/> for every operation.</summary>
+    public ProvisioningOperation? Operation { get; init; }
+
+    /// <summary>The <see cref="ProvisioningLogEntry.UserName"/> (case-insensitive, exact), or <see langword="null"/>.</summary>
+    public string? UserName { get; init; }
+
     /// <summary>The most records a page holds: 1 to 1000. Default 100.</summary>
     public int PageSize { get; init; } = 100;
 

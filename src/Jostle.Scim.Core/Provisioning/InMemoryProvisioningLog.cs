@@ -151,7 +151,9 @@ public sealed class InMemoryProvisioningLog : IProvisioningLogSink, IProvisionin
         && (query.To is null || entry.Timestamp < query.To)
         && (query.Outcome == ProvisioningOutcomeFilter.Any || entry.Succeeded == (query.Outcome == ProvisioningOutcomeFilter.Success))
         && (query.ResourceType is null || string.Equals(entry.ResourceType, query.ResourceType, StringComparison.OrdinalIgnoreCase))
-        && (query.ResourceId is null || string.Equals(entry.ResourceId, query.ResourceId, StringComparison.Ordinal));
+        && (query.ResourceId is null || string.Equals(entry.ResourceId, query.ResourceId, StringComparison.Ordinal))
+        && (query.Operation is null || entry.Operation == query.Operation)
+        && (query.UserName is null || string.Equals(entry.UserName, query.UserName, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Drops expired records from the old end (records arrive in roughly time order), then compacts the list once its dead prefix outweighs the live part.</summary>
     private void DropExpired(DateTimeOffset expiry)

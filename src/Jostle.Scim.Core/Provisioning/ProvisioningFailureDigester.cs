@@ -9,12 +9,17 @@ internal sealed class ProvisioningFailureDigester(ProvisioningFailureNotificatio
 {
     private readonly Dictionary<string, TenantState> _tenants = new(StringComparer.Ordinal);
 
+    /// <summary>Per-tenant intervals (a tenant's console notification settings) that replace <see cref="ProvisioningFailureNotificationOptions.Interval"/>.</summary>
+    public IReadOnlyDictionary<string, TimeSpan> TenantIntervals { get; set; } = new Dictionary<string, TimeSpan>();
+
+    private TimeSpan IntervalOf(string tenant) => TenantIntervals.TryGetValue(tenant, out var interval) ? interval : options.Interval;
+
     /// <summary>Adds a failure that arrived at <paramref name="now"/>.</summary>
     public void Add(ProvisioningLogEntry failure, DateTimeOffset now)
     {
         if (!_tenants.TryGetValue(failure.Tenant, out var state))
         {
-            state = new TenantState();
+            state = new TenantState { Tenant = failure.Tenant };
             _tenants[failure.Tenant] = state;
         }
 
@@ -77,7 +82,7 @@ internal sealed class ProvisioningFailureDigester(ProvisioningFailureNotificatio
         {
             if (state.Total == 0)
             {
-                if (state.LastSentAt is not { } last || now - last >= options.Interval)
+                if (state.LastSentAt is not { } last || now - last >= IntervalOf(tenant))
                 {
                     (quiet ??= []).Add(tenant);
                 }
@@ -128,7 +133,8 @@ internal sealed class ProvisioningFailureDigester(ProvisioningFailureNotificatio
     private DateTimeOffset Due(TenantState state)
     {
         var gathered = state.FirstPendingAt + options.GatherDelay;
-        return state.LastSentAt is { } last && last + options.Interval > gathered ? last + options.Interval : gathered;
+        var interval = state.Tenant is null ? options.Interval : IntervalOf(state.Tenant);
+        return state.LastSentAt is { } last && last + interval > gathered ? last + interval : gathered;
     }
 
     private readonly record struct CauseKey(ProvisioningOperation Operation, string? ResourceType, int Status, string? ScimType);
@@ -146,6 +152,8 @@ internal sealed class ProvisioningFailureDigester(ProvisioningFailureNotificatio
 
     private sealed class TenantState
     {
+        public string? Tenant { get; init; }
+
         public Dictionary<CauseKey, GroupState> Groups { get; set; } = [];
 
         public int Total { get; set; }

@@ -35,8 +35,14 @@ internal sealed class ProvisioningFailureNotificationService(
     IEnumerable<IProvisioningFailureNotifier> notifiers,
     IOptions<ProvisioningFailureNotificationOptions> options,
     ILogger<ProvisioningFailureNotificationService> logger,
-    TimeProvider? timeProvider = null) : BackgroundService
+    TimeProvider? timeProvider = null,
+    Jostle.Scim.Administration.IScimAdministrationStore? administration = null) : BackgroundService
 {
+    /// <summary>How often per-tenant digest intervals are re-read from the console's settings.</summary>
+    private static readonly TimeSpan SettingsRefresh = TimeSpan.FromMinutes(1);
+
+    private DateTimeOffset _settingsReadAt = DateTimeOffset.MinValue;
+
     private readonly IProvisioningFailureNotifier[] _notifiers = [.. notifiers];
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
     private readonly ProvisioningFailureDigester _digester = new(options.Value);
@@ -59,6 +65,7 @@ internal sealed class ProvisioningFailureNotificationService(
                     NotificationLog.FailuresDropped(logger, dropped);
                 }
 
+                await RefreshTenantIntervalsAsync(stoppingToken);
                 foreach (var digest in _digester.TakeDue(_time.GetUtcNow()))
                 {
                     Deliver(digest, stoppingToken);
@@ -81,6 +88,33 @@ internal sealed class ProvisioningFailureNotificationService(
     }
 
     /// <summary>Waits for a failure to arrive or for the next digest to fall due, whichever comes first.</summary>
+    /// <summary>Reads the tenants' own digest intervals (console notification settings) at most once per <see cref="SettingsRefresh"/>.</summary>
+    private async Task RefreshTenantIntervalsAsync(CancellationToken stoppingToken)
+    {
+        var now = _time.GetUtcNow();
+        if (administration is null || now - _settingsReadAt < SettingsRefresh)
+        {
+            return;
+        }
+
+        _settingsReadAt = now;
+        try
+        {
+            var settings = await administration.ListNotificationSettingsAsync(stoppingToken);
+            _digester.TenantIntervals = settings.Where(s => s.DigestInterval is not null).ToDictionary(s => s.TenantId, s => s.DigestInterval!.Value, StringComparer.Ordinal);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // Unreadable settings keep the previous intervals; digests still go out.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            NotificationLog.NotifierFailed(logger, "tenant notification settings", "(all)", e);
+        }
+    }
+
     private async Task WaitAsync(ChannelReader<ProvisioningLogEntry> reader, DateTimeOffset? due, CancellationToken stoppingToken)
     {
         if (due is null)

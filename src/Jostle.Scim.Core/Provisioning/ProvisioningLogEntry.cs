@@ -28,11 +28,20 @@ public enum ProvisioningOperation
 
     /// <summary>A <c>POST /Bulk</c> request as a whole. Each of its operations is recorded on its own; the request itself only when it fails.</summary>
     Bulk,
+
+    /// <summary>
+    /// An administrator's action, not a provisioning request: a key created, rotated or revoked, settings changed, an admin
+    /// invited (see <c>Jostle.Scim.Administration.ScimAdministrationAudit</c>). <see cref="ProvisioningLogEntry.Actor"/> is the
+    /// console user, <see cref="ProvisioningLogEntry.ResourceType"/> the kind of thing changed and
+    /// <see cref="ProvisioningLogEntry.Detail"/> says what was done.
+    /// </summary>
+    Administration,
 }
 
 /// <summary>
-/// One record of the provisioning log: who did what to which resource, and how it ended. It never holds a key or a
-/// request body; of the resource it names only <c>id</c>, <c>userName</c>, <c>externalId</c> and <c>displayName</c>.
+/// One record of the provisioning log: who did what to which resource, and how it ended. It never holds a key, a password
+/// or a raw request body: of the resource it names only <c>id</c>, <c>userName</c>, <c>externalId</c> and
+/// <c>displayName</c>, and <see cref="RequestSummary"/> is the body's shape with personal values masked.
 /// </summary>
 public sealed record ProvisioningLogEntry
 {
@@ -90,6 +99,26 @@ public sealed record ProvisioningLogEntry
 
     /// <summary>The <c>bulkId</c> of a bulk item, when it had one.</summary>
     public string? BulkId { get; init; }
+
+    /// <summary>The HTTP method of the request (<c>POST</c>, <c>PATCH</c>, …; a bulk item's own method), or <see langword="null"/> for records not made by a request.</summary>
+    public string? Method { get; init; }
+
+    /// <summary>The request path without its query string (<c>/scim/v2/Users/2819c223</c>; a bulk item's own path), or <see langword="null"/>.</summary>
+    public string? Path { get; init; }
+
+    /// <summary>
+    /// A redacted summary of what the request sent: the body's attributes with personal values masked (<c>"j***@c***"</c>),
+    /// secrets (<c>password</c>, tokens, keys) removed, booleans, numbers and SCIM keywords kept; for a query, its parameters
+    /// with filter values masked. <see langword="null"/> when the request sent neither.
+    /// </summary>
+    public string? RequestSummary { get; init; }
+
+    /// <summary>
+    /// The same summary with personal values unmasked (secrets still removed), encrypted with ASP.NET Core Data Protection;
+    /// only <c>Jostle.Scim.Administration.ScimRequestLogService.RevealAsync</c> opens it, and records who did. <see langword="null"/>
+    /// when administration is not configured or there was nothing to summarise.
+    /// </summary>
+    public string? ProtectedRequestSummary { get; init; }
 
     /// <summary>Whether the operation succeeded (a status below 400).</summary>
     public bool Succeeded => Status < 400;

@@ -10,7 +10,9 @@ using Polly.Timeout;
 namespace Jostle.Scim.Provisioning;
 
 /// <summary>
-/// POSTs each digest as JSON to <see cref="ProvisioningFailureNotificationOptions.WebhookUrl"/>. A network error, a
+/// POSTs each digest (and each console notification: key-expiry warnings, test notifications) as JSON to
+/// <see cref="ProvisioningFailureNotificationOptions.WebhookUrl"/> and to the tenant's own webhook from its console
+/// notification settings. A network error, a
 /// timeout, 408, 429 or a 5xx is retried with exponential back-off (honouring <c>Retry-After</c>) by a
 /// Microsoft.Extensions.Http.Resilience retry strategy; any other 4xx is final. It runs on the notification service, never on a SCIM request.
 /// </summary>
@@ -18,7 +20,8 @@ internal sealed class WebhookProvisioningFailureNotifier(
     IHttpClientFactory httpClientFactory,
     IOptions<ProvisioningFailureNotificationOptions> options,
     ILogger<WebhookProvisioningFailureNotifier> logger,
-    TimeProvider? timeProvider = null) : IProvisioningFailureNotifier
+    TimeProvider? timeProvider = null,
+    Jostle.Scim.Administration.IScimAdministrationStore? administration = null) : IProvisioningFailureNotifier, Jostle.Scim.Administration.IScimAdministrationNotifier
 {
     public const string HttpClientName = "Jostle.Scim.FailureWebhook";
 
@@ -28,15 +31,49 @@ internal sealed class WebhookProvisioningFailureNotifier(
 
     public async Task NotifyAsync(ProvisioningFailureDigest digest, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
-        if (settings.WebhookUrl is null)
+        var payload = ToJson(digest);
+        foreach (var url in await UrlsAsync(digest.Tenant, cancellationToken).ConfigureAwait(false))
         {
-            return;
+            await PostAsync(url, payload, digest.Tenant, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<bool> NotifyAsync(Jostle.Scim.Administration.ScimAdministrationNotification notification, CancellationToken cancellationToken)
+    {
+        var payload = Jostle.Scim.Administration.ScimAdministrationNotification.ToJson(notification);
+        var delivered = false;
+        foreach (var url in await UrlsAsync(notification.Tenant, cancellationToken).ConfigureAwait(false))
+        {
+            delivered |= await PostAsync(url, payload, notification.Tenant, cancellationToken).ConfigureAwait(false);
         }
 
-        var payload = ToJson(digest);
+        return delivered;
+    }
+
+    /// <summary>The host's webhook (<see cref="ProvisioningFailureNotificationOptions.WebhookUrl"/>) and the tenant's own (console settings), each once.</summary>
+    private async Task<List<Uri>> UrlsAsync(string tenant, CancellationToken cancellationToken)
+    {
+        var urls = new List<Uri>();
+        if (options.Value.WebhookUrl is { } hostUrl)
+        {
+            urls.Add(hostUrl);
+        }
+
+        if (administration is not null
+            && await administration.GetNotificationSettingsAsync(tenant, cancellationToken).ConfigureAwait(false) is { WebhookUrl: { } tenantUrl }
+            && !urls.Contains(tenantUrl))
+        {
+            urls.Add(tenantUrl);
+        }
+
+        return urls;
+    }
+
+    private async Task<bool> PostAsync(Uri url, byte[] payload, string tenant, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
         var attempts = 0;
-        var pipeline = Pipeline(settings, digest.Tenant);
+        var pipeline = Pipeline(settings, tenant);
         try
         {
             using var client = httpClientFactory.CreateClient(HttpClientName);
@@ -44,7 +81,7 @@ internal sealed class WebhookProvisioningFailureNotifier(
                 async ct =>
                 {
                     attempts++;
-                    using var request = new HttpRequestMessage(HttpMethod.Post, settings.WebhookUrl) { Content = new ByteArrayContent(payload) };
+                    using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(payload) };
                     request.Content.Headers.ContentType = new MediaTypeHeaderValue(MediaType) { CharSet = "utf-8" };
                     foreach (var (name, value) in settings.WebhookHeaders)
                     {
@@ -56,17 +93,18 @@ internal sealed class WebhookProvisioningFailureNotifier(
                 cancellationToken).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
-                NotificationLog.WebhookDelivered(logger, digest.Tenant, (int)response.StatusCode, attempts);
+                NotificationLog.WebhookDelivered(logger, tenant, (int)response.StatusCode, attempts);
+                return true;
             }
-            else
-            {
-                NotificationLog.WebhookGaveUp(logger, digest.Tenant, attempts, "HTTP " + (int)response.StatusCode);
-            }
+
+            NotificationLog.WebhookGaveUp(logger, tenant, attempts, "HTTP " + (int)response.StatusCode);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && Reason(e) is { } reason)
         {
-            NotificationLog.WebhookGaveUp(logger, digest.Tenant, attempts, reason);
+            NotificationLog.WebhookGaveUp(logger, tenant, attempts, reason);
         }
+
+        return false;
     }
 
     /// <summary>

@@ -136,9 +136,33 @@ internal sealed class ScimOperation
         KeyId = Claim(user, ScimProvisioningRecorder.KeyIdClaimType);
     }
 
-    /// <summary>Notes the names a request body gives (only <c>userName</c>, <c>externalId</c>, <c>displayName</c>; nothing else of the body is kept).</summary>
+    /// <summary>Whether the operation stays out of the provisioning log (a console connection test).</summary>
+    public bool ExcludedFromLog { get; set; }
+
+    /// <summary>The request's HTTP method (a bulk item's own).</summary>
+    public string? Method { get; set; }
+
+    /// <summary>The request's path without query (a bulk item's own).</summary>
+    public string? Path { get; set; }
+
+    /// <summary>The redacted summary of the body or query (personal values masked, secrets removed).</summary>
+    public string? MaskedSummary { get; set; }
+
+    /// <summary>The summary with personal values (secrets removed), to be protected before it is stored.</summary>
+    public string? UnmaskedSummary { get; set; }
+
+    /// <summary>The userName of a <c>userName eq</c> lookup that found nothing: the lookup is then recorded.</summary>
+    public string? EmptyLookupUserName { get; set; }
+
+    /// <summary>Notes the names a request body gives (<c>userName</c>, <c>externalId</c>, <c>displayName</c>) and its redacted summary.</summary>
     public void ObserveBody(JsonNode? body)
     {
+        if (body is null)
+        {
+            return;
+        }
+
+        (MaskedSummary, UnmaskedSummary) = Jostle.Scim.Administration.ScimRequestSummary.Summarise(body);
         if (body is not JsonObject document)
         {
             return;

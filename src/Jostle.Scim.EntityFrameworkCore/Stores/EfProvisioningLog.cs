@@ -212,6 +212,18 @@ internal sealed class EfProvisioningLog : EfScimStoreBase, IProvisioningLogSink,
                 rows = rows.Where(e => e.ResourceId == resourceId);
             }
 
+            if (query.Operation is { } operationFilter)
+            {
+                var name = operationFilter.ToString();
+                rows = rows.Where(e => e.Operation == name);
+            }
+
+            if (query.UserName is { } userName)
+            {
+                var upperName = userName.ToUpperInvariant();
+                rows = rows.Where(e => e.UserName != null && e.UserName.ToUpper() == upperName);
+            }
+
             if (after is var (afterTimestamp, afterId))
             {
                 rows = rows.Where(e => e.Timestamp < afterTimestamp || (e.Timestamp == afterTimestamp && e.Id < afterId));
@@ -485,6 +497,10 @@ internal sealed class EfProvisioningLog : EfScimStoreBase, IProvisioningLogSink,
         FilterRules = FlagsToJson(entry.FilterRules),
         CorrelationId = entry.CorrelationId,
         BulkId = entry.BulkId,
+        Method = entry.Method,
+        Path = entry.Path,
+        RequestSummary = entry.RequestSummary,
+        ProtectedRequestSummary = entry.ProtectedRequestSummary,
     };
 
     private static ProvisioningLogEntry ToEntry(ScimProvisioningLogEntity entity) => new()
@@ -507,6 +523,10 @@ internal sealed class EfProvisioningLog : EfScimStoreBase, IProvisioningLogSink,
         FilterRules = JsonToFlags<FilterCompatibility>(entity.FilterRules),
         CorrelationId = entity.CorrelationId,
         BulkId = entity.BulkId,
+        Method = entity.Method,
+        Path = entity.Path,
+        RequestSummary = entity.RequestSummary,
+        ProtectedRequestSummary = entity.ProtectedRequestSummary,
     };
 
     /// <summary>The single-bit flags that are set, as a JSON array of their names (<c>["StringBooleans"]</c>); <see langword="null"/> when none are.</summary>

@@ -40,6 +40,9 @@ public sealed class EfScimApiKeyStore : EfScimStoreBase, IScimApiKeyStore, IScim
                 CreatedAt = key.CreatedAt.UtcDateTime,
                 LastUsedAt = key.LastUsedAt?.UtcDateTime,
                 RevokedAt = key.RevokedAt?.UtcDateTime,
+                Hint = key.Hint,
+                ExpiresAt = key.ExpiresAt?.UtcDateTime,
+                FirstUsedAt = key.FirstUsedAt?.UtcDateTime,
             });
             try
             {
@@ -123,6 +126,12 @@ public sealed class EfScimApiKeyStore : EfScimStoreBase, IScimApiKeyStore, IScim
                 .Where(k => k.KeyId == keyId && (k.LastUsedAt == null || k.LastUsedAt < at))
                 .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, at), cancellationToken)
                 .ConfigureAwait(false);
+
+            // The first use is set once: the earliest writer wins.
+            await context.ApiKeys
+                .Where(k => k.KeyId == keyId && k.FirstUsedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.FirstUsedAt, at), cancellationToken)
+                .ConfigureAwait(false);
         }
     }
 
@@ -169,6 +178,9 @@ public sealed class EfScimApiKeyStore : EfScimStoreBase, IScimApiKeyStore, IScim
         {
             LastUsedAt = entity.LastUsedAt is { } used ? Utc(used) : null,
             RevokedAt = entity.RevokedAt is { } revoked ? Utc(revoked) : null,
+            Hint = entity.Hint,
+            ExpiresAt = entity.ExpiresAt is { } expires ? Utc(expires) : null,
+            FirstUsedAt = entity.FirstUsedAt is { } first ? Utc(first) : null,
         };
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));

@@ -131,6 +131,22 @@ public sealed class EfScimOAuthStore : EfScimStoreBase, IScimOAuthStore
     }
 
     /// <inheritdoc/>
+    public async Task TouchSecretAsync(string secretId, DateTimeOffset usedAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(secretId);
+        var at = usedAt.UtcDateTime;
+        var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (context.ConfigureAwait(false))
+        {
+            using var turn = await SqliteWriteGate.EnterAsync(context, cancellationToken).ConfigureAwait(false);
+            await context.OAuthClientSecrets.Where(s => s.SecretId == secretId && (s.LastUsedAt == null || s.LastUsedAt < at))
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.LastUsedAt, at), cancellationToken).ConfigureAwait(false);
+            await context.OAuthClientSecrets.Where(s => s.SecretId == secretId && s.FirstUsedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.FirstUsedAt, at), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
     public Task<bool> AddFederatedCredentialAsync(ScimFederatedCredential credential, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(credential);
@@ -298,6 +314,8 @@ public sealed class EfScimOAuthStore : EfScimStoreBase, IScimOAuthStore
         CreatedAt = Utc(e.CreatedAt),
         ExpiresAt = Utc(e.ExpiresAt),
         RevokedAt = e.RevokedAt is { } revoked ? Utc(revoked) : null,
+        FirstUsedAt = e.FirstUsedAt is { } first ? Utc(first) : null,
+        LastUsedAt = e.LastUsedAt is { } last ? Utc(last) : null,
     };
 
     private static ScimFederatedCredential ToCredential(ScimFederatedCredentialEntity e) => new()

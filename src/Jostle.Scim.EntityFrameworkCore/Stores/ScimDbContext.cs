@@ -37,6 +37,9 @@ public class ScimDbContext(DbContextOptions<ScimDbContext> options) : DbContext(
     /// <summary>The provisioning log.</summary>
     internal DbSet<ScimProvisioningLogEntity> ProvisioningLog => Set<ScimProvisioningLogEntity>();
 
+    /// <summary>The console's one-time sign-in links (token hashes only).</summary>
+    internal DbSet<ScimConsoleLinkEntity> ConsoleLinks => Set<ScimConsoleLinkEntity>();
+
     /// <summary>The OAuth clients.</summary>
     internal DbSet<ScimOAuthClientEntity> OAuthClients => Set<ScimOAuthClientEntity>();
 
@@ -121,6 +124,13 @@ public class ScimDbContext(DbContextOptions<ScimDbContext> options) : DbContext(
             key.ToTable("scim_api_keys");
             key.HasKey(k => k.KeyId);
             key.HasIndex(k => k.TenantId);
+        });
+
+        modelBuilder.Entity<ScimConsoleLinkEntity>(link =>
+        {
+            link.ToTable("scim_console_links");
+            link.HasKey(l => l.LinkId);
+            link.HasIndex(l => l.TenantId);
         });
 
         modelBuilder.Entity<ScimProvisioningLogEntity>(entry =>

@@ -23,6 +23,15 @@ internal sealed class ScimApiKeyEntity
 
     /// <summary>UTC; the first revocation.</summary>
     public DateTime? RevokedAt { get; set; }
+
+    /// <summary>The last four characters of the key (not a secret).</summary>
+    public string? Hint { get; set; }
+
+    /// <summary>UTC.</summary>
+    public DateTime? ExpiresAt { get; set; }
+
+    /// <summary>UTC; set by the first touch.</summary>
+    public DateTime? FirstUsedAt { get; set; }
 }
 
 /// <summary>One provisioning log record as <see cref="EfProvisioningLog"/> keeps it.</summary>
@@ -70,4 +79,14 @@ internal sealed class ScimProvisioningLogEntity
     public string CorrelationId { get; set; } = "";
 
     public string? BulkId { get; set; }
+
+    public string? Method { get; set; }
+
+    public string? Path { get; set; }
+
+    /// <summary>The masked request summary.</summary>
+    public string? RequestSummary { get; set; }
+
+    /// <summary>The unmasked summary, encrypted with Data Protection.</summary>
+    public string? ProtectedRequestSummary { get; set; }
 }

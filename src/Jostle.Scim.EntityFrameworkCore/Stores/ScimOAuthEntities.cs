@@ -34,6 +34,10 @@ internal sealed class ScimOAuthClientSecretEntity
     public DateTime ExpiresAt { get; set; }
 
     public DateTime? RevokedAt { get; set; }
+
+    public DateTime? FirstUsedAt { get; set; }
+
+    public DateTime? LastUsedAt { get; set; }
 }
 
 /// <summary>A trusted federated credential (table <c>scim_oauth_federated_credentials</c>).</summary>

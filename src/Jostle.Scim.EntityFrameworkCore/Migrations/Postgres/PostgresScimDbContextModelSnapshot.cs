@@ -45,6 +45,19 @@ namespace Jostle.Scim.EntityFrameworkCore.Migrations.Postgres
                         .HasColumnName("description")
                         .UseCollation("C");
 
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<DateTime?>("FirstUsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_used_at");
+
+                    b.Property<string>("Hint")
+                        .HasColumnType("text")
+                        .HasColumnName("hint")
+                        .UseCollation("C");
+
                     b.Property<DateTime?>("LastUsedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_used_at");
@@ -70,6 +83,63 @@ namespace Jostle.Scim.EntityFrameworkCore.Migrations.Postgres
                     b.HasIndex("TenantId");
 
                     b.ToTable("scim_api_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Jostle.Scim.EntityFrameworkCore.ScimConsoleLinkEntity", b =>
+                {
+                    b.Property<string>("LinkId")
+                        .HasColumnType("text")
+                        .HasColumnName("link_id")
+                        .UseCollation("C");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("created_by")
+                        .UseCollation("C");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("label")
+                        .UseCollation("C");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<int>("Role")
+                        .HasColumnType("integer")
+                        .HasColumnName("role");
+
+                    b.Property<string>("TenantId")
+                        .HasColumnType("text")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("token_hash")
+                        .UseCollation("C");
+
+                    b.Property<DateTime?>("UsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.HasKey("LinkId");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("scim_console_links", (string)null);
                 });
 
             modelBuilder.Entity("Jostle.Scim.EntityFrameworkCore.ScimFederatedCredentialEntity", b =>
@@ -320,6 +390,14 @@ namespace Jostle.Scim.EntityFrameworkCore.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
 
+                    b.Property<DateTime?>("FirstUsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_used_at");
+
+                    b.Property<DateTime?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_used_at");
+
                     b.Property<DateTime?>("RevokedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("revoked_at");
@@ -447,10 +525,30 @@ namespace Jostle.Scim.EntityFrameworkCore.Migrations.Postgres
                         .HasColumnName("key_id")
                         .UseCollation("C");
 
+                    b.Property<string>("Method")
+                        .HasColumnType("text")
+                        .HasColumnName("method")
+                        .UseCollation("C");
+
                     b.Property<string>("Operation")
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("operation")
+                        .UseCollation("C");
+
+                    b.Property<string>("Path")
+                        .HasColumnType("text")
+                        .HasColumnName("path")
+                        .UseCollation("C");
+
+                    b.Property<string>("ProtectedRequestSummary")
+                        .HasColumnType("text")
+                        .HasColumnName("protected_request_summary")
+                        .UseCollation("C");
+
+                    b.Property<string>("RequestSummary")
+                        .HasColumnType("text")
+                        .HasColumnName("request_summary")
                         .UseCollation("C");
 
                     b.Property<string>("ResourceId")

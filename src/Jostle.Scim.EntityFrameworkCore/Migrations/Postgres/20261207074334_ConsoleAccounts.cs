@@ -1,0 +1,142 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Jostle.Scim.EntityFrameworkCore.Migrations.Postgres
+{
+    /// <inheritdoc />
+    internal partial class ConsoleAccounts : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "method",
+                table: "scim_provisioning_log",
+                type: "text",
+                nullable: true,
+                collation: "C");
+
+            migrationBuilder.AddColumn<string>(
+                name: "path",
+                table: "scim_provisioning_log",
+                type: "text",
+                nullable: true,
+                collation: "C");
+
+            migrationBuilder.AddColumn<string>(
+                name: "protected_request_summary",
+                table: "scim_provisioning_log",
+                type: "text",
+                nullable: true,
+                collation: "C");
+
+            migrationBuilder.AddColumn<string>(
+                name: "request_summary",
+                table: "scim_provisioning_log",
+                type: "text",
+                nullable: true,
+                collation: "C");
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "first_used_at",
+                table: "scim_oauth_client_secrets",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "last_used_at",
+                table: "scim_oauth_client_secrets",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "expires_at",
+                table: "scim_api_keys",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "first_used_at",
+                table: "scim_api_keys",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "hint",
+                table: "scim_api_keys",
+                type: "text",
+                nullable: true,
+                collation: "C");
+
+            migrationBuilder.CreateTable(
+                name: "scim_console_links",
+                columns: table => new
+                {
+                    link_id = table.Column<string>(type: "text", nullable: false, collation: "C"),
+                    token_hash = table.Column<string>(type: "text", nullable: false, collation: "C"),
+                    role = table.Column<int>(type: "integer", nullable: false),
+                    tenant_id = table.Column<string>(type: "text", nullable: true, collation: "C"),
+                    label = table.Column<string>(type: "text", nullable: false, collation: "C"),
+                    created_by = table.Column<string>(type: "text", nullable: false, collation: "C"),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    expires_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    used_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    revoked_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_scim_console_links", x => x.link_id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_scim_console_links_tenant_id",
+                table: "scim_console_links",
+                column: "tenant_id");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "scim_console_links");
+
+            migrationBuilder.DropColumn(
+                name: "method",
+                table: "scim_provisioning_log");
+
+            migrationBuilder.DropColumn(
+                name: "path",
+                table: "scim_provisioning_log");
+
+            migrationBuilder.DropColumn(
+                name: "protected_request_summary",
+                table: "scim_provisioning_log");
+
+            migrationBuilder.DropColumn(
+                name: "request_summary",
+                table: "scim_provisioning_log");
+
+            migrationBuilder.DropColumn(
+                name: "first_used_at",
+                table: "scim_oauth_client_secrets");
+
+            migrationBuilder.DropColumn(
+                name: "last_used_at",
+                table: "scim_oauth_client_secrets");
+
+            migrationBuilder.DropColumn(
+                name: "expires_at",
+                table: "scim_api_keys");
+
+            migrationBuilder.DropColumn(
+                name: "first_used_at",
+                table: "scim_api_keys");
+
+            migrationBuilder.DropColumn(
+                name: "hint",
+                table: "scim_api_keys");
+        }
+    }
+}
