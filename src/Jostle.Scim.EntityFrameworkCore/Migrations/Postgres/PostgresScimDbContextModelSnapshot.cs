@@ -45,6 +45,19 @@ namespace Jostle.Scim.EntityFrameworkCore.Migrations.Postgres
                         .HasColumnName("description")
                         .UseCollation("C");
 
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<DateTime?>("FirstUsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_used_at");
+
+                    b.Property<string>("Hint")
+                        .HasColumnType("text")
+                        .HasColumnName("hint")
+                        .UseCollation("C");
+
                     b.Property<DateTime?>("LastUsedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_used_at");
@@ -70,6 +83,76 @@ namespace Jostle.Scim.EntityFrameworkCore.Migrations.Postgres
                     b.HasIndex("TenantId");
 
                     b.ToTable("scim_api_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Jostle.Scim.EntityFrameworkCore.ScimCredentialRotationEntity", b =>
+                {
+                    b.Property<string>("RotationId")
+                        .HasColumnType("text")
+                        .HasColumnName("rotation_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("ClientId")
+                        .HasColumnType("text")
+                        .HasColumnName("client_id")
+                        .UseCollation("C");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<string>("CompletedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("completed_by")
+                        .UseCollation("C");
+
+                    b.Property<long?>("GracePeriodTicks")
+                        .HasColumnType("bigint")
+                        .HasColumnName("grace_period_ticks");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("kind")
+                        .UseCollation("C");
+
+                    b.Property<DateTime?>("NewCredentialFirstUsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("new_credential_first_used_at");
+
+                    b.Property<string>("NewCredentialId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("new_credential_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("OldCredentialId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("old_credential_id")
+                        .UseCollation("C");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("started_by")
+                        .UseCollation("C");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.HasKey("RotationId");
+
+                    b.HasIndex("TenantId", "CompletedAt");
+
+                    b.ToTable("scim_credential_rotations", (string)null);
                 });
 
             modelBuilder.Entity("Jostle.Scim.EntityFrameworkCore.ScimFederatedCredentialEntity", b =>
@@ -234,6 +317,56 @@ namespace Jostle.Scim.EntityFrameworkCore.Migrations.Postgres
                     b.ToTable("scim_group_members", (string)null);
                 });
 
+            modelBuilder.Entity("Jostle.Scim.EntityFrameworkCore.ScimJsonElement", b =>
+                {
+                    b.Property<string>("Value")
+                        .HasColumnType("text")
+                        .HasColumnName("value")
+                        .UseCollation("C");
+
+                    b.ToTable((string)null);
+                });
+
+            modelBuilder.Entity("Jostle.Scim.EntityFrameworkCore.ScimNotificationSettingsEntity", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasColumnType("text")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.Property<long?>("DigestIntervalTicks")
+                        .HasColumnType("bigint")
+                        .HasColumnName("digest_interval_ticks");
+
+                    b.Property<string>("EmailAddresses")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("email_addresses")
+                        .UseCollation("C");
+
+                    b.Property<int>("KeyExpiryWarningDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("key_expiry_warning_days");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("updated_by")
+                        .UseCollation("C");
+
+                    b.Property<string>("WebhookUrl")
+                        .HasColumnType("text")
+                        .HasColumnName("webhook_url")
+                        .UseCollation("C");
+
+                    b.HasKey("TenantId");
+
+                    b.ToTable("scim_notification_settings", (string)null);
+                });
+
             modelBuilder.Entity("Jostle.Scim.EntityFrameworkCore.ScimOAuthClientEntity", b =>
                 {
                     b.Property<string>("ClientId")
@@ -300,6 +433,14 @@ namespace Jostle.Scim.EntityFrameworkCore.Migrations.Postgres
                     b.Property<DateTime>("ExpiresAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
+
+                    b.Property<DateTime?>("FirstUsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_used_at");
+
+                    b.Property<DateTime?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_used_at");
 
                     b.Property<DateTime?>("RevokedAt")
                         .HasColumnType("timestamp with time zone")
@@ -428,10 +569,30 @@ namespace Jostle.Scim.EntityFrameworkCore.Migrations.Postgres
                         .HasColumnName("key_id")
                         .UseCollation("C");
 
+                    b.Property<string>("Method")
+                        .HasColumnType("text")
+                        .HasColumnName("method")
+                        .UseCollation("C");
+
                     b.Property<string>("Operation")
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("operation")
+                        .UseCollation("C");
+
+                    b.Property<string>("Path")
+                        .HasColumnType("text")
+                        .HasColumnName("path")
+                        .UseCollation("C");
+
+                    b.Property<string>("ProtectedRequestSummary")
+                        .HasColumnType("text")
+                        .HasColumnName("protected_request_summary")
+                        .UseCollation("C");
+
+                    b.Property<string>("RequestSummary")
+                        .HasColumnType("text")
+                        .HasColumnName("request_summary")
                         .UseCollation("C");
 
                     b.Property<string>("ResourceId")
