@@ -25,7 +25,8 @@ internal static class ScimComposition
                     log.MaxAge = retention;
                 }
             })
-            .AddEntityFrameworkStores(db => UseDatabase(db, options));
+            .AddEntityFrameworkStores(db => UseDatabase(db, options))
+            .AddAdministration(a => a.LogRetention = options.LogRetention ?? new Jostle.Scim.Provisioning.ProvisioningLogOptions().MaxAge);
         if (options.NotificationsOn)
         {
             scim.AddFailureNotifications(n => ConfigureNotifications(n, options));
