@@ -100,6 +100,12 @@ public static class JostleScimEntityFrameworkBuilderExtensions
             services.Replace(ServiceDescriptor.Singleton<Jostle.Scim.OAuth.IScimOAuthStore, EfScimOAuthStore>());
         }
 
+        if (options.UseForAdministration)
+        {
+            // Replace wins over the TryAdd of an earlier AddAdministration; a later one finds it and adds nothing.
+            services.Replace(ServiceDescriptor.Singleton<Jostle.Scim.Administration.IScimAdministrationStore, EfScimAdministrationStore>());
+        }
+
         if (options.UseForProvisioningLog)
         {
             AddDatabaseProvisioningLog(services, options);

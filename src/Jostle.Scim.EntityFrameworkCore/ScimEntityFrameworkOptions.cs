@@ -27,6 +27,13 @@ public sealed class ScimEntityFrameworkOptions
     public bool UseForOAuthClients { get; set; } = true;
 
     /// <summary>
+    /// Keep the provisioning console's state — credential rotations and per-tenant notification settings — in the database
+    /// (<see cref="EfScimAdministrationStore"/>, tables <c>scim_credential_rotations</c> and <c>scim_notification_settings</c>)
+    /// in place of the in-memory store of <c>AddAdministration</c>. Default <see langword="true"/>.
+    /// </summary>
+    public bool UseForAdministration { get; set; } = true;
+
+    /// <summary>
     /// Keep the provisioning log in the database (table <c>scim_provisioning_log</c>), as the log's sink and
     /// reader, in place of the in-memory log of <c>AddProvisioningLog</c>. Records older than
     /// <see cref="Provisioning.ProvisioningLogOptions.MaxAge"/> are deleted in the background;

@@ -23,6 +23,9 @@ internal enum HostCommand
     /// <summary><c>keys revoke ID</c>.</summary>
     KeysRevoke,
 
+    /// <summary><c>keys rotate ID</c>.</summary>
+    KeysRotate,
+
     /// <summary><c>log</c>.</summary>
     Log,
 
@@ -90,11 +93,14 @@ internal sealed record CommandLine(HostCommand Command, ScimHostOptions Options)
     /// <summary>The secret id of <c>clients secret revoke</c> (taken from a whole secret when one was pasted).</summary>
     public string? SecretId { get; init; }
 
-    /// <summary><c>--expires</c>: when a new client secret stops working (<see langword="null"/>: the default lifetime).</summary>
+    /// <summary><c>--expires</c>: when a new client secret or API key stops working (<see langword="null"/>: the secret's default lifetime; a key that does not expire).</summary>
     public DateTimeOffset? Expires { get; init; }
 
     /// <summary><c>clients trust</c>: the issuer, subject and audience an assertion must carry, and where the issuer's keys are.</summary>
     public FederatedTrust? Trust { get; init; }
+
+    /// <summary><c>keys rotate --grace</c>: how long after the new key's first use the old one is revoked.</summary>
+    public TimeSpan? Grace { get; init; }
 
     /// <summary><c>--new-tenant</c>: create a tenant whose name differs only in case from an existing one.</summary>
     public bool NewTenant { get; init; }

@@ -157,9 +157,9 @@ internal static partial class HostCommandTree
         return HexId().IsMatch(id) ? id : null;
     }
 
-    private static Option<string> ExpiresOption()
+    private static Option<string> ExpiresOption(string? description = null)
     {
-        var expires = new Option<string>("--expires") { Description = "When the secret stops working: a date (2027-06-30), a date-time (UTC unless it says otherwise) or a duration from now (90d); at most three years. Default one year.", HelpName = "WHEN" };
+        var expires = new Option<string>("--expires") { Description = description ?? "When the secret stops working: a date (2027-06-30), a date-time (UTC unless it says otherwise) or a duration from now (90d); at most three years. Default one year.", HelpName = "WHEN" };
         expires.Validators.Add(r =>
         {
             if (r.Tokens.Count != 1)

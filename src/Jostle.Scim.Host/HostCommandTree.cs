@@ -46,27 +46,50 @@ internal static partial class HostCommandTree
         var user = NonEmpty(new Option<string>("--user") { Description = "The automation user the key acts as.", HelpName = "NAME", DefaultValueFactory = _ => CommandLine.DefaultUser });
         var newTenant = new Option<bool>("--new-tenant") { Description = "Create the tenant even though one exists whose name differs only in case (names are case-sensitive)." };
         var json = JsonOption("Prints one object {\"id\",\"key\",\"tenant\",\"baseUrl\"}.");
-        var create = new Command("create", "Creates an API key and prints it once (store it then, e.g. as Entra ID's Secret Token) with the tenant URL.") { tenant, description, user, newTenant, json };
+        var keyExpires = ExpiresOption("When the key stops working: a date (2027-06-30), a date-time (UTC unless it says otherwise) or a duration from now (90d); at most three years. Default: it does not expire. An expired key is refused with a 401 that says so.");
+        var create = new Command("create", "Creates an API key and prints it once (store it then, e.g. as Entra ID's Secret Token) with the tenant URL.") { tenant, description, user, keyExpires, newTenant, json };
         create.SetAction((parse, ct) => run(shared.Bind(HostCommand.KeysCreate, parse) with
         {
             Tenant = parse.GetValue(tenant),
             Description = parse.GetValue(description),
             User = parse.GetValue(user) ?? CommandLine.DefaultUser,
+            Expires = Expires(parse, keyExpires),
             NewTenant = parse.GetValue(newTenant),
             Json = parse.GetValue(json),
         }, ct));
 
         var listTenant = NonEmpty(new Option<string>("--tenant") { Description = "Only this tenant's keys.", HelpName = "NAME" });
         var listJson = JsonOption("Prints a JSON array.");
-        var list = new Command("list", "Lists keys (id, tenant, user, dates, status, description); never a key or its hash.") { listTenant, listJson };
+        var list = new Command("list", "Lists keys (id, last four characters, tenant, user, dates, expiry, status, rotation, description); never a key or its hash.") { listTenant, listJson };
         list.SetAction((parse, ct) => run(shared.Bind(HostCommand.KeysList, parse) with { Tenant = parse.GetValue(listTenant), Json = parse.GetValue(listJson) }, ct));
 
         var id = new Argument<string>("ID") { Description = "The key id 'keys list' shows (a whole key is accepted too; only its id is used and it is never printed)." };
         var revoke = new Command("revoke", "Revokes a key; the next request that presents it is refused.") { id };
         revoke.SetAction((parse, ct) => run(shared.Bind(HostCommand.KeysRevoke, parse) with { KeyId = parse.GetValue(id) }, ct));
 
+        var rotateId = new Argument<string>("ID") { Description = "The id of the key to replace ('keys list' shows it)." };
+        var grace = new Option<string>("--grace") { Description = "Revoke the old key automatically this long after the identity provider first uses the new one (e.g. 1d, 12h). Default: keep both until 'keys revoke OLD_ID'.", HelpName = "DURATION" };
+        grace.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 1 && (!HostDuration.TryParse(r.Tokens[0].Value, out var span) || span > TimeSpan.FromDays(365)))
+            {
+                r.AddError($"'--grace' must be a duration of at most 365 days (e.g. 1d, 12h, 30m), not '{r.Tokens[0].Value}'.");
+            }
+        });
+        var rotateExpires = ExpiresOption("When the new key stops working (as for 'keys create'). Default: it does not expire.");
+        var rotateJson = JsonOption("Prints one object {\"rotationId\",\"oldId\",\"id\",\"key\",\"tenant\",\"baseUrl\"}.");
+        var rotate = new Command("rotate", "Starts a rotation without downtime: creates a second key for the same tenant and user, printed once; both work until the old one is revoked (by --grace after the new key's first use, or by 'keys revoke').") { rotateId, grace, rotateExpires, rotateJson };
+        rotate.SetAction((parse, ct) => run(shared.Bind(HostCommand.KeysRotate, parse) with
+        {
+            KeyId = parse.GetValue(rotateId),
+            Grace = parse.GetValue(grace) is { } g && HostDuration.TryParse(g, out var span) ? span : null,
+            Expires = Expires(parse, rotateExpires),
+            Json = parse.GetValue(rotateJson),
+        }, ct));
+
         keys.Add(create);
         keys.Add(list);
+        keys.Add(rotate);
         keys.Add(revoke);
         return keys;
     }

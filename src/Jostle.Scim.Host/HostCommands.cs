@@ -41,11 +41,17 @@ internal sealed partial class HostCommands(IServiceProvider services, CommandLin
 
     private ScimApiKeyManager Keys => services.GetRequiredService<ScimApiKeyManager>();
 
+    private Jostle.Scim.Administration.ScimCredentialAdministration Credentials => services.GetRequiredService<Jostle.Scim.Administration.ScimCredentialAdministration>();
+
+    /// <summary>The actor the tenant's log records for changes made on the command line.</summary>
+    private const string CommandLineActor = "command line";
+
     private async Task<int> RunAsync(CancellationToken cancellationToken) => line.Command switch
     {
         HostCommand.KeysCreate => await CreateKeyAsync(cancellationToken).ConfigureAwait(false),
         HostCommand.KeysList => await ListKeysAsync(cancellationToken).ConfigureAwait(false),
         HostCommand.KeysRevoke => await RevokeKeyAsync(cancellationToken).ConfigureAwait(false),
+        HostCommand.KeysRotate => await RotateKeyAsync(cancellationToken).ConfigureAwait(false),
         HostCommand.Log => await ShowLogAsync(cancellationToken).ConfigureAwait(false),
         HostCommand.ClientsCreate => await CreateClientAsync(cancellationToken).ConfigureAwait(false),
         HostCommand.ClientsList => await ListClientsAsync(cancellationToken).ConfigureAwait(false),
@@ -64,17 +70,22 @@ internal sealed partial class HostCommands(IServiceProvider services, CommandLin
             return FailureExitCode;
         }
 
-        var (key, plaintext) = await Keys.CreateAsync(line.Tenant!, line.User, line.Description!, cancellationToken).ConfigureAwait(false);
+        var (key, plaintext) = await Credentials.CreateKeyAsync(line.Tenant!, line.User, line.Description!, line.Expires, CommandLineActor, cancellationToken).ConfigureAwait(false);
         var baseUrl = line.Options.BaseUrl(Environment.GetEnvironmentVariable("ASPNETCORE_URLS"));
         if (line.Json)
         {
             var json = new JsonObject { ["id"] = key.KeyId, ["key"] = plaintext, ["tenant"] = key.TenantId, ["baseUrl"] = baseUrl };
+            if (key.ExpiresAt is { } expiresAt)
+            {
+                json["expires"] = expiresAt;
+            }
+
             await output.WriteLineAsync(json.ToJsonString()).ConfigureAwait(false);
             return 0;
         }
 
         await output.WriteLineAsync($"""
-            Created API key {key.KeyId} for tenant '{key.TenantId}' (user '{key.Actor}', '{key.Description}').
+            Created API key {key.KeyId} for tenant '{key.TenantId}' (user '{key.Actor}', '{key.Description}'){(key.ExpiresAt is { } expires ? $", expiring {Time(expires)}" : "")}.
 
             Key (shown this once; store it now, e.g. as Entra ID's Secret Token):
               {plaintext}
@@ -106,6 +117,19 @@ internal sealed partial class HostCommands(IServiceProvider services, CommandLin
     private async Task<int> ListKeysAsync(CancellationToken cancellationToken)
     {
         var keys = await Keys.ListAsync(line.Tenant, cancellationToken).ConfigureAwait(false);
+        var rotations = new List<Jostle.Scim.Administration.ScimCredentialRotation>();
+        foreach (var tenant in keys.Select(k => k.TenantId).Distinct(StringComparer.Ordinal))
+        {
+            rotations.AddRange((await Credentials.ListRotationsAsync(tenant, cancellationToken).ConfigureAwait(false)).Where(r => r.Kind == Jostle.Scim.Administration.ScimCredentialKind.ApiKey));
+        }
+
+        string Rotation(ScimApiKey key) =>
+            rotations.LastOrDefault(r => r.OldCredentialId == key.KeyId) is { } outgoing
+                ? outgoing.CompletedAt is not null ? "replaced by " + outgoing.NewCredentialId
+                : $"rotating to {outgoing.NewCredentialId}" + (outgoing.NewCredentialFirstUsedAt is { } used ? $" (in use since {Time(used)}" + (outgoing.AutomaticRevocationAt is { } at ? $", revoked at {Time(at)})" : ")") : " (not used yet)")
+            : rotations.LastOrDefault(r => r.NewCredentialId == key.KeyId) is { } incoming ? "replaces " + incoming.OldCredentialId
+            : "";
+
         if (line.Json)
         {
             var array = new JsonArray();
@@ -114,12 +138,16 @@ internal sealed partial class HostCommands(IServiceProvider services, CommandLin
                 array.Add(new JsonObject
                 {
                     ["id"] = key.KeyId,
+                    ["hint"] = key.Hint,
                     ["tenant"] = key.TenantId,
                     ["user"] = key.Actor,
                     ["description"] = key.Description,
                     ["createdAt"] = key.CreatedAt,
+                    ["firstUsedAt"] = key.FirstUsedAt,
                     ["lastUsedAt"] = key.LastUsedAt,
+                    ["expiresAt"] = key.ExpiresAt,
                     ["revokedAt"] = key.RevokedAt,
+                    ["rotation"] = Rotation(key) is { Length: > 0 } rotation ? rotation : null,
                 });
             }
 
@@ -133,9 +161,14 @@ internal sealed partial class HostCommands(IServiceProvider services, CommandLin
             return 0;
         }
 
+        var now = DateTimeOffset.UtcNow;
         await WriteTableAsync(
-            ["ID", "TENANT", "USER", "CREATED", "LAST USED", "STATUS", "DESCRIPTION"],
-            keys.Select(key => new[] { key.KeyId, key.TenantId, key.Actor, Time(key.CreatedAt), Time(key.LastUsedAt), key.IsRevoked ? "revoked " + Time(key.RevokedAt) : "active", key.Description })).ConfigureAwait(false);
+            ["ID", "ENDS WITH", "TENANT", "USER", "CREATED", "LAST USED", "EXPIRES", "STATUS", "ROTATION", "DESCRIPTION"],
+            keys.Select(key => new[]
+            {
+                key.KeyId, key.Hint is null ? "-" : "…" + key.Hint, key.TenantId, key.Actor, Time(key.CreatedAt), Time(key.LastUsedAt), Time(key.ExpiresAt),
+                key.IsRevoked ? "revoked " + Time(key.RevokedAt) : key.IsExpiredAt(now) ? "expired" : "active", Rotation(key), key.Description,
+            })).ConfigureAwait(false);
 
         return 0;
     }
@@ -170,13 +203,58 @@ internal sealed partial class HostCommands(IServiceProvider services, CommandLin
             return 0;
         }
 
-        if (!await Keys.RevokeAsync(id, cancellationToken).ConfigureAwait(false))
+        if (!await Credentials.RevokeKeyAsync(key.TenantId, id, CommandLineActor, cancellationToken).ConfigureAwait(false))
         {
             await error.WriteLineAsync($"No API key has the id '{id}'. 'keys list' shows the ids.").ConfigureAwait(false);
             return FailureExitCode;
         }
 
         await output.WriteLineAsync($"Revoked API key {id} (tenant '{key.TenantId}'); the next request that presents it is refused.").ConfigureAwait(false);
+        return 0;
+    }
+
+    private async Task<int> RotateKeyAsync(CancellationToken cancellationToken)
+    {
+        var id = line.KeyId!;
+        var key = (await Keys.ListAsync(null, cancellationToken).ConfigureAwait(false)).FirstOrDefault(k => k.KeyId == id);
+        if (key is null)
+        {
+            await error.WriteLineAsync($"No API key has the id '{id}'. 'keys list' shows the ids.").ConfigureAwait(false);
+            return FailureExitCode;
+        }
+
+        Jostle.Scim.Administration.ScimStartedKeyRotation started;
+        try
+        {
+            started = await Credentials.StartKeyRotationAsync(key.TenantId, id, line.Grace, line.Expires, CommandLineActor, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Jostle.Scim.Administration.ScimAdministrationException e)
+        {
+            await error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            return FailureExitCode;
+        }
+
+        var (newKey, plaintext) = started.NewKey;
+        var baseUrl = line.Options.BaseUrl(Environment.GetEnvironmentVariable("ASPNETCORE_URLS"));
+        if (line.Json)
+        {
+            var json = new JsonObject { ["rotationId"] = started.Rotation.RotationId, ["oldId"] = id, ["id"] = newKey.KeyId, ["key"] = plaintext, ["tenant"] = newKey.TenantId, ["baseUrl"] = baseUrl };
+            await output.WriteLineAsync(json.ToJsonString()).ConfigureAwait(false);
+            return 0;
+        }
+
+        var revocation = line.Grace is { } grace
+            ? $"The old key {id} is revoked automatically {Jostle.Scim.Administration.ScimCredentialAdministration.Describe(grace)} after the identity provider first uses the new one"
+            : $"Both keys work until you revoke the old one: keys revoke {id}";
+        await output.WriteLineAsync($"""
+            Started rotation {started.Rotation.RotationId}: new API key {newKey.KeyId} for tenant '{newKey.TenantId}' (user '{newKey.Actor}'), replacing {id}.
+
+            New key (shown this once; enter it in the identity provider as the Secret Token):
+              {plaintext}
+
+            Tenant URL: {baseUrl}
+            {revocation}. 'keys list' shows when the new key is first used.
+            """).ConfigureAwait(false);
         return 0;
     }
 

@@ -31,7 +31,7 @@ internal static class ScimComposition
                 }
             })
             .AddEntityFrameworkStores(db => UseDatabase(db, options), stores => stores.ProvisioningLogRetentionInterval = RetentionInterval(options.LogRetention))
-            .AddAdministration(); // the console's services: rotations, connection status, request log, health, notifications (#15)
+            .AddAdministration(a => a.LogRetention = options.LogRetention ?? new Jostle.Scim.Provisioning.ProvisioningLogOptions().MaxAge); // the console's services: rotations, connection status, request log, health, notifications (#15)
         services.AddJostleScimConsole(); // the browser console at /console; its sign-in links live in the database (`console link`)
         if (perTenant.Count > 0)
         {

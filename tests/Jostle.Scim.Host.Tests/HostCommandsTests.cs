@@ -71,7 +71,8 @@ public sealed class HostCommandsTests : IAsyncLifetime
         Assert.Contains(id, text, StringComparison.Ordinal);
         Assert.Contains("okta-bot", text, StringComparison.Ordinal);
         var listed = Assert.Single(JsonDocument.Parse(json).RootElement.EnumerateArray());
-        Assert.Equal(["id", "tenant", "user", "description", "createdAt", "lastUsedAt", "revokedAt"], listed.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["id", "hint", "tenant", "user", "description", "createdAt", "firstUsedAt", "lastUsedAt", "expiresAt", "revokedAt", "rotation"], listed.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(secret[^4..], listed.GetProperty("hint").GetString());
         Assert.Equal(id, listed.GetProperty("id").GetString());
         foreach (var output in new[] { text, json })
         {
@@ -79,6 +80,53 @@ public sealed class HostCommandsTests : IAsyncLifetime
             Assert.DoesNotContain(secret[^43..], output, StringComparison.Ordinal);
             Assert.DoesNotContain(hash, output, StringComparison.OrdinalIgnoreCase);
         }
+    }
+
+    [Fact]
+    public async Task KeysCreateWithExpiresStoresTheExpiryAndListShowsIt()
+    {
+        var day = DateTime.UtcNow.Date.AddYears(1);
+        var date = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var created = JsonDocument.Parse((await RunAsync("keys", "create", "--tenant", "acme", "--description", "Azure", "--expires", date, "--json")).Output).RootElement;
+        Assert.Equal(new DateTimeOffset(day, TimeSpan.Zero), created.GetProperty("expires").GetDateTimeOffset());
+        var listed = JsonDocument.Parse((await RunAsync("keys", "list", "--json")).Output).RootElement[0];
+        Assert.Equal(new DateTimeOffset(day, TimeSpan.Zero), listed.GetProperty("expiresAt").GetDateTimeOffset());
+        Assert.Contains(date, (await RunAsync("keys", "list")).Output, StringComparison.Ordinal);
+
+        Assert.False(CommandLine.TryParse(["keys", "create", "--tenant", "acme", "--description", "Azure", "--expires", "2001-01-01"], out _, out var problem));
+        Assert.Contains("'--expires' must be in the future", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task KeysRotateIssuesASecondKeyBothValidListShowsTheRotationAndRevokingTheOldKeyCompletesIt()
+    {
+        var old = JsonDocument.Parse((await RunAsync("keys", "create", "--tenant", "acme", "--description", "Azure", "--user", "entra", "--json")).Output).RootElement;
+        var oldId = old.GetProperty("id").GetString()!;
+        var rotated = await RunAsync("keys", "rotate", oldId, "--grace", "1d", "--json");
+        Assert.Equal(0, rotated.Exit);
+        var started = JsonDocument.Parse(rotated.Output).RootElement;
+        Assert.Equal(["rotationId", "oldId", "id", "key", "tenant", "baseUrl"], started.EnumerateObject().Select(p => p.Name));
+        var newId = started.GetProperty("id").GetString()!;
+        var manager = _services.GetRequiredService<Jostle.Scim.Keys.ScimApiKeyManager>();
+        Assert.Equal(Jostle.Scim.Keys.ScimApiKeyVerificationStatus.Valid, (await manager.VerifyAsync(old.GetProperty("key").GetString()!)).Status);
+        Assert.Equal(Jostle.Scim.Keys.ScimApiKeyVerificationStatus.Valid, (await manager.VerifyAsync(started.GetProperty("key").GetString()!)).Status);
+        Assert.Equal("entra", (await manager.ListAsync("acme")).Single(k => k.KeyId == newId).Actor);
+
+        var list = JsonDocument.Parse((await RunAsync("keys", "list", "--json")).Output).RootElement.EnumerateArray().ToDictionary(k => k.GetProperty("id").GetString()!);
+        Assert.StartsWith($"rotating to {newId} (in use since ", list[oldId].GetProperty("rotation").GetString(), StringComparison.Ordinal);
+        Assert.Equal("replaces " + oldId, list[newId].GetProperty("rotation").GetString());
+
+        var again = await RunAsync("keys", "rotate", oldId);
+        Assert.Equal(1, again.Exit);
+        Assert.Contains($"{oldId} is already part of rotation", again.Error, StringComparison.Ordinal);
+
+        Assert.Equal(0, (await RunAsync("keys", "revoke", oldId)).Exit);
+        list = JsonDocument.Parse((await RunAsync("keys", "list", "--json")).Output).RootElement.EnumerateArray().ToDictionary(k => k.GetProperty("id").GetString()!);
+        Assert.Equal("replaced by " + newId, list[oldId].GetProperty("rotation").GetString());
+
+        var text = await RunAsync("keys", "rotate", newId);
+        Assert.Contains($"Both keys work until you revoke the old one: keys revoke {newId}", text.Output, StringComparison.Ordinal);
+        Assert.Equal(1, (await RunAsync("keys", "rotate", "0000000000000000")).Exit);
     }
 
     [Fact]

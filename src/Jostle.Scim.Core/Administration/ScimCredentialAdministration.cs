@@ -383,6 +383,11 @@ public sealed class ScimCredentialAdministration
     private static string Grace(TimeSpan? gracePeriod) =>
         gracePeriod is { } grace ? $" (automatically {Duration(grace)} after the new credential's first use)" : " (by an admin)";
 
+    /// <summary>A duration in words (<c>1 day</c>, <c>12 hours</c>, <c>1.5 days</c>, <c>30 minutes</c>), as the console and log say it.</summary>
+    /// <param name="span">The duration.</param>
+    /// <returns>The words.</returns>
+    public static string Describe(TimeSpan span) => Duration(span);
+
     internal static string Duration(TimeSpan span) =>
         span.TotalDays >= 1 ? Unit(span.TotalDays, "day")
         : span.TotalHours >= 1 ? Unit(span.TotalHours, "hour")

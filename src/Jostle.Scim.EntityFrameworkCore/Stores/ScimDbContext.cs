@@ -46,6 +46,12 @@ public class ScimDbContext(DbContextOptions<ScimDbContext> options) : DbContext(
     /// <summary>The OAuth client secrets (hashes only).</summary>
     internal DbSet<ScimOAuthClientSecretEntity> OAuthClientSecrets => Set<ScimOAuthClientSecretEntity>();
 
+    /// <summary>Credential rotations (<see cref="EfScimAdministrationStore"/>).</summary>
+    internal DbSet<ScimCredentialRotationEntity> CredentialRotations => Set<ScimCredentialRotationEntity>();
+
+    /// <summary>Per-tenant notification settings (<see cref="EfScimAdministrationStore"/>).</summary>
+    internal DbSet<ScimNotificationSettingsEntity> NotificationSettings => Set<ScimNotificationSettingsEntity>();
+
     /// <summary>The federated credentials.</summary>
     internal DbSet<ScimFederatedCredentialEntity> OAuthFederatedCredentials => Set<ScimFederatedCredentialEntity>();
 
@@ -139,6 +145,19 @@ public class ScimDbContext(DbContextOptions<ScimDbContext> options) : DbContext(
             entry.HasKey(e => e.Id);
             entry.HasIndex(e => new { e.TenantId, e.Timestamp });
             entry.HasIndex(e => e.Timestamp);
+        });
+
+        modelBuilder.Entity<ScimCredentialRotationEntity>(rotation =>
+        {
+            rotation.ToTable("scim_credential_rotations");
+            rotation.HasKey(r => r.RotationId);
+            rotation.HasIndex(r => new { r.TenantId, r.CompletedAt });
+        });
+
+        modelBuilder.Entity<ScimNotificationSettingsEntity>(settings =>
+        {
+            settings.ToTable("scim_notification_settings");
+            settings.HasKey(s => s.TenantId);
         });
 
         modelBuilder.Entity<ScimOAuthClientEntity>(client =>

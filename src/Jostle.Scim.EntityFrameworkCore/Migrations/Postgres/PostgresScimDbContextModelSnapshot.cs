@@ -142,6 +142,76 @@ namespace Jostle.Scim.EntityFrameworkCore.Migrations.Postgres
                     b.ToTable("scim_console_links", (string)null);
                 });
 
+            modelBuilder.Entity("Jostle.Scim.EntityFrameworkCore.ScimCredentialRotationEntity", b =>
+                {
+                    b.Property<string>("RotationId")
+                        .HasColumnType("text")
+                        .HasColumnName("rotation_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("ClientId")
+                        .HasColumnType("text")
+                        .HasColumnName("client_id")
+                        .UseCollation("C");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<string>("CompletedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("completed_by")
+                        .UseCollation("C");
+
+                    b.Property<long?>("GracePeriodTicks")
+                        .HasColumnType("bigint")
+                        .HasColumnName("grace_period_ticks");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("kind")
+                        .UseCollation("C");
+
+                    b.Property<DateTime?>("NewCredentialFirstUsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("new_credential_first_used_at");
+
+                    b.Property<string>("NewCredentialId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("new_credential_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("OldCredentialId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("old_credential_id")
+                        .UseCollation("C");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("started_by")
+                        .UseCollation("C");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.HasKey("RotationId");
+
+                    b.HasIndex("TenantId", "CompletedAt");
+
+                    b.ToTable("scim_credential_rotations", (string)null);
+                });
+
             modelBuilder.Entity("Jostle.Scim.EntityFrameworkCore.ScimFederatedCredentialEntity", b =>
                 {
                     b.Property<string>("CredentialId")
@@ -321,6 +391,46 @@ namespace Jostle.Scim.EntityFrameworkCore.Migrations.Postgres
                         .UseCollation("C");
 
                     b.ToTable((string)null);
+                });
+
+            modelBuilder.Entity("Jostle.Scim.EntityFrameworkCore.ScimNotificationSettingsEntity", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasColumnType("text")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.Property<long?>("DigestIntervalTicks")
+                        .HasColumnType("bigint")
+                        .HasColumnName("digest_interval_ticks");
+
+                    b.Property<string>("EmailAddresses")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("email_addresses")
+                        .UseCollation("C");
+
+                    b.Property<int>("KeyExpiryWarningDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("key_expiry_warning_days");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("updated_by")
+                        .UseCollation("C");
+
+                    b.Property<string>("WebhookUrl")
+                        .HasColumnType("text")
+                        .HasColumnName("webhook_url")
+                        .UseCollation("C");
+
+                    b.HasKey("TenantId");
+
+                    b.ToTable("scim_notification_settings", (string)null);
                 });
 
             modelBuilder.Entity("Jostle.Scim.EntityFrameworkCore.ScimOAuthClientEntity", b =>

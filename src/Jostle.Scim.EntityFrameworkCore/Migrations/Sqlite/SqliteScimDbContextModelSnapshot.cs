@@ -126,6 +126,68 @@ namespace Jostle.Scim.EntityFrameworkCore.Migrations.Sqlite
                     b.ToTable("scim_console_links", (string)null);
                 });
 
+            modelBuilder.Entity("Jostle.Scim.EntityFrameworkCore.ScimCredentialRotationEntity", b =>
+                {
+                    b.Property<string>("RotationId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rotation_id");
+
+                    b.Property<string>("ClientId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("client_id");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("completed_at");
+
+                    b.Property<string>("CompletedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("completed_by");
+
+                    b.Property<long?>("GracePeriodTicks")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("grace_period_ticks");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTime?>("NewCredentialFirstUsedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("new_credential_first_used_at");
+
+                    b.Property<string>("NewCredentialId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("new_credential_id");
+
+                    b.Property<string>("OldCredentialId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("old_credential_id");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_by");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("RotationId");
+
+                    b.HasIndex("TenantId", "CompletedAt");
+
+                    b.ToTable("scim_credential_rotations", (string)null);
+                });
+
             modelBuilder.Entity("Jostle.Scim.EntityFrameworkCore.ScimFederatedCredentialEntity", b =>
                 {
                     b.Property<string>("CredentialId")
@@ -282,6 +344,42 @@ namespace Jostle.Scim.EntityFrameworkCore.Migrations.Sqlite
                         .HasColumnName("value");
 
                     b.ToTable((string)null);
+                });
+
+            modelBuilder.Entity("Jostle.Scim.EntityFrameworkCore.ScimNotificationSettingsEntity", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long?>("DigestIntervalTicks")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("digest_interval_ticks");
+
+                    b.Property<string>("EmailAddresses")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("email_addresses");
+
+                    b.Property<int>("KeyExpiryWarningDays")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("key_expiry_warning_days");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.Property<string>("WebhookUrl")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("webhook_url");
+
+                    b.HasKey("TenantId");
+
+                    b.ToTable("scim_notification_settings", (string)null);
                 });
 
             modelBuilder.Entity("Jostle.Scim.EntityFrameworkCore.ScimOAuthClientEntity", b =>
