@@ -46,7 +46,7 @@ public static class ScimSetup
                 {
                     scim.Groups<Team>(team => team
                         .Id(t => t.Id)
-                        .DisplayName(t => t.Name)
+                        .DisplayName(t => t.Name, normalized: t => t.NameNormalized)
                         .Members(t => t.Members, m => m.PersonId)
                         .Created(t => t.CreatedAt).LastModified(t => t.UpdatedAt).Version(t => t.Version)
                         .Overflow(t => t.ScimAttributes));

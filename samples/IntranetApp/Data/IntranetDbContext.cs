@@ -32,7 +32,7 @@ public sealed class IntranetDbContext(DbContextOptions<IntranetDbContext> option
         modelBuilder.Entity<Team>(team =>
         {
             team.ToTable("teams");
-            team.HasIndex(t => t.Name).IsUnique();
+            team.HasIndex(t => t.NameNormalized).IsUnique();
             team.Property(t => t.Version).IsConcurrencyToken();
         });
         modelBuilder.Entity<TeamMember>(member =>

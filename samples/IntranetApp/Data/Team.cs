@@ -9,6 +9,12 @@ public sealed class Team
     /// <summary>The team's name, unique.</summary>
     public required string Name { get; set; }
 
+    /// <summary>
+    /// The name in upper case, unique: team names are unique whatever their case (SCIM's Group <c>displayName</c> is
+    /// case-insensitive), and the unique index on this column is what makes two simultaneous creates of one name fail.
+    /// </summary>
+    public string NameNormalized { get; set; } = "";
+
     /// <summary>When the row was created (UTC).</summary>
     public DateTime CreatedAt { get; set; }
 
