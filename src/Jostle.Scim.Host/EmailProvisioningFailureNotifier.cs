@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Jostle.Scim.Provisioning;
-using MailKit.Net.Smtp;
-using MailKit.Security;
 using MimeKit;
 
 namespace Jostle.Scim.Host;
@@ -35,12 +33,9 @@ internal sealed partial class EmailProvisioningFailureNotifier(
     ILogger<EmailProvisioningFailureNotifier> logger,
     Jostle.Scim.Administration.IScimAdministrationStore? administration = null) : IProvisioningFailureNotifier
 {
-    /// <summary>How long one delivery may take.</summary>
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-
     public async Task NotifyAsync(ProvisioningFailureDigest digest, CancellationToken cancellationToken)
     {
-        var recipients = await RecipientsAsync(digest.Tenant, cancellationToken).ConfigureAwait(false);
+        var recipients = await SmtpMail.RecipientsAsync(settings, administration, digest.Tenant, cancellationToken).ConfigureAwait(false);
         if (recipients.Count == 0)
         {
             Log.NoRecipient(logger, digest.Tenant);
@@ -50,10 +45,7 @@ internal sealed partial class EmailProvisioningFailureNotifier(
         var message = Compose(digest, settings, recipients);
         try
         {
-            using var client = new SmtpClient { Timeout = (int)Timeout.TotalMilliseconds };
-            await client.ConnectAsync(settings.Smtp.Host, settings.Smtp.Port, SecureSocketOptions.Auto, cancellationToken).ConfigureAwait(false);
-            await client.SendAsync(message, cancellationToken).ConfigureAwait(false);
-            await client.DisconnectAsync(quit: true, cancellationToken).ConfigureAwait(false);
+            await SmtpMail.SendAsync(settings, message, cancellationToken).ConfigureAwait(false);
             Log.Sent(logger, digest.Tenant, message.To.Count, settings.Smtp.ToString());
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -68,36 +60,13 @@ internal sealed partial class EmailProvisioningFailureNotifier(
         }
     }
 
-    /// <summary>The message: subject with tenant and count, then one paragraph per failure group with examples.</summary>
-    /// <summary>
-    /// The command line's recipients for the tenant (<c>--notify-email-to</c>) and the addresses the tenant's admins entered
-    /// on the console's Notifications page, each once.
-    /// </summary>
-    private async Task<IReadOnlyList<string>> RecipientsAsync(string tenant, CancellationToken cancellationToken)
-    {
-        var recipients = new List<string>(settings.RecipientsFor(tenant));
-        if (administration is not null
-            && await administration.GetNotificationSettingsAsync(tenant, cancellationToken).ConfigureAwait(false) is { } console)
-        {
-            recipients.AddRange(console.EmailAddresses.Where(a => !recipients.Contains(a, StringComparer.OrdinalIgnoreCase)));
-        }
-
-        return recipients;
-    }
-
     internal static MimeMessage Compose(ProvisioningFailureDigest digest, EmailDigestSettings settings) =>
         Compose(digest, settings, settings.RecipientsFor(digest.Tenant));
 
+    /// <summary>The message: subject with tenant and count, then one paragraph per failure group with examples.</summary>
     internal static MimeMessage Compose(ProvisioningFailureDigest digest, EmailDigestSettings settings, IReadOnlyList<string> recipients)
     {
-        var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse(settings.From));
-        foreach (var to in recipients)
-        {
-            message.To.Add(MailboxAddress.Parse(to));
-        }
-
-        message.Subject = string.Create(CultureInfo.InvariantCulture, $"SCIM provisioning: {digest.TotalFailures} failed operation(s) for tenant '{digest.Tenant}'");
+        var subject = string.Create(CultureInfo.InvariantCulture, $"SCIM provisioning: {digest.TotalFailures} failed operation(s) for tenant '{digest.Tenant}'");
         var body = new StringBuilder();
         body.AppendLine(CultureInfo.InvariantCulture, $"Tenant '{digest.Tenant}' had {digest.TotalFailures} failed provisioning operation(s) from {digest.From:u} to {digest.To:u}.");
         foreach (var group in digest.Groups)
@@ -112,8 +81,7 @@ internal sealed partial class EmailProvisioningFailureNotifier(
 
         body.AppendLine();
         body.AppendLine("The provisioning log has every record: Jostle.Scim.Host log --tenant " + digest.Tenant + " --failed");
-        message.Body = new TextPart("plain") { Text = body.ToString() };
-        return message;
+        return SmtpMail.Compose(settings, recipients, subject, body.ToString());
     }
 
     private static partial class Log

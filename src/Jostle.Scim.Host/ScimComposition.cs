@@ -1,6 +1,7 @@
 using Jostle.Scim.AspNetCore;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Console;
 
 namespace Jostle.Scim.Host;
@@ -45,6 +46,9 @@ internal static class ScimComposition
             {
                 services.AddSingleton(new EmailDigestSettings(smtp, options.NotifyEmailFrom!, options.NotifyEmailTo));
                 scim.AddFailureNotifier<EmailProvisioningFailureNotifier>();
+
+                // Key-expiry warnings and the console's test notification go to the same recipients as the digests (#15).
+                services.TryAddEnumerable(ServiceDescriptor.Singleton<Jostle.Scim.Administration.IScimAdministrationNotifier, EmailAdministrationNotifier>());
             }
         }
     }
