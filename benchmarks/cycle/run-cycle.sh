@@ -23,7 +23,8 @@
 #      POST /Users and measure LOOKUP_REQUESTS=20000 random userName eq lookups after each), SEED=http|bulk (bulk:
 #      the first 10 users over HTTP, the rest straight into the database by benchmarks/Jostle.Scim.BulkSeed —
 #      the same engine and entity mapping, many rows per transaction), LOOKUP_RUNS=1 (lookup runs per size),
-#      REPEAT=0 skips the cycles (lookups only), WARMUP_USERS=0 (e.g. 10000: before each measured cycle, an untimed
+#      REPEAT=0 skips the cycles (lookups only), LOOKUP_INTERLEAVE=1 (one server, and for postgres one throwaway
+#      cluster, per size, all seeded first; then the runs alternate between the sizes: run 1 at each size, run 2 ...), WARMUP_USERS=0 (e.g. 10000: before each measured cycle, an untimed
 #      cycle of that many users — prefix "warm", 10 groups of 100 members — against the same server, so the figures
 #      are a running server's rather than a fresh process's; the summary says which),
 #      OUT=benchmarks/cycle/results/<utc time>.jsonl, PEERS_SRC / PEERS_DIR (see benchmarks/peers.sh).
@@ -160,35 +161,127 @@ done
 seed_kind="${SEED:-http}"
 bulk_seed="$root/benchmarks/Jostle.Scim.BulkSeed/bin/Release/net10.0/Jostle.Scim.BulkSeed.dll"
 [ -n "${LOOKUP_SIZES:-}" ] && [ "$seed_kind" = bulk ] && build benchmarks/Jostle.Scim.BulkSeed
-for size_target in ${LOOKUP_SIZES:+$TARGETS}; do
-  case "$size_target" in scimmy) continue ;; esac
-  runnable "$size_target" || continue
-  start_server "$size_target"
-  seeded=0
-  for size in $LOOKUP_SIZES; do
-    echo "== lookup: $size_target, seeding $seeded -> $size users ($seed_kind)" >&2
-    if [ "$seed_kind" = bulk ] && [ "$seeded" -ge 10 ]; then
-      if [ "$size_target" = postgres ]; then seed_db=(--postgres "$pg_cs"); else seed_db=(--sqlite "$work/data-$port/scim.db"); fi
-      dotnet "$bulk_seed" "${seed_db[@]}" --tenant load --prefix seed --start "$seeded" --users $((size - seeded)) \
-        --base-url "$base/" | sed "s/^{/{\"label\":\"$size_target bulk seed to $size\",/" >> "$out" || status=1
-    else
-      http_n=$((size - seeded)); [ "$seed_kind" = bulk ] && [ "$http_n" -gt 10 ] && http_n=10
-      dotnet "$driver" seed --url "$base" --token "$key" --prefix seed --start "$seeded" --users "$http_n" \
-        --concurrency "${CONCURRENCY:-8}" --label "$size_target seed to $((seeded + http_n))" --out "$out" > /dev/null || status=1
-      if [ "$http_n" -lt $((size - seeded)) ]; then
-        if [ "$size_target" = postgres ]; then seed_db=(--postgres "$pg_cs"); else seed_db=(--sqlite "$work/data-$port/scim.db"); fi
-        dotnet "$bulk_seed" "${seed_db[@]}" --tenant load --prefix seed --start $((seeded + http_n)) --users $((size - seeded - http_n)) \
-          --base-url "$base/" | sed "s/^{/{\"label\":\"$size_target bulk seed to $size\",/" >> "$out" || status=1
-      fi
-    fi
-    seeded=$size
-    for run in $(seq 1 "${LOOKUP_RUNS:-1}"); do
-      dotnet "$driver" lookup --url "$base" --token "$key" --prefix seed --users "$size" --requests "${LOOKUP_REQUESTS:-20000}" \
-        --concurrency "${CONCURRENCY:-8}" --label "$size_target lookup at $size" --out "$out" > /dev/null || status=1
+
+# seed_users TARGET FROM TO: seeds users FROM..TO-1 into the current server ($base, $key, $port, $pg_cs).
+seed_users() {
+  local target="$1" from="$2" to="$3" http_n seed_db
+  echo "== lookup: $target, seeding $from -> $to users ($seed_kind)" >&2
+  http_n=$((to - from)); [ "$seed_kind" = bulk ] && [ "$from" -lt 10 ] && [ "$http_n" -gt $((10 - from)) ] && http_n=$((10 - from))
+  [ "$seed_kind" = bulk ] && [ "$from" -ge 10 ] && http_n=0
+  if [ "$http_n" -gt 0 ]; then
+    dotnet "$driver" seed --url "$base" --token "$key" --prefix seed --start "$from" --users "$http_n" \
+      --concurrency "${CONCURRENCY:-8}" --label "$target seed to $((from + http_n))" --out "$out" > /dev/null || status=1
+  fi
+  if [ "$((from + http_n))" -lt "$to" ]; then
+    if [ "$target" = postgres ]; then seed_db=(--postgres "$pg_cs"); else seed_db=(--sqlite "$work/data-$port/scim.db"); fi
+    # SEED_PARALLEL=k (postgres only; SQLite has one writer): k BulkSeed processes on consecutive ranges at once.
+    local k=1 first=$((from + http_n)) n=$((to - from - http_n)) t0=$SECONDS pids=() j
+    [ "$target" = postgres ] && k="${SEED_PARALLEL:-1}"
+    for j in $(seq 0 $((k - 1))); do
+      local a=$((first + n * j / k)) b=$((first + n * (j + 1) / k))
+      dotnet "$bulk_seed" "${seed_db[@]}" --tenant load --prefix seed --start "$a" --users $((b - a)) \
+        --base-url "$base/" > "$work/bulk-$j.out" &
+      pids+=($!)
     done
+    for j in "${!pids[@]}"; do
+      wait "${pids[$j]}" || status=1
+      sed "s/^{/{\"label\":\"$target bulk seed to $to (part $((j + 1)) of $k)\",/" "$work/bulk-$j.out" >> "$out"
+    done
+    echo "{\"label\":\"$target bulk seed to $to\",\"mode\":\"bulk-seed-total\",\"users\":$n,\"processes\":$k,\"wall_seconds\":$((SECONDS - t0)),\"loadavg\":\"$(cut -d" " -f1-3 /proc/loadavg)\"}" >> "$out"
+  fi
+}
+
+# lookup_run TARGET SIZE: one lookup run against the current server; its line gets the load average at its start.
+lookup_run() {
+  local load before
+  load=$(cut -d" " -f1-3 /proc/loadavg) before=$(wc -l < "$out")
+  dotnet "$driver" lookup --url "$base" --token "$key" --prefix seed --users "$2" --requests "${LOOKUP_REQUESTS:-20000}" \
+    --concurrency "${CONCURRENCY:-8}" --label "$1 lookup at $2" --out "$out" > /dev/null || status=1
+  if [ "$(wc -l < "$out")" -gt "$before" ]; then
+    node -e 'const r = JSON.parse(process.argv[1]); r.loadavg = process.argv[2]; r.loadavg_end = process.argv[3]; console.log(JSON.stringify(r));' \
+      "$(tail -n 1 "$out")" "$load" "$(cut -d" " -f1-3 /proc/loadavg)" > "$work/line.json"
+    sed -i '$ d' "$out" && cat "$work/line.json" >> "$out"
+  fi
+}
+
+if [ "${LOOKUP_INTERLEAVE:-0}" = 1 ]; then
+  # One server (for postgres: one throwaway cluster) per size, all seeded first; then LOOKUP_RUNS rounds, each one run
+  # per size in turn, so every size sees about the same machine (p99 follows the load of the shared box).
+  declare -A srv_pid srv_pg srv_cs srv_base srv_key srv_port
+  cleanup_all() {
+    for s in "${!srv_pid[@]}"; do kill "${srv_pid[$s]}" 2>/dev/null || true; wait "${srv_pid[$s]}" 2>/dev/null || true; done
+    for s in "${!srv_pg[@]}"; do pg_dir="${srv_pg[$s]}"; pg_throwaway_stop; done
+    srv_pid=() srv_pg=()
+    cleanup
+  }
+  trap cleanup_all EXIT
+  use_server() { server_pid="${srv_pid[$1]}" pg_dir="${srv_pg[$1]}" pg_cs="${srv_cs[$1]}" base="${srv_base[$1]}" key="${srv_key[$1]}" port="${srv_port[$1]}"; }
+  for size_target in ${LOOKUP_SIZES:+$TARGETS}; do
+    case "$size_target" in scimmy) continue ;; esac
+    runnable "$size_target" || continue
+    for size in $LOOKUP_SIZES; do
+      # PG_DATA_CACHE=DIR (postgres): a cluster seeded to this size by an earlier run is started from DIR/SIZE
+      # instead of being seeded again, and a newly seeded one is kept there when the run ends.
+      pg_restore_from= restored=0
+      if [ "$size_target" = postgres ] && [ -n "${PG_DATA_CACHE:-}" ] && [ -d "$PG_DATA_CACHE/$size" ]; then
+        pg_restore_from="$PG_DATA_CACHE/$size" restored=1
+      fi
+      start_server "$size_target"
+      pg_restore_from=
+      srv_pid[$size]="$server_pid" srv_pg[$size]="${pg_dir:-}" srv_cs[$size]="${pg_cs:-}" srv_base[$size]="$base" srv_key[$size]="$key" srv_port[$size]="$port"
+      server_pid= pg_dir=
+      if [ "$restored" = 1 ]; then
+        echo "{\"label\":\"$size_target seed to $size\",\"mode\":\"seed-restored\",\"from\":\"$PG_DATA_CACHE/$size\"}" >> "$out"
+      else
+        seed_users "$size_target" 0 "$size"
+      fi
+      if [ "$size_target" = postgres ]; then
+        psql_() { "$(pg_bin)/psql" "host=127.0.0.1 port=$((port + 1000)) user=postgres dbname=scim_cycle" -Atq "$@"; }
+        # PG_SETTLE=1 (default): VACUUM (ANALYZE) and CHECKPOINT after seeding, so the runs meet a settled database (as a
+        # deployment whose users arrived over months) rather than one bulk-loaded a moment ago, whose autovacuum,
+        # checkpoint and first-read hint-bit writes would otherwise fall into the runs. PG_SETTLE=0 skips it.
+        if [ "${PG_SETTLE:-1}" = 1 ]; then t0=$SECONDS; psql_ -c "VACUUM (ANALYZE)" -c "CHECKPOINT"; settle=$((SECONDS - t0)); else settle=-1; fi
+        psql_ -c "SELECT json_build_object('label', '$size_target settings at $size', 'mode', 'pg-settings',
+          'version', current_setting('server_version'), 'shared_buffers', current_setting('shared_buffers'),
+          'fsync', current_setting('fsync'), 'synchronous_commit', current_setting('synchronous_commit'),
+          'max_wal_size', current_setting('max_wal_size'), 'checkpoint_timeout', current_setting('checkpoint_timeout'),
+          'autovacuum', current_setting('autovacuum'), 'settle_seconds', $settle,
+          'users', (SELECT count(*) FROM scim_users),
+          'scim_users_bytes', pg_total_relation_size('scim_users'),
+          'username_index_bytes', pg_relation_size('ux_scim_users_tenant_normalized_user_name'))" >> "$out"
+      fi
+      port=$((port + 1))
+    done
+    for run in $(seq 1 "${LOOKUP_RUNS:-1}"); do
+      for size in $LOOKUP_SIZES; do
+        echo "== lookup: $size_target at $size, run $run/${LOOKUP_RUNS:-1} (interleaved)" >&2
+        use_server "$size"
+        lookup_run "$size_target" "$size"
+      done
+    done
+    server_pid= pg_dir=
+    for s in "${!srv_pid[@]}"; do kill "${srv_pid[$s]}" 2>/dev/null || true; wait "${srv_pid[$s]}" 2>/dev/null || true; done
+    for s in "${!srv_pg[@]}"; do
+      pg_dir="${srv_pg[$s]}" pg_keep_to=
+      [ -n "${PG_DATA_CACHE:-}" ] && pg_keep_to="$PG_DATA_CACHE/$s"
+      pg_throwaway_stop
+    done
+    pg_keep_to= srv_pid=() srv_pg=()
   done
-  stop_server
-done
+else
+  for size_target in ${LOOKUP_SIZES:+$TARGETS}; do
+    case "$size_target" in scimmy) continue ;; esac
+    runnable "$size_target" || continue
+    start_server "$size_target"
+    seeded=0
+    for size in $LOOKUP_SIZES; do
+      seed_users "$size_target" "$seeded" "$size"
+      seeded=$size
+      for run in $(seq 1 "${LOOKUP_RUNS:-1}"); do lookup_run "$size_target" "$size"; done
+    done
+    stop_server
+  done
+fi
 
 node - "$out" "$WARMUP_USERS" <<'JS'
 const fs = require("node:fs");
@@ -222,7 +315,14 @@ if (med.scimmy) {
 const lookups = rows.filter((r) => r.mode === "lookup");
 if (lookups.length) {
   console.log("");
-  for (const r of lookups) console.log(`${r.label}: ${r.ops_per_sec.toFixed(0)} req/s, p50/p99 ${kind(r, "user GET filter").p50_ms}/${kind(r, "user GET filter").p99_ms} ms, ${r.status}`);
+  for (const r of lookups) console.log(`${r.label}: ${r.ops_per_sec.toFixed(0)} req/s, p50/p99 ${kind(r, "user GET filter").p50_ms}/${kind(r, "user GET filter").p99_ms} ms, ${r.status}${r.loadavg ? ", load " + r.loadavg : ""}`);
+  console.log("");
+  const byLabel = {};
+  for (const r of lookups) (byLabel[r.label] ||= []).push(r);
+  for (const [label, rs] of Object.entries(byLabel)) {
+    const p = (q) => median(rs.map((r) => kind(r, "user GET filter")[q]));
+    console.log(`${label}: median of ${rs.length}: ${median(rs.map((r) => r.ops_per_sec)).toFixed(0)} req/s, p50 ${p("p50_ms")} ms, p99 ${p("p99_ms")} ms`);
+  }
 }
 console.log(`raw lines: ${process.argv[2]}`);
 JS
