@@ -20,9 +20,11 @@
 #      MEMBER_ORDER=spread|grouped, SCIMMY_INDEX=1, PORT_BASE=5400, HOST_DLL (default: the Release build of
 #      src/Jostle.Scim.Host), HOST_LOG_LEVEL=Warning (Logging__LogLevel__Default for the host), PG_BIN,
 #      LOOKUP_SIZES="" (e.g. "10000 1000000": after the cycles, per host target, seed up to each size through
-#      POST /Users and measure LOOKUP_REQUESTS=20000 random userName eq lookups after each), SEED=http|bulk (bulk:
+#      POST /Users and measure LOOKUP_REQUESTS=20000 random userName eq lookups after each), SEED=http|bulk|clone (bulk:
 #      the first 10 users over HTTP, the rest straight into the database by benchmarks/Jostle.Scim.BulkSeed —
-#      the same engine and entity mapping, many rows per transaction), LOOKUP_RUNS=1 (lookup runs per size),
+#      the same engine and entity mapping, many rows per transaction; clone: postgres only, the first CLONE_BASE=10000
+#      users as bulk, the rest copied from them inside PostgreSQL, see clone_users), SEED_PARALLEL=1 (bulk seed
+#      processes / clone sessions at once), PG_SETTLE=1, PG_DATA_CACHE (see the lookup section), LOOKUP_RUNS=1 (lookup runs per size),
 #      REPEAT=0 skips the cycles (lookups only), LOOKUP_INTERLEAVE=1 (one server, and for postgres one throwaway
 #      cluster, per size, all seeded first; then the runs alternate between the sizes: run 1 at each size, run 2 ...), WARMUP_USERS=0 (e.g. 10000: before each measured cycle, an untimed
 #      cycle of that many users — prefix "warm", 10 groups of 100 members — against the same server, so the figures
@@ -160,14 +162,22 @@ done
 
 seed_kind="${SEED:-http}"
 bulk_seed="$root/benchmarks/Jostle.Scim.BulkSeed/bin/Release/net10.0/Jostle.Scim.BulkSeed.dll"
-[ -n "${LOOKUP_SIZES:-}" ] && [ "$seed_kind" = bulk ] && build benchmarks/Jostle.Scim.BulkSeed
+[ -n "${LOOKUP_SIZES:-}" ] && [ "$seed_kind" != http ] && build benchmarks/Jostle.Scim.BulkSeed
 
 # seed_users TARGET FROM TO: seeds users FROM..TO-1 into the current server ($base, $key, $port, $pg_cs).
 seed_users() {
   local target="$1" from="$2" to="$3" http_n seed_db
-  echo "== lookup: $target, seeding $from -> $to users ($seed_kind)" >&2
-  http_n=$((to - from)); [ "$seed_kind" = bulk ] && [ "$from" -lt 10 ] && [ "$http_n" -gt $((10 - from)) ] && http_n=$((10 - from))
-  [ "$seed_kind" = bulk ] && [ "$from" -ge 10 ] && http_n=0
+  if [ "$seed_kind" = clone ] && [ "$target" = postgres ] && [ "$to" -gt "${CLONE_BASE:-10000}" ]; then
+    [ "$from" -lt "${CLONE_BASE:-10000}" ] && { seed_users "$target" "$from" $(( ${CLONE_BASE:-10000} )); from="${CLONE_BASE:-10000}"; }
+    echo "== lookup: $target, cloning $from -> $to users in the database" >&2
+    pg_cs_uri="host=127.0.0.1 port=$((port + 1000)) user=postgres dbname=scim_cycle"
+    clone_users "$from" "$to"
+    return
+  fi
+  local kind="$seed_kind"; [ "$kind" = clone ] && kind=bulk   # up to CLONE_BASE, clone seeds as bulk does
+  echo "== lookup: $target, seeding $from -> $to users ($kind)" >&2
+  http_n=$((to - from)); [ "$kind" = bulk ] && [ "$from" -lt 10 ] && [ "$http_n" -gt $((10 - from)) ] && http_n=$((10 - from))
+  [ "$kind" = bulk ] && [ "$from" -ge 10 ] && http_n=0
   if [ "$http_n" -gt 0 ]; then
     dotnet "$driver" seed --url "$base" --token "$key" --prefix seed --start "$from" --users "$http_n" \
       --concurrency "${CONCURRENCY:-8}" --label "$target seed to $((from + http_n))" --out "$out" > /dev/null || status=1
@@ -189,6 +199,65 @@ seed_users() {
     done
     echo "{\"label\":\"$target bulk seed to $to\",\"mode\":\"bulk-seed-total\",\"users\":$n,\"processes\":$k,\"wall_seconds\":$((SECONDS - t0)),\"loadavg\":\"$(cut -d" " -f1-3 /proc/loadavg)\"}" >> "$out"
   fi
+}
+
+# clone_users FROM TO (postgres, SEED=clone): users FROM..TO-1 as copies, made inside PostgreSQL, of the users
+# seed-0..seed-(CLONE_BASE-1) already seeded by BulkSeed: user i copies user j = i mod CLONE_BASE with every value that
+# depends on the index made i's (userName, its normalised form and the email rows, externalId, givenName, display name,
+# employeeNumber, in the columns and the document; the family name stays j's), a new id (column, document,
+# meta.location) and a new version (column and meta.version). The
+# same columns, indexes and document sizes as BulkSeed's rows; set-based, so a million users take minutes rather than
+# the hour that one round trip per row takes on a busy box. SEED_PARALLEL sessions split the range.
+clone_users() {
+  local from="$1" to="$2" cbase="${CLONE_BASE:-10000}" k="${SEED_PARALLEL:-1}" t0=$SECONDS pids=() j
+  for j in $(seq 0 $((k - 1))); do
+    local a=$((from + (to - from) * j / k)) b=$((from + (to - from) * (j + 1) / k))
+    "$(pg_bin)/psql" "$pg_cs_uri" -Atq -v ON_ERROR_STOP=1 > "$work/clone-$j.out" 2>&1 <<SQL &
+BEGIN;
+CREATE TEMP TABLE src AS
+  SELECT key, (substring(user_name FROM '^seed-([0-9]+)@'))::int AS j, id, user_name, external_id, given_name, display_name, employee_number
+  FROM scim_users WHERE tenant_id = 'load' AND user_name ~ '^seed-[0-9]+@example[.]com\$' AND (substring(user_name FROM '^seed-([0-9]+)@'))::int < $cbase;
+CREATE TEMP TABLE pairs AS
+  SELECT s.*, i, gen_random_uuid()::text AS nid,
+         lpad(i::text, 12, '0') AS next, 'Given' || i AS ngiven, s.display_name AS odisplay,
+         replace(s.display_name, s.given_name, 'Given' || i) AS ndisplay
+  FROM generate_series($a, $((b - 1))) AS i JOIN src s ON s.j = i % $cbase;
+CREATE TEMP TABLE made (i int, key bigint);
+WITH ins AS (
+  INSERT INTO scim_users (tenant_id, id, user_name, normalized_user_name, external_id, display_name, normalized_display_name,
+    active, given_name, normalized_given_name, family_name, normalized_family_name, nick_name, title, user_type,
+    employee_number, cost_center, organization, division, department, manager_id, alternate_email1_label,
+    alternate_email2_label, created, last_modified, version, document)
+  SELECT u.tenant_id, p.nid, 'seed-' || p.i || '@example.com', 'SEED-' || p.i || '@EXAMPLE.COM',
+    overlay(u.external_id placing p.next from 25 for 12), p.ndisplay, upper(p.ndisplay),
+    u.active, p.ngiven, upper(p.ngiven), u.family_name, u.normalized_family_name, u.nick_name, u.title, u.user_type,
+    p.i::text, u.cost_center, u.organization, u.division, u.department, u.manager_id, u.alternate_email1_label,
+    u.alternate_email2_label, u.created, u.last_modified, 'W/"' || md5(p.nid) || '"',
+    replace(replace(replace(replace(replace(replace(replace(replace(u.document,
+      substring(u.version FROM 'W/"(.*)"'), md5(p.nid)),
+      '"' || p.id || '"', '"' || p.nid || '"'), '/Users/' || p.id || '"', '/Users/' || p.nid || '"'),
+      '"seed-' || p.j || '@example.com"', '"seed-' || p.i || '@example.com"'),
+      '"' || u.external_id || '"', '"' || overlay(u.external_id placing p.next from 25 for 12) || '"'),
+      '"' || p.odisplay || '"', '"' || p.ndisplay || '"'),
+      '"givenName":"' || p.given_name || '"', '"givenName":"' || p.ngiven || '"'),
+      '"employeeNumber":"' || p.employee_number || '"', '"employeeNumber":"' || p.i || '"')
+  FROM pairs p JOIN scim_users u ON u.key = p.key
+  RETURNING key, user_name)
+INSERT INTO made SELECT (substring(user_name FROM '^seed-([0-9]+)@'))::int, key FROM ins;
+INSERT INTO scim_user_emails (user_key, tenant_id, value, normalized_value, type, "primary")
+  SELECT m.key, e.tenant_id, replace(e.value, 'seed-' || p.j || '@', 'seed-' || p.i || '@'),
+    replace(e.normalized_value, 'SEED-' || p.j || '@', 'SEED-' || p.i || '@'), e.type, e."primary"
+  FROM made m JOIN pairs p ON p.i = m.i JOIN scim_user_emails e ON e.user_key = p.key;
+INSERT INTO scim_user_phone_numbers (user_key, tenant_id, value, normalized_value, type, "primary")
+  SELECT m.key, x.tenant_id, x.value, x.normalized_value, x.type, x."primary"
+  FROM made m JOIN pairs p ON p.i = m.i JOIN scim_user_phone_numbers x ON x.user_key = p.key;
+SELECT count(*) FROM made;
+COMMIT;
+SQL
+    pids+=($!)
+  done
+  for j in "${!pids[@]}"; do wait "${pids[$j]}" || { status=1; cat "$work/clone-$j.out" >&2; }; done
+  echo "{\"label\":\"postgres clone seed to $to\",\"mode\":\"clone-seed\",\"users\":$((to - from)),\"sessions\":$k,\"wall_seconds\":$((SECONDS - t0)),\"loadavg\":\"$(cut -d" " -f1-3 /proc/loadavg)\"}" >> "$out"
 }
 
 # lookup_run TARGET SIZE: one lookup run against the current server; its line gets the load average at its start.
