@@ -3,6 +3,8 @@
 # for each of N users GET /Users?filter=userName eq (empty) then POST /Users; then G groups (GET filter displayName eq,
 # POST empty); then M members per group by PATCH {"op":"Add","path":"members",...}, B members per PATCH. Targets:
 #   loadhost  — Jostle.Scim.LoadHost: our endpoints on the in-memory stores (the ceiling), limiter off;
+#   loadhost-X — the same, built at LOADHOST_X_DLL (default: this tree's build) and run with the environment
+#               LOADHOST_X_ENV ("NAME=value ..."): A/B of two builds (e.g. main's) or of runtime settings in one run;
 #   scimmy    — the SCIMMY peer (../shared/peers via benchmarks/peers.sh), INDEX=1 (userName index: its best case);
 #   sqlite    — src/Jostle.Scim.Host on SQLite (--data in a temporary folder), --rate-limit 0;
 #   sqlite-normal — the same host on SQLite with --sqlite-sync normal (no sync per commit: survives a process kill,
@@ -60,7 +62,7 @@ build benchmarks/Jostle.Scim.CycleDriver
 driver="$root/benchmarks/Jostle.Scim.CycleDriver/bin/Release/net10.0/Jostle.Scim.CycleDriver.dll"
 loadhost_dll="$root/benchmarks/Jostle.Scim.LoadHost/bin/Release/net10.0/Jostle.Scim.LoadHost.dll"
 host_dll="${HOST_DLL:-$root/src/Jostle.Scim.Host/bin/Release/net10.0/Jostle.Scim.Host.dll}"
-case " $TARGETS " in *" loadhost "*) build benchmarks/Jostle.Scim.LoadHost ;; esac
+case " $TARGETS " in *" loadhost"*) build benchmarks/Jostle.Scim.LoadHost ;; esac
 case " $TARGETS " in *" scimmy "*) ensure_peers ;; esac
 have_host=0
 case " $TARGETS " in
@@ -76,8 +78,17 @@ start_server() {
   local target="$1" log="$work/$1.log"
   base="http://127.0.0.1:$port/scim/v2" key="$token"
   case "$target" in
-    loadhost)
-      dotnet "$loadhost_dll" --urls "http://127.0.0.1:$port" --token "$token" --rate-limit 0 > "$log" 2>&1 &
+    loadhost | loadhost-*)
+      # loadhost-X (e.g. loadhost-a, loadhost-wks): the load host built at LOADHOST_X_DLL (default: this tree's) with the
+      # environment LOADHOST_X_ENV ("NAME=value ..."), for A/B runs of two builds or of runtime settings in one run.
+      local dll="$loadhost_dll" envs=()
+      if [ "$target" != loadhost ]; then
+        local v; v=$(echo "${target#loadhost-}" | tr 'a-z-' 'A-Z_')
+        local dll_var="LOADHOST_${v}_DLL" env_var="LOADHOST_${v}_ENV"
+        dll="${!dll_var:-$loadhost_dll}"
+        read -ra envs <<< "${!env_var:-}"
+      fi
+      env "${envs[@]}" dotnet "$dll" --urls "http://127.0.0.1:$port" --token "$token" --rate-limit 0 > "$log" 2>&1 &
       server_pid=$!
       local i=0
       until grep -q '^ready ' "$log"; do
