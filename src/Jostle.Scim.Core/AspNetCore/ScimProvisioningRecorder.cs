@@ -73,18 +73,25 @@ internal sealed class ScimProvisioningRecorder(
     private readonly IProvisioningLogSink[] _sinks = [.. sinks];
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
 
+    /// <summary>Whether any operation can become a provisioning log record (a sink or the failure queue is registered).</summary>
+    private bool RecordsEntries => _sinks.Length > 0 || failures is not null;
+
     /// <summary>Starts the operation of an HTTP request and makes it <see cref="ScimOperation.Current"/> for the rest of the caller's async flow.</summary>
     public ScimOperation Begin(HttpContext http)
     {
         var (kind, resourceType) = Classify(http);
         var resourceId = http.Request.RouteValues.TryGetValue("id", out var id) ? id as string : null;
         var activity = ScimTelemetry.ActivitySource.StartActivity("scim " + kind.ToString().ToLowerInvariant(), ActivityKind.Internal);
-        var operation = new ScimOperation(kind, resourceType, resourceId, CorrelationId(http), _time.GetUtcNow(), _time.GetTimestamp()) { Activity = activity };
+        var operation = new ScimOperation(kind, resourceType, resourceId, CorrelationId(http), _time.GetUtcNow(), _time.GetTimestamp())
+        {
+            Activity = activity,
+            SummaryWanted = RecordsEntries,
+        };
         operation.ObservePrincipal(http.User, options.Value.TenantClaimType);
         operation.Method = http.Request.Method;
         operation.ExcludedFromLog = Jostle.Scim.Administration.ScimPipelineCapture.IsConnectionTest(http);
         operation.Path = (http.Request.PathBase + http.Request.Path).Value;
-        if (Jostle.Scim.Administration.ScimRequestSummary.SummariseQuery(http.Request.QueryString.Value) is { } query)
+        if (operation.SummaryWanted && Jostle.Scim.Administration.ScimRequestSummary.SummariseQuery(http.Request.QueryString.Value) is { } query)
         {
             (operation.MaskedSummary, operation.UnmaskedSummary) = query;
         }
@@ -117,6 +124,7 @@ internal sealed class ScimProvisioningRecorder(
             KeyId = parent.KeyId,
             ExcludedFromLog = parent.ExcludedFromLog,
             SelectedCompatibility = parent.SelectedCompatibility,
+            SummaryWanted = parent.SummaryWanted,
             Method = method,
             Path = BulkItemPath(parent.Path, path),
         };
@@ -221,7 +229,7 @@ internal sealed class ScimProvisioningRecorder(
             Log.OperationSucceeded(logger, operation.Kind, operation.ResourceType, operation.ResourceId, operation.Tenant, status, elapsed.TotalMilliseconds, operation.CorrelationId);
         }
 
-        if (operation.Tenant is null || operation.ExcludedFromLog || (_sinks.Length == 0 && failures is null))
+        if (operation.Tenant is null || operation.ExcludedFromLog || !RecordsEntries)
         {
             return;
         }

@@ -154,6 +154,12 @@ internal sealed class ScimOperation
     /// <summary>The userName of a <c>userName eq</c> lookup that found nothing: the lookup is then recorded.</summary>
     public string? EmptyLookupUserName { get; set; }
 
+    /// <summary>
+    /// Whether the request summaries (<see cref="MaskedSummary"/>, <see cref="UnmaskedSummary"/>) can be read at all: only
+    /// a provisioning log record carries them, so without a log sink or a failure queue they are not built.
+    /// </summary>
+    public bool SummaryWanted { get; init; } = true;
+
     /// <summary>Notes the names a request body gives (<c>userName</c>, <c>externalId</c>, <c>displayName</c>) and its redacted summary.</summary>
     public void ObserveBody(JsonNode? body)
     {
@@ -162,7 +168,11 @@ internal sealed class ScimOperation
             return;
         }
 
-        (MaskedSummary, UnmaskedSummary) = Jostle.Scim.Administration.ScimRequestSummary.Summarise(body);
+        if (SummaryWanted)
+        {
+            (MaskedSummary, UnmaskedSummary) = Jostle.Scim.Administration.ScimRequestSummary.Summarise(body);
+        }
+
         if (body is not JsonObject document)
         {
             return;
