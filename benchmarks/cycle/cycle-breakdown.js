@@ -31,9 +31,9 @@ console.log(`samples: ${total}${cpuMs ? `, server CPU ${cpuMs} ms per cycle requ
 
 // The kind of request a sample serves, from the Core frames on its stack (innermost match wins).
 const kinds = [
-  ["PATCH members", /ScimResourceService::PatchAsync|<PatchAsync>|PatchRequest|PatchApplier|MemberSet/],
-  ["POST create", /ScimResourceService::CreateAsync|<CreateAsync>/],
-  ["GET filter (list)", /ScimEndpoints[^ ]*ListAsync|ScimResourceService::QueryAsync|<QueryAsync>|ListResponseWriter|ScimQueryParameters/],
+  ["PATCH members", /ScimEndpoints[^ ]*PatchResourceAsync|ScimEndpoints\+<>c__DisplayClass2_0\+<<MapResources>b__5>|ScimResourceService[^ ]*PatchAsync|ScimResourceService[^ ]*PatchOnceAsync|PatchRequest|PatchApplier|MemberSet/],
+  ["POST create", /ScimEndpoints[^ ]*PostResourceAsync|ScimEndpoints\+<>c__DisplayClass2_0\+<<MapResources>b__3>|ScimResourceService[^ ]*CreateAsync/],
+  ["GET filter (list)", /ScimEndpoints[^ ]*ListAsync|ScimResourceService[^ ]*QueryAsync|ListResponseWriter|ScimQueryParameters/],
 ];
 const handler = /ScimRequestContext|ScimEndpoints|Jostle\.Scim/;
 const kindOf = (s) => {

@@ -62,7 +62,13 @@ build benchmarks/Jostle.Scim.CycleDriver
 driver="$root/benchmarks/Jostle.Scim.CycleDriver/bin/Release/net10.0/Jostle.Scim.CycleDriver.dll"
 loadhost_dll="$root/benchmarks/Jostle.Scim.LoadHost/bin/Release/net10.0/Jostle.Scim.LoadHost.dll"
 host_dll="${HOST_DLL:-$root/src/Jostle.Scim.Host/bin/Release/net10.0/Jostle.Scim.Host.dll}"
-case " $TARGETS " in *" loadhost"*) build benchmarks/Jostle.Scim.LoadHost ;; esac
+for t in $TARGETS; do                  # this tree's load host, when a loadhost target runs it (no LOADHOST_X_DLL)
+  case "$t" in
+    loadhost) build benchmarks/Jostle.Scim.LoadHost; break ;;
+    loadhost-*) v=$(echo "${t#loadhost-}" | tr 'a-z-' 'A-Z_'); dll_var="LOADHOST_${v}_DLL"
+      if [ -z "${!dll_var:-}" ]; then build benchmarks/Jostle.Scim.LoadHost; break; fi ;;
+  esac
+done
 case " $TARGETS " in *" scimmy "*) ensure_peers ;; esac
 have_host=0
 case " $TARGETS " in

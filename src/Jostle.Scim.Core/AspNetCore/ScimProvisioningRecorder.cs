@@ -85,13 +85,13 @@ internal sealed class ScimProvisioningRecorder(
         var operation = new ScimOperation(kind, resourceType, resourceId, CorrelationId(http), _time.GetUtcNow(), _time.GetTimestamp())
         {
             Activity = activity,
-            SummaryWanted = RecordsEntries,
+            MayBeRecorded = RecordsEntries || logger.IsEnabled(LogLevel.Information),
         };
         operation.ObservePrincipal(http.User, options.Value.TenantClaimType);
         operation.Method = http.Request.Method;
         operation.ExcludedFromLog = Jostle.Scim.Administration.ScimPipelineCapture.IsConnectionTest(http);
         operation.Path = (http.Request.PathBase + http.Request.Path).Value;
-        if (operation.SummaryWanted && Jostle.Scim.Administration.ScimRequestSummary.SummariseQuery(http.Request.QueryString.Value) is { } query)
+        if (operation.MayBeRecorded && Jostle.Scim.Administration.ScimRequestSummary.SummariseQuery(http.Request.QueryString.Value) is { } query)
         {
             (operation.MaskedSummary, operation.UnmaskedSummary) = query;
         }
@@ -124,7 +124,7 @@ internal sealed class ScimProvisioningRecorder(
             KeyId = parent.KeyId,
             ExcludedFromLog = parent.ExcludedFromLog,
             SelectedCompatibility = parent.SelectedCompatibility,
-            SummaryWanted = parent.SummaryWanted,
+            MayBeRecorded = parent.MayBeRecorded,
             Method = method,
             Path = BulkItemPath(parent.Path, path),
         };

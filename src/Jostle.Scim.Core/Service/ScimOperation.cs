@@ -155,10 +155,11 @@ internal sealed class ScimOperation
     public string? EmptyLookupUserName { get; set; }
 
     /// <summary>
-    /// Whether the request summaries (<see cref="MaskedSummary"/>, <see cref="UnmaskedSummary"/>) can be read at all: only
-    /// a provisioning log record carries them, so without a log sink or a failure queue they are not built.
+    /// Whether this operation can become a provisioning log record (a log sink or the failure queue is registered) or the
+    /// recorder's Information message. What only those carry — the request summaries (<see cref="MaskedSummary"/>,
+    /// <see cref="UnmaskedSummary"/>) and <see cref="EmptyLookupUserName"/> — is not worked out otherwise.
     /// </summary>
-    public bool SummaryWanted { get; init; } = true;
+    public bool MayBeRecorded { get; init; } = true;
 
     /// <summary>Notes the names a request body gives (<c>userName</c>, <c>externalId</c>, <c>displayName</c>) and its redacted summary.</summary>
     public void ObserveBody(JsonNode? body)
@@ -168,7 +169,7 @@ internal sealed class ScimOperation
             return;
         }
 
-        if (SummaryWanted)
+        if (MayBeRecorded)
         {
             (MaskedSummary, UnmaskedSummary) = Jostle.Scim.Administration.ScimRequestSummary.Summarise(body);
         }
