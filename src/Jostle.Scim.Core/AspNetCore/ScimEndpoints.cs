@@ -230,6 +230,13 @@ internal static class ScimEndpoints
     public static IResult Resource(ScimRequestContext r, ScimResourceKind kind, StoredResource resource, int status, bool withLocation = false)
     {
         var projection = r.Runtime.Engine(kind).GetProjection(r.Query("attributes"), r.Query("excludedAttributes"));
+        if (ScimResponseDocuments.IsComplete(kind, resource.Document, out var storedLocation))
+        {
+            // Nothing to add (the store kept meta.location; no group member lacks its $ref): written from the stored element.
+            var stored = resource.Document;
+            return new ScimJsonResult(status, w => projection.WriteTo(w, stored), resource.Version, withLocation ? storedLocation : null);
+        }
+
         var document = ScimResponseDocuments.Complete(kind, ScimResourceService.ToObject(resource.Document), r.BaseUrl);
         var location = withLocation && document["meta"] is JsonObject meta && meta["location"] is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
         return new ScimJsonResult(status, w => projection.WriteTo(w, document), resource.Version, location);
