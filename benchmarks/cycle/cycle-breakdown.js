@@ -49,7 +49,8 @@ const components = [
   ["  body read + parse (JsonNode)", /ReadBodyAsync|ParseBody|CheckText/],
   ["  validation (ResourceValidator)", /ResourceValidator/],
   ["  filter parse/compile", /Jostle\.Scim\.Filtering/],
-  ["  in-memory store", /Jostle\.Scim\.Stores/],
+  // A frame's own type, not a type its signature names (a service method returning Task<Jostle.Scim.Stores.StoredResource>).
+  ["  in-memory store", /\] Jostle\.Scim\.Stores\.[^ (]*::/],
   ["  store JSON (StoreJson)", /StoreJson/],
   ["  events / dispatch", /ScimResourceEvents|ScimEventDispatcher|Jostle\.Scim\.Events/],
   ["  version / ETag", /ResourceVersion|VersionMatches/],
