@@ -3,10 +3,13 @@
 # for each of N users GET /Users?filter=userName eq (empty) then POST /Users; then G groups (GET filter displayName eq,
 # POST empty); then M members per group by PATCH {"op":"Add","path":"members",...}, B members per PATCH. Targets:
 #   loadhost  — Jostle.Scim.LoadHost: our endpoints on the in-memory stores (the ceiling), limiter off;
+#   loadhost-X — the same, built at LOADHOST_X_DLL (default: this tree's build) and run with the environment
+#               LOADHOST_X_ENV ("NAME=value ..."): A/B of two builds (e.g. main's) or of runtime settings in one run;
 #   scimmy    — the SCIMMY peer (../shared/peers via benchmarks/peers.sh), INDEX=1 (userName index: its best case);
 #   sqlite    — src/Jostle.Scim.Host on SQLite (--data in a temporary folder), --rate-limit 0;
 #   sqlite-normal — the same host on SQLite with --sqlite-sync normal (no sync per commit: survives a process kill,
 #               not a power cut; not the default, so not in the default TARGETS);
+#   sqlite-env-X — the sqlite target with the environment SQLITE_ENV_X ("NAME=value ...") for the host (runtime settings A/B);
 #   postgres  — the same host on a throwaway PostgreSQL cluster (pg-throwaway.sh), --rate-limit 0.
 # One server at a time, each fresh, so they never compete for the cores; with REPEAT=k the targets take turns k times
 # (round-robin, so each sees about the same machine) and the summary quotes medians. Each cycle's line also carries the
@@ -63,11 +66,17 @@ build benchmarks/Jostle.Scim.CycleDriver
 driver="$root/benchmarks/Jostle.Scim.CycleDriver/bin/Release/net10.0/Jostle.Scim.CycleDriver.dll"
 loadhost_dll="$root/benchmarks/Jostle.Scim.LoadHost/bin/Release/net10.0/Jostle.Scim.LoadHost.dll"
 host_dll="${HOST_DLL:-$root/src/Jostle.Scim.Host/bin/Release/net10.0/Jostle.Scim.Host.dll}"
-case " $TARGETS " in *" loadhost "*) build benchmarks/Jostle.Scim.LoadHost ;; esac
+for t in $TARGETS; do                  # this tree's load host, when a loadhost target runs it (no LOADHOST_X_DLL)
+  case "$t" in
+    loadhost) build benchmarks/Jostle.Scim.LoadHost; break ;;
+    loadhost-*) v=$(echo "${t#loadhost-}" | tr 'a-z-' 'A-Z_'); dll_var="LOADHOST_${v}_DLL"
+      if [ -z "${!dll_var:-}" ]; then build benchmarks/Jostle.Scim.LoadHost; break; fi ;;
+  esac
+done
 case " $TARGETS " in *" scimmy "*) ensure_peers ;; esac
 have_host=0
 case " $TARGETS " in
-  *" sqlite "* | *" sqlite-normal "* | *" postgres "*)
+  *" sqlite "* | *" sqlite-normal "* | *" postgres "* | *" sqlite-env-"*)
     if [ -z "${HOST_DLL:-}" ] && [ -f "$root/src/Jostle.Scim.Host/Jostle.Scim.Host.csproj" ]; then build src/Jostle.Scim.Host; fi
     if [ -f "$host_dll" ]; then have_host=1; else
       echo "note: $host_dll is missing (src/Jostle.Scim.Host not built or not merged yet): skipping the sqlite and postgres targets" >&2
@@ -79,8 +88,17 @@ start_server() {
   local target="$1" log="$work/$1.log"
   base="http://127.0.0.1:$port/scim/v2" key="$token"
   case "$target" in
-    loadhost)
-      dotnet "$loadhost_dll" --urls "http://127.0.0.1:$port" --token "$token" --rate-limit 0 > "$log" 2>&1 &
+    loadhost | loadhost-*)
+      # loadhost-X (e.g. loadhost-a, loadhost-wks): the load host built at LOADHOST_X_DLL (default: this tree's) with the
+      # environment LOADHOST_X_ENV ("NAME=value ..."), for A/B runs of two builds or of runtime settings in one run.
+      local dll="$loadhost_dll" envs=()
+      if [ "$target" != loadhost ]; then
+        local v; v=$(echo "${target#loadhost-}" | tr 'a-z-' 'A-Z_')
+        local dll_var="LOADHOST_${v}_DLL" env_var="LOADHOST_${v}_ENV"
+        dll="${!dll_var:-$loadhost_dll}"
+        read -ra envs <<< "${!env_var:-}"
+      fi
+      env "${envs[@]}" dotnet "$dll" --urls "http://127.0.0.1:$port" --token "$token" --rate-limit 0 > "$log" 2>&1 &
       server_pid=$!
       local i=0
       until grep -q '^ready ' "$log"; do
@@ -92,8 +110,13 @@ start_server() {
       PORT="$port" TOKEN="$token" INDEX="${SCIMMY_INDEX:-1}" QUIET=1 node "$peers/scimmy-server.js" > "$log" 2>&1 &
       server_pid=$!
       wait_http "http://127.0.0.1:$port/healthz" ;;
-    sqlite | sqlite-normal | postgres)
-      local db=() sync=()
+    sqlite | sqlite-normal | postgres | sqlite-env-*)
+      # sqlite-env-X: the sqlite target with the environment SQLITE_ENV_X ("NAME=value ...") for the host process.
+      local db=() sync=() envs=()
+      if [ "${target#sqlite-env-}" != "$target" ]; then
+        local env_var; env_var="SQLITE_ENV_$(echo "${target#sqlite-env-}" | tr 'a-z-' 'A-Z_')"
+        read -ra envs <<< "${!env_var:-}"
+      fi
       if [ "$target" = postgres ]; then
         pg_throwaway_start $((port + 1000))
         db=(--postgres "$pg_cs")          # the host takes --data or --postgres, not both
@@ -106,7 +129,7 @@ start_server() {
       dotnet "$host_dll" keys create --tenant load --description bench --json "${db[@]}" > "$work/key.json" 2> "$work/key.err" \
         || { cat "$work/key.err" >&2; echo "error: keys create failed" >&2; exit 1; }
       key=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).key)' "$work/key.json")
-      Logging__LogLevel__Default="${HOST_LOG_LEVEL:-Warning}" \
+      env "${envs[@]}" Logging__LogLevel__Default="${HOST_LOG_LEVEL:-Warning}" \
         dotnet "$host_dll" --urls "http://127.0.0.1:$port" "${db[@]}" "${sync[@]}" --rate-limit 0 > "$log" 2>&1 &
       server_pid=$!
       wait_http "http://127.0.0.1:$port/health" 120 ;;
@@ -120,7 +143,7 @@ stop_server() {
   port=$((port + 1))
 }
 
-runnable() { case "$1" in sqlite | sqlite-normal | postgres) [ "$have_host" = 1 ] ;; *) true ;; esac; }
+runnable() { case "$1" in sqlite | sqlite-normal | postgres | sqlite-env-*) [ "$have_host" = 1 ] ;; *) true ;; esac; }
 
 : > "$out"
 status=0

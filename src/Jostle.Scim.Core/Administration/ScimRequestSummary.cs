@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -19,11 +20,21 @@ internal static partial class ScimRequestSummary
 
     private static readonly HashSet<string> Keywords = new(StringComparer.OrdinalIgnoreCase) { "schemas", "op", "type" };
 
+    /// <remarks>
+    /// One walk of the body writes both forms straight to UTF-8 (what <c>ToJsonString()</c> of a redacted copy would give,
+    /// byte for byte): no copy of the tree per form, and each member name is tested for a secret once.
+    /// </remarks>
     public static (string Masked, string Unmasked) Summarise(JsonNode? body)
     {
-        var unmasked = Transform(body, mask: false, name: null);
-        var masked = Transform(body, mask: true, name: null);
-        return (Limit(masked?.ToJsonString() ?? "null"), Limit(unmasked?.ToJsonString() ?? "null"));
+        var maskedBuffer = new ArrayBufferWriter<byte>(256);
+        var unmaskedBuffer = new ArrayBufferWriter<byte>(256);
+        using (var masked = new Utf8JsonWriter(maskedBuffer))
+        using (var unmasked = new Utf8JsonWriter(unmaskedBuffer))
+        {
+            Write(body, name: null, masked, unmasked);
+        }
+
+        return (Limit(Encoding.UTF8.GetString(maskedBuffer.WrittenSpan)), Limit(Encoding.UTF8.GetString(unmaskedBuffer.WrittenSpan)));
     }
 
     /// <summary>A query string with filter values masked (and secrets removed), or <see langword="null"/> when there is none.</summary>
@@ -56,36 +67,58 @@ internal static partial class ScimRequestSummary
         return value[0] + "***";
     }
 
-    private static JsonNode? Transform(JsonNode? node, bool mask, string? name)
+    /// <summary>Writes <paramref name="node"/> (the value of member <paramref name="name"/>) in both forms.</summary>
+    private static void Write(JsonNode? node, string? name, Utf8JsonWriter masked, Utf8JsonWriter unmasked)
     {
         switch (node)
         {
+            case null:
+                masked.WriteNullValue();
+                unmasked.WriteNullValue();
+                return;
             case JsonObject obj:
-                var copy = new JsonObject();
+                masked.WriteStartObject();
+                unmasked.WriteStartObject();
                 foreach (var (key, value) in obj)
                 {
-                    copy[key] = IsSecret(key) ? JsonValue.Create(Removed) : Transform(value, mask, key);
+                    masked.WritePropertyName(key);
+                    unmasked.WritePropertyName(key);
+                    if (IsSecret(key))
+                    {
+                        masked.WriteStringValue(Removed);
+                        unmasked.WriteStringValue(Removed);
+                    }
+                    else
+                    {
+                        Write(value, key, masked, unmasked);
+                    }
                 }
 
-                return copy;
+                masked.WriteEndObject();
+                unmasked.WriteEndObject();
+                return;
             case JsonArray array:
-                var list = new JsonArray();
+                masked.WriteStartArray();
+                unmasked.WriteStartArray();
                 foreach (var item in array)
                 {
-                    list.Add(Transform(item, mask, name));
+                    Write(item, name, masked, unmasked);
                 }
 
-                return list;
+                masked.WriteEndArray();
+                unmasked.WriteEndArray();
+                return;
             case JsonValue value when value.GetValueKind() == JsonValueKind.String:
                 var text = value.GetValue<string>();
-                if (!mask || (name is not null && Keywords.Contains(name)))
-                {
-                    return JsonValue.Create(text);
-                }
-
-                return JsonValue.Create(name is not null && name.Equals("path", StringComparison.OrdinalIgnoreCase) ? MaskQuoted(text) : MaskValue(text));
+                unmasked.WriteStringValue(text);
+                masked.WriteStringValue(name is not null && Keywords.Contains(name) ? text
+                    : name is not null && name.Equals("path", StringComparison.OrdinalIgnoreCase) ? MaskQuoted(text)
+                    : MaskValue(text));
+                return;
             default:
-                return node?.DeepClone();
+                node.WriteTo(masked);
+                node.WriteTo(unmasked);
+                return;
         }
     }
 

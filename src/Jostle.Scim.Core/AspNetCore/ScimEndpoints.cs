@@ -54,12 +54,7 @@ internal static class ScimEndpoints
         group.MapPost(endpoint + "/.search", H(prefix, async r =>
             await ListAsync(r, kind, ScimQueryParameters.FromSearchRequest(await r.ReadBodyAsync(r.Runtime.Options.MaxRequestBodySize, "MaxRequestBodySize"), r.Runtime.Options.MaxResults))));
         group.MapGet(endpoint + "/{id}", H(prefix, r => GetAsync(r, kind, RouteId(r))));
-        group.MapPost(endpoint, H(prefix, async r =>
-        {
-            var body = await r.ReadBodyAsync(r.Runtime.Options.MaxRequestBodySize, "MaxRequestBodySize");
-            var created = await r.Service.CreateAsync(kind, r.Tenant, body, r.BaseUrl, r.Aborted);
-            return Resource(r, kind, created, StatusCodes.Status201Created, withLocation: true);
-        }));
+        group.MapPost(endpoint, H(prefix, r => PostResourceAsync(r, kind)));
         group.MapPut(endpoint + "/{id}", H(prefix, async r =>
         {
             var id = RouteId(r);
@@ -67,26 +62,7 @@ internal static class ScimEndpoints
             var replaced = await r.Service.ReplaceAsync(kind, r.Tenant, id, body, r.Header("If-Match"), r.Aborted);
             return Resource(r, kind, replaced, StatusCodes.Status200OK);
         }));
-        group.MapPatch(endpoint + "/{id}", H(prefix, async r =>
-        {
-            var id = RouteId(r);
-            var body = await r.ReadBodyAsync(r.Runtime.Options.MaxRequestBodySize, "MaxRequestBodySize");
-            var patched = await r.Service.PatchAsync(kind, r.Tenant, id, body, r.Header("If-Match"), r.Aborted);
-            if (kind == ScimResourceKind.Group)
-            {
-                if (!r.Runtime.Options.GroupPatchReturnsContent)
-                {
-                    return new ScimJsonResult(StatusCodes.Status204NoContent, null, patched.Version);
-                }
-
-                if (ScimAttributeSelection.WantsMembers(r.Query("attributes"), r.Query("excludedAttributes")))
-                {
-                    patched = await r.Service.GetAsync(kind, r.Tenant, id, includeMembers: true, r.Aborted);
-                }
-            }
-
-            return Resource(r, kind, patched, StatusCodes.Status200OK);
-        }));
+        group.MapPatch(endpoint + "/{id}", H(prefix, r => PatchResourceAsync(r, kind)));
         group.MapMethods(endpoint, ["PUT", "PATCH", "DELETE"], MethodNotAllowed(prefix, endpoint, "GET, POST"));
         group.MapMethods(endpoint + "/{id}", ["POST"], MethodNotAllowed(prefix, endpoint + "/{id}", "GET, PUT, PATCH, DELETE"));
         group.MapDelete(endpoint + "/{id}", H(prefix, async r =>
@@ -107,6 +83,36 @@ internal static class ScimEndpoints
 
     private static string RouteId(ScimRequestContext r) => (string)r.Http.Request.RouteValues["id"]!;
 
+    /// <summary><c>POST /Users</c>, <c>POST /Groups</c>: a named method, so a profile tells the request kinds apart.</summary>
+    private static async Task<IResult> PostResourceAsync(ScimRequestContext r, ScimResourceKind kind)
+    {
+        var body = await r.ReadBodyAsync(r.Runtime.Options.MaxRequestBodySize, "MaxRequestBodySize");
+        var created = await r.Service.CreateAsync(kind, r.Tenant, body, r.BaseUrl, r.Aborted);
+        return Resource(r, kind, created, StatusCodes.Status201Created, withLocation: true);
+    }
+
+    /// <summary><c>PATCH /Users/{id}</c>, <c>PATCH /Groups/{id}</c>.</summary>
+    private static async Task<IResult> PatchResourceAsync(ScimRequestContext r, ScimResourceKind kind)
+    {
+        var id = RouteId(r);
+        var body = await r.ReadBodyAsync(r.Runtime.Options.MaxRequestBodySize, "MaxRequestBodySize");
+        var patched = await r.Service.PatchAsync(kind, r.Tenant, id, body, r.Header("If-Match"), r.Aborted);
+        if (kind == ScimResourceKind.Group)
+        {
+            if (!r.Runtime.Options.GroupPatchReturnsContent)
+            {
+                return new ScimJsonResult(StatusCodes.Status204NoContent, null, patched.Version);
+            }
+
+            if (ScimAttributeSelection.WantsMembers(r.Query("attributes"), r.Query("excludedAttributes")))
+            {
+                patched = await r.Service.GetAsync(kind, r.Tenant, id, includeMembers: true, r.Aborted);
+            }
+        }
+
+        return Resource(r, kind, patched, StatusCodes.Status200OK);
+    }
+
     private static async Task<IResult> GetAsync(ScimRequestContext r, ScimResourceKind kind, string id)
     {
         var projection = r.Runtime.Engine(kind).GetProjection(r.Query("attributes"), r.Query("excludedAttributes"));
@@ -126,7 +132,7 @@ internal static class ScimEndpoints
     {
         var projection = r.Runtime.Engine(kind).GetProjection(query.Attributes, query.ExcludedAttributes);
         var (result, nextCursor) = await r.Service.QueryAsync(kind, r.Tenant, query, r.Aborted);
-        if (result.TotalResults == 0 && kind == ScimResourceKind.User && ScimOperation.Current is { } operation)
+        if (result.TotalResults == 0 && kind == ScimResourceKind.User && ScimOperation.Current is { MayBeRecorded: true } operation)
         {
             operation.EmptyLookupUserName = UserNameLookup(query.Filter);
         }
@@ -224,6 +230,13 @@ internal static class ScimEndpoints
     public static IResult Resource(ScimRequestContext r, ScimResourceKind kind, StoredResource resource, int status, bool withLocation = false)
     {
         var projection = r.Runtime.Engine(kind).GetProjection(r.Query("attributes"), r.Query("excludedAttributes"));
+        if (ScimResponseDocuments.IsComplete(kind, resource.Document, out var storedLocation))
+        {
+            // Nothing to add (the store kept meta.location; no group member lacks its $ref): written from the stored element.
+            var stored = resource.Document;
+            return new ScimJsonResult(status, w => projection.WriteTo(w, stored), resource.Version, withLocation ? storedLocation : null);
+        }
+
         var document = ScimResponseDocuments.Complete(kind, ScimResourceService.ToObject(resource.Document), r.BaseUrl);
         var location = withLocation && document["meta"] is JsonObject meta && meta["location"] is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
         return new ScimJsonResult(status, w => projection.WriteTo(w, document), resource.Version, location);

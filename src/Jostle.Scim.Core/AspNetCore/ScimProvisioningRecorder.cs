@@ -73,18 +73,25 @@ internal sealed class ScimProvisioningRecorder(
     private readonly IProvisioningLogSink[] _sinks = [.. sinks];
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
 
+    /// <summary>Whether any operation can become a provisioning log record (a sink or the failure queue is registered).</summary>
+    private bool RecordsEntries => _sinks.Length > 0 || failures is not null;
+
     /// <summary>Starts the operation of an HTTP request and makes it <see cref="ScimOperation.Current"/> for the rest of the caller's async flow.</summary>
     public ScimOperation Begin(HttpContext http)
     {
         var (kind, resourceType) = Classify(http);
         var resourceId = http.Request.RouteValues.TryGetValue("id", out var id) ? id as string : null;
-        var activity = ScimTelemetry.ActivitySource.StartActivity("scim " + kind.ToString().ToLowerInvariant(), ActivityKind.Internal);
-        var operation = new ScimOperation(kind, resourceType, resourceId, CorrelationId(http), _time.GetUtcNow(), _time.GetTimestamp()) { Activity = activity };
+        var activity = StartActivity(kind);
+        var operation = new ScimOperation(kind, resourceType, resourceId, CorrelationId(http), _time.GetUtcNow(), _time.GetTimestamp())
+        {
+            Activity = activity,
+            MayBeRecorded = RecordsEntries || logger.IsEnabled(LogLevel.Information),
+        };
         operation.ObservePrincipal(http.User, options.Value.TenantClaimType);
         operation.Method = http.Request.Method;
         operation.ExcludedFromLog = Jostle.Scim.Administration.ScimPipelineCapture.IsConnectionTest(http);
         operation.Path = (http.Request.PathBase + http.Request.Path).Value;
-        if (Jostle.Scim.Administration.ScimRequestSummary.SummariseQuery(http.Request.QueryString.Value) is { } query)
+        if (operation.MayBeRecorded && Jostle.Scim.Administration.ScimRequestSummary.SummariseQuery(http.Request.QueryString.Value) is { } query)
         {
             (operation.MaskedSummary, operation.UnmaskedSummary) = query;
         }
@@ -107,7 +114,7 @@ internal sealed class ScimProvisioningRecorder(
         var parts = path.Trim('/').Split('/');
         var resourceType = ResourceTypeOf(parts[0]);
         var resourceId = parts.Length == 2 && !parts[1].StartsWith("bulkId:", StringComparison.Ordinal) ? Uri.UnescapeDataString(parts[1]) : null;
-        var activity = ScimTelemetry.ActivitySource.StartActivity("scim " + kind.ToString().ToLowerInvariant(), ActivityKind.Internal);
+        var activity = StartActivity(kind);
         var operation = new ScimOperation(kind, resourceType, resourceId, parent.CorrelationId, _time.GetUtcNow(), _time.GetTimestamp())
         {
             Activity = activity,
@@ -117,6 +124,7 @@ internal sealed class ScimProvisioningRecorder(
             KeyId = parent.KeyId,
             ExcludedFromLog = parent.ExcludedFromLog,
             SelectedCompatibility = parent.SelectedCompatibility,
+            MayBeRecorded = parent.MayBeRecorded,
             Method = method,
             Path = BulkItemPath(parent.Path, path),
         };
@@ -156,13 +164,13 @@ internal sealed class ScimProvisioningRecorder(
     public void Complete(ScimOperation operation, int status, string? scimType, string? detail, Exception? exception = null)
     {
         var elapsed = _time.GetElapsedTime(operation.StartTimestamp);
-        var kind = operation.Kind.ToString().ToLowerInvariant();
+        var kind = Lower(operation.Kind);
         var failed = status >= 400;
         var tags = new TagList
         {
             { "scim.operation", kind },
             { "scim.resource_type", operation.ResourceType ?? "" },
-            { "scim.status_class", (status / 100) + "xx" },
+            { "scim.status_class", StatusClass(status) },
         };
         telemetry.Requests.Add(1, tags);
         telemetry.Duration.Record(elapsed.TotalSeconds, new TagList { { "scim.operation", kind }, { "scim.resource_type", operation.ResourceType ?? "" } });
@@ -221,7 +229,7 @@ internal sealed class ScimProvisioningRecorder(
             Log.OperationSucceeded(logger, operation.Kind, operation.ResourceType, operation.ResourceId, operation.Tenant, status, elapsed.TotalMilliseconds, operation.CorrelationId);
         }
 
-        if (operation.Tenant is null || operation.ExcludedFromLog || (_sinks.Length == 0 && failures is null))
+        if (operation.Tenant is null || operation.ExcludedFromLog || !RecordsEntries)
         {
             return;
         }
@@ -344,19 +352,41 @@ internal sealed class ScimProvisioningRecorder(
         }
     }
 
+    /// <summary>The operation's span, or <see langword="null"/> without a listener (then no name is built).</summary>
+    private static Activity? StartActivity(ProvisioningOperation kind) =>
+        ScimTelemetry.ActivitySource.HasListeners() ? ScimTelemetry.ActivitySource.StartActivity("scim " + Lower(kind), ActivityKind.Internal) : null;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string? Last, string Previous)> LastSegments = new(StringComparer.Ordinal);
+
+    private static readonly ProvisioningOperation[] Kinds = Enum.GetValues<ProvisioningOperation>();
+
+    private static readonly string[] LowerNames = [.. Kinds.Select(k => k.ToString().ToLowerInvariant())];
+
+    private static readonly string[] StatusClasses = ["0xx", "1xx", "2xx", "3xx", "4xx", "5xx"];
+
+    /// <summary>The operation's name in lower case (<c>create</c>, <c>query</c>, …), without an allocation per request.</summary>
+    private static string Lower(ProvisioningOperation kind) =>
+        (int)kind >= 0 && (int)kind < Kinds.Length && Kinds[(int)kind] == kind ? LowerNames[(int)kind] : kind.ToString().ToLowerInvariant();
+
+    private static string StatusClass(int status) =>
+        status is >= 0 and < 600 ? StatusClasses[status / 100] : (status / 100) + "xx";
+
     /// <summary>The operation and resource type an endpoint serves, from its route pattern and the method.</summary>
     private static (ProvisioningOperation Kind, string? ResourceType) Classify(HttpContext http)
     {
         var pattern = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "";
-        var segments = pattern.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        // The last two segments of a route pattern, split once per pattern (the mapped routes are few).
+        var (last, previous) = LastSegments.GetOrAdd(pattern, static p =>
+        {
+            var segments = p.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            return segments.Length == 0 ? (null, "") : (segments[^1], segments.Length > 1 ? segments[^2] : "");
+        });
         var method = http.Request.Method;
-        if (segments.Length == 0)
+        if (last is null)
         {
             return (ProvisioningOperation.Other, null);
         }
 
-        var last = segments[^1];
-        var previous = segments.Length > 1 ? segments[^2] : "";
         if (last == ".search")
         {
             return (ProvisioningOperation.Query, ResourceTypeOf(previous));

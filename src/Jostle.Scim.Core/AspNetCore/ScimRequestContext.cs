@@ -1,4 +1,5 @@
 using Jostle.Scim.Service;
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Jostle.Scim.Filtering;
@@ -24,7 +25,26 @@ internal sealed class ScimRequestContext
 
         Service = http.RequestServices.GetRequiredService<ScimResourceService>();
         var request = http.Request;
-        BaseUrl = new Uri(request.Scheme + "://" + request.Host.ToUriComponent() + request.PathBase.ToUriComponent() + prefix.TrimEnd('/'));
+        BaseUrl = BaseUrlOf(request.Scheme, request.Host.Value, request.PathBase.Value, prefix);
+    }
+
+    /// <summary>The base URL of the last request (a host serves one or a few): reused while scheme, host, path base and prefix are the same.</summary>
+    private static BaseUrlEntry? _lastBaseUrl;
+
+    private sealed record BaseUrlEntry(string Scheme, string? Host, string? PathBase, string Prefix, Uri Url);
+
+    private static Uri BaseUrlOf(string scheme, string? host, string? pathBase, string prefix)
+    {
+        if (Volatile.Read(ref _lastBaseUrl) is { } last && string.Equals(last.Scheme, scheme, StringComparison.Ordinal)
+            && string.Equals(last.Host, host, StringComparison.Ordinal) && string.Equals(last.PathBase, pathBase, StringComparison.Ordinal)
+            && ReferenceEquals(last.Prefix, prefix))
+        {
+            return last.Url;
+        }
+
+        var url = new Uri(scheme + "://" + new HostString(host).ToUriComponent() + new PathString(pathBase).ToUriComponent() + prefix.TrimEnd('/'));
+        Volatile.Write(ref _lastBaseUrl, new BaseUrlEntry(scheme, host, pathBase, prefix, url));
+        return url;
     }
 
     public HttpContext Http { get; }
@@ -57,7 +77,7 @@ internal sealed class ScimRequestContext
     /// <remarks>Logs nothing about the failure itself: the recorder writes the one record of a failed request (with the exception of a 500).</remarks>
     private static async Task<(IResult Result, Exception? Exception)> RunCoreAsync(HttpContext http, string prefix, Func<ScimRequestContext, Task<IResult>> handler)
     {
-        var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Jostle.Scim.AspNetCore.ScimEndpoints");
+        var logger = EndpointLogger(http.RequestServices.GetRequiredService<ILoggerFactory>());
         try
         {
             var tenant = await http.RequestServices.GetRequiredService<IScimTenantResolver>().ResolveTenantAsync(http)
@@ -104,6 +124,23 @@ internal sealed class ScimRequestContext
         }
     }
 
+    /// <summary>The endpoints' logger of the last logger factory seen (a process has one): <c>CreateLogger</c> takes a lock per call.</summary>
+    private static LoggerEntry? _endpointLogger;
+
+    private sealed record LoggerEntry(ILoggerFactory Factory, ILogger Logger);
+
+    private static ILogger EndpointLogger(ILoggerFactory factory)
+    {
+        if (Volatile.Read(ref _endpointLogger) is { } cached && ReferenceEquals(cached.Factory, factory))
+        {
+            return cached.Logger;
+        }
+
+        var logger = factory.CreateLogger("Jostle.Scim.AspNetCore.ScimEndpoints");
+        Volatile.Write(ref _endpointLogger, new LoggerEntry(factory, logger));
+        return logger;
+    }
+
     /// <summary>Reads the JSON body: <c>415</c> for another media type, <c>413</c> above <paramref name="limit"/> bytes, <c>400 invalidSyntax</c> for bad JSON.</summary>
     public async Task<JsonNode?> ReadBodyAsync(int limit, string limitName)
     {
@@ -124,22 +161,37 @@ internal sealed class ScimRequestContext
             sizeFeature.MaxRequestBodySize = limit;
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, Aborted)) > 0)
+        // One pooled buffer, sized from Content-Length when the client sent it (Entra does), grown by doubling otherwise.
+        var buffer = ArrayPool<byte>.Shared.Rent(request.ContentLength is { } length and > 0 && length < limit ? (int)length + 1 : 4096);
+        try
         {
-            if (buffer.Length + read > limit)
+            var total = 0;
+            int read;
+            while ((read = await request.Body.ReadAsync(buffer.AsMemory(total), Aborted)) > 0)
             {
-                throw TooLarge(limit, limitName);
+                total += read;
+                if (total > limit)
+                {
+                    throw TooLarge(limit, limitName);
+                }
+
+                if (total == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, total).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
             }
 
-            buffer.Write(chunk, 0, read);
+            var body = ParseBody(buffer.AsSpan(0, total));
+            ScimOperation.Current?.ObserveBody(body);
+            return body;
         }
-
-        var body = ParseBody(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
-        ScimOperation.Current?.ObserveBody(body);
-        return body;
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static readonly JsonDocumentOptions BodyOptions = new() { MaxDepth = 64, AllowDuplicateProperties = false };

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Jostle.Scim.Service;
 
@@ -46,6 +47,39 @@ internal static class ScimResponseDocuments
         }
 
         return document;
+    }
+
+    /// <summary>
+    /// Whether <see cref="Complete"/> would leave a stored document as it is: an object whose <c>meta</c> has its
+    /// <c>location</c> (or that has no <c>meta</c> object or no string <c>id</c>, so none is made), and, for a Group, no
+    /// members. <paramref name="location"/> is then <c>meta.location</c> when it is a string.
+    /// </summary>
+    public static bool IsComplete(ScimResourceKind kind, JsonElement document, out string? location)
+    {
+        location = null;
+        if (document.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        if (kind == ScimResourceKind.Group && document.TryGetProperty("members", out var members)
+            && members.ValueKind == JsonValueKind.Array && members.GetArrayLength() > 0)
+        {
+            return false;
+        }
+
+        if (!document.TryGetProperty("meta", out var meta) || meta.ValueKind != JsonValueKind.Object)
+        {
+            return true;
+        }
+
+        if (meta.TryGetProperty("location", out var stored))
+        {
+            location = stored.ValueKind == JsonValueKind.String ? stored.GetString() : null;
+            return true;
+        }
+
+        return !(document.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String);
     }
 
     /// <summary>

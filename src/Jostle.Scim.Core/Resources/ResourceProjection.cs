@@ -68,6 +68,143 @@ public sealed class ResourceProjection
         writer.WriteEndObject();
     }
 
+    /// <summary>
+    /// Writes the projected resource straight from a stored document's <see cref="JsonElement"/>: the same bytes as
+    /// <see cref="WriteTo(Utf8JsonWriter, JsonObject)"/> of <c>JsonObject.Create(resource)</c>, without building the node tree.
+    /// </summary>
+    internal void WriteTo(Utf8JsonWriter writer, JsonElement resource)
+    {
+        writer.WriteStartObject();
+        foreach (var property in resource.EnumerateObject())
+        {
+            var key = property.Name;
+            var value = property.Value;
+            if (value.ValueKind == JsonValueKind.Null)
+            {
+                continue;
+            }
+
+            if (string.Equals(key, "schemas", StringComparison.OrdinalIgnoreCase))
+            {
+                writer.WritePropertyName(key);
+                value.WriteTo(writer);
+            }
+            else if (_core.TryGetValue(key, out var plan))
+            {
+                WriteAttribute(writer, key, value, plan);
+            }
+            else if (_extensions.TryGetValue(key, out var extensionPlan) && value.ValueKind == JsonValueKind.Object && HasAny(value, extensionPlan))
+            {
+                writer.WritePropertyName(key);
+                writer.WriteStartObject();
+                foreach (var inner in value.EnumerateObject())
+                {
+                    if (inner.Value.ValueKind != JsonValueKind.Null && extensionPlan.TryGetValue(inner.Name, out var innerPlan))
+                    {
+                        WriteAttribute(writer, inner.Name, inner.Value, innerPlan);
+                    }
+                }
+
+                writer.WriteEndObject();
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static bool HasAny(JsonElement obj, Dictionary<string, AttributePlan> plans)
+    {
+        foreach (var property in obj.EnumerateObject())
+        {
+            if (property.Value.ValueKind != JsonValueKind.Null && plans.TryGetValue(property.Name, out var plan)
+                && (plan.SubAttributes is null || HasAnySub(property.Value, plan.SubAttributes)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HasAnySub(JsonElement value, HashSet<string> subs)
+    {
+        if (value.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in value.EnumerateArray())
+            {
+                if (item.ValueKind != JsonValueKind.Null && HasAnySub(item, subs))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        if (value.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in value.EnumerateObject())
+            {
+                if (property.Value.ValueKind != JsonValueKind.Null && subs.Contains(property.Name))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static void WriteAttribute(Utf8JsonWriter writer, string name, JsonElement value, AttributePlan plan)
+    {
+        if (plan.SubAttributes is null)
+        {
+            writer.WritePropertyName(name);
+            value.WriteTo(writer);
+            return;
+        }
+
+        var subs = plan.SubAttributes;
+        if (!HasAnySub(value, subs))
+        {
+            return;
+        }
+
+        writer.WritePropertyName(name);
+        if (value.ValueKind == JsonValueKind.Array)
+        {
+            writer.WriteStartArray();
+            foreach (var item in value.EnumerateArray())
+            {
+                if (item.ValueKind == JsonValueKind.Object && HasAnySub(item, subs))
+                {
+                    WriteFiltered(writer, item, subs);
+                }
+            }
+
+            writer.WriteEndArray();
+        }
+        else
+        {
+            WriteFiltered(writer, value, subs);
+        }
+    }
+
+    private static void WriteFiltered(Utf8JsonWriter writer, JsonElement value, HashSet<string> subs)
+    {
+        writer.WriteStartObject();
+        foreach (var property in value.EnumerateObject())
+        {
+            if (property.Value.ValueKind != JsonValueKind.Null && subs.Contains(property.Name))
+            {
+                writer.WritePropertyName(property.Name);
+                property.Value.WriteTo(writer);
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+
     /// <summary>Returns the projected resource as a new JSON object.</summary>
     /// <param name="resource">A stored (normalised) resource document.</param>
     /// <returns>The projection; <paramref name="resource"/> is not changed.</returns>

@@ -136,7 +136,6 @@ internal sealed partial class ResourceValidator
         {
             JsonNode? value = null;
             values?.TryGetValue(attribute, out value);
-            var path = prefix + attribute.Name;
             if (existing is not null)
             {
                 var old = JsonHelpers.Get(existing, attribute.Name);
@@ -152,12 +151,12 @@ internal sealed partial class ResourceValidator
                     }
                     else if (!JsonNode.DeepEquals(old, value))
                     {
-                        throw new ScimException(ScimErrorType.Mutability, $"Attribute '{path}' is immutable; it cannot be changed once set.");
+                        throw new ScimException(ScimErrorType.Mutability, $"Attribute '{prefix}{attribute.Name}' is immutable; it cannot be changed once set.");
                     }
                 }
                 else if (attribute is { Type: AttributeType.Complex, MultiValued: false } && old is JsonObject oldComplex)
                 {
-                    value = KeepImmutableSubAttributes(attribute, oldComplex, value as JsonObject, path);
+                    value = KeepImmutableSubAttributes(attribute, oldComplex, value as JsonObject, prefix + attribute.Name);
                 }
             }
 
@@ -167,7 +166,7 @@ internal sealed partial class ResourceValidator
             }
             else if (attribute.Required && attribute.Mutability != Mutability.ReadOnly && (hasData || prefix.Length == 0))
             {
-                throw Invalid($"Attribute '{path}' is required.");
+                throw Invalid($"Attribute '{prefix}{attribute.Name}' is required.");
             }
         }
     }

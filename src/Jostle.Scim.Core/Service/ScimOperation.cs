@@ -154,6 +154,13 @@ internal sealed class ScimOperation
     /// <summary>The userName of a <c>userName eq</c> lookup that found nothing: the lookup is then recorded.</summary>
     public string? EmptyLookupUserName { get; set; }
 
+    /// <summary>
+    /// Whether this operation can become a provisioning log record (a log sink or the failure queue is registered) or the
+    /// recorder's Information message. What only those carry — the request summaries (<see cref="MaskedSummary"/>,
+    /// <see cref="UnmaskedSummary"/>) and <see cref="EmptyLookupUserName"/> — is not worked out otherwise.
+    /// </summary>
+    public bool MayBeRecorded { get; init; } = true;
+
     /// <summary>Notes the names a request body gives (<c>userName</c>, <c>externalId</c>, <c>displayName</c>) and its redacted summary.</summary>
     public void ObserveBody(JsonNode? body)
     {
@@ -162,7 +169,11 @@ internal sealed class ScimOperation
             return;
         }
 
-        (MaskedSummary, UnmaskedSummary) = Jostle.Scim.Administration.ScimRequestSummary.Summarise(body);
+        if (MayBeRecorded)
+        {
+            (MaskedSummary, UnmaskedSummary) = Jostle.Scim.Administration.ScimRequestSummary.Summarise(body);
+        }
+
         if (body is not JsonObject document)
         {
             return;
