@@ -15,7 +15,10 @@
 #      LOG_RETENTION=5m (provisioning log records older than this are purged every 30 s — the host runs its retention pass
 #      at a tenth of the retention — so the database reaches a steady size; the default 30d grows the log for 30 days by design)
 #      OUT_DIR=benchmarks/soak/results/<target>-<utc time>  HOST_DLL  DOTNET_COUNTERS  PG_BIN
-# Raw output in OUT_DIR: process.jsonl (sampler), driver.jsonl (intervals), counters.csv, result.json, host.log.
+#      GCDUMP_INTERVAL=60 (seconds between retained-heap samples; needs dotnet-gcdump: DOTNET_GCDUMP=DIR/dotnet-gcdump)
+# Raw output in OUT_DIR: meta.json (these settings), process.jsonl (sampler, with rows/bytes per table in "db"),
+# driver.jsonl (intervals), counters.csv, gcdump.jsonl (live bytes after a full GC), gcdump-window-start.txt and
+# gcdump-last.txt (the types holding the most bytes), result.json, host.log.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 . "$root/benchmarks/cycle/pg-throwaway.sh"
@@ -24,6 +27,9 @@ DURATION="${DURATION:-1800}" INTERVAL="${INTERVAL:-15}" RATE="${RATE:-100}" USER
 CONCURRENCY="${CONCURRENCY:-4}" PORT="${PORT:-5600}" LOG_RETENTION="${LOG_RETENTION:-5m}" GCDUMP_INTERVAL="${GCDUMP_INTERVAL:-60}"
 out="${OUT_DIR:-$root/benchmarks/soak/results/$target-$(date -u +%Y%m%dT%H%M%SZ)}"
 mkdir -p "$out"
+printf '{"target":"%s","duration":%s,"interval":%s,"rate":%s,"users":%s,"groups":%s,"concurrency":%s,"log_retention":"%s","gcdump_interval":%s,"commit":"%s"}\n' \
+  "$target" "$DURATION" "$INTERVAL" "$RATE" "$USERS" "$GROUP_COUNT" "$CONCURRENCY" "$LOG_RETENTION" "$GCDUMP_INTERVAL" \
+  "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" > "$out/meta.json"
 counters_bin="${DOTNET_COUNTERS:-$(command -v dotnet-counters || true)}"
 gcdump_bin="${DOTNET_GCDUMP:-$(command -v dotnet-gcdump || true)}"
 work=$(mktemp -d)
