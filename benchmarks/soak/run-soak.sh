@@ -120,7 +120,8 @@ fi
 # dump of the judged window (the last 20 minutes) and the last dump, to say what grew if anything does.
 gcdump_types() { # gcdump report (a row per type and size class: bytes per object, count, type) -> "bytes count type" per type, largest first
   awk '/^ *[0-9,]+ +[0-9,]+ +[^ ]/ { b=$1; c=$2; gsub(",", "", b); gsub(",", "", c); $1=""; $2=""; sub(/^ +/, ""); sub(/ \(Bytes > [0-9]+K\)/, "");
-       bytes[$0]+=b*c; n[$0]+=c } END { for (t in bytes) printf "%12d %9d  %s\n", bytes[t], n[t], t }' | sort -rn | head -n 40
+       bytes[$0]+=b*c; n[$0]+=c } END { for (t in bytes) printf "%12d %9d  %s\n", bytes[t], n[t], t }' | sort -rn | awk 'NR <= 40'
+  # (awk, not head: head would close the pipe early, sort would die of SIGPIPE, and pipefail + set -e end the loop)
 }
 if [ -n "$gcdump_bin" ]; then
   window_start=$(( $(date +%s) + DURATION - 1200 ))
