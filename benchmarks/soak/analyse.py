@@ -7,7 +7,7 @@ over the whole window as a percentage of its mean (every sample counts), the 5xx
     python3 benchmarks/soak/analyse.py RESULT_DIR [SVG]      # e.g. benchmarks/soak/results/sqlite-20261207 docs/soak-sqlite.svg
 
 Judged (must not grow by more than 10 %): RSS, the retained managed heap, threads, open handles, the SCIM data in the
-database, the provisioning log's bytes per row, and the log's rows against the requests of its retention period.
+database and the provisioning log's bytes per row; and the log's rows must stay within what its retention allows.
 Reported, not judged, and why:
   gc_heap_mb      the counters' heap after the last collection of any generation: mostly gen0 survivors waiting in gen1
                   for the next gen1 collection, so a sample says where it fell in that cycle, not whether anything grows.
@@ -16,7 +16,7 @@ Reported, not judged, and why:
                   Most of it is the provisioning log, which holds the requests of the last LOG_RETENTION: its size follows
                   the request rate of the last few minutes, which on a shared machine follows the machine's load. A leak
                   shows as data_mb (everything but the log) growing, as log_bytes_per_row growing (rows not reused,
-                  bloat), or as log_rows_vs_requests growing (the retention pass not keeping up).
+                  bloat), or as log_rows_per_allowed above 1 (the retention pass not keeping up).
   p99_ms          follows the machine's load.
 """
 import csv, json, re, statistics, sys
@@ -53,10 +53,12 @@ proc, drv, dumps = lines("process.jsonl"), lines("driver.jsonl"), lines("gcdump.
 drv = [d for d in drv if "t" in d]
 MB = 1048576
 series = {k: [] for k in ["rss_mb", "gc_retained_mb", "gc_heap_mb", "gc_gen2_loh_poh_mb", "threads", "fds", "data_mb",
-                          "log_bytes_per_row", "log_rows_vs_requests", "log_rows", "db_mb", "db_used_mb", "p99_ms"]}
-JUDGED = ["rss_mb", "gc_retained_mb", "threads", "fds", "data_mb", "log_bytes_per_row", "log_rows_vs_requests"]
-# Requests the driver finished in the retention period before t (its intervals end at "utc"); the log also holds the
-# records of the retention pass's interval (a tenth of the retention) before they are purged.
+                          "log_bytes_per_row", "log_rows_per_allowed", "log_rows", "db_mb", "db_used_mb", "p99_ms"]}
+JUDGED = ["rss_mb", "gc_retained_mb", "threads", "fds", "data_mb", "log_bytes_per_row"]
+# The retention pass keeps up when the log never holds more records than the requests of the retention period, plus the
+# pass's interval (a tenth of the retention: records wait up to that long past their age), plus one driver interval
+# (the driver counts a request in the interval it ended in). log_rows_per_allowed is that ratio: judged as a bound
+# (never above 1 in the window), not as growth, since it follows the request rate of the last minutes.
 ends = [(epoch(d["utc"]), d["requests"]) for d in drv]
 
 
@@ -83,11 +85,12 @@ for p in proc:
         series["log_bytes_per_row"].append((t, sizes[LOG] / rows[LOG]))
     if LOG in rows:
         series["log_rows"].append((t, rows[LOG]))
-        # Only once the driver has run for a whole retention period (the seeding before it is logged too).
-        if ends and t - retention >= ends[0][0]:
-            expected = requests_before(t, retention)
-            if expected:
-                series["log_rows_vs_requests"].append((t, rows[LOG] / expected))
+        # Only once the driver has run for a whole allowance (the seeding before it is logged too).
+        allowance = retention * 1.1 + (meta.get("interval") or 15)
+        if ends and t - allowance >= ends[0][0]:
+            allowed = requests_before(t, allowance)
+            if allowed:
+                series["log_rows_per_allowed"].append((t, rows[LOG] / allowed))
 heap, old = {}, {}
 try:
     for row in csv.reader(open(f"{folder}/counters.csv")):
@@ -108,7 +111,7 @@ end = max(t for s in series.values() for t, _ in s)
 start = min(t for s in series.values() for t, _ in s)
 w0 = end - WINDOW
 print(f"folder {folder}: {(end - start) / 60:.1f} min sampled; window = last 20 min; growth = median(last 2 min) / median(first 2 min of window) - 1")
-print(f"  judged: {', '.join(JUDGED)}; the others are reported (see analyse.py for why)")
+print(f"  judged: {', '.join(JUDGED)} (growth at most +10 %), log_rows_per_allowed (at most 1); the others are reported (see analyse.py for why)")
 result = {}
 for name, pts in series.items():
     first = [v for t, v in pts if w0 <= t < w0 + EDGE]
@@ -122,7 +125,7 @@ for name, pts in series.items():
     mt, mv = statistics.mean(t for t, _ in win), statistics.mean(v for _, v in win)
     slope = sum((t - mt) * (v - mv) for t, v in win) / (sum((t - mt) ** 2 for t, _ in win) or 1)
     trend = slope * WINDOW / mv * 100 if mv else 0.0
-    mark = "*" if name in JUDGED else " "
+    mark = "*" if name in JUDGED + ["log_rows_per_allowed"] else " "
     print(f" {mark}{name:<20} {a:10.2f} -> {b:10.2f}   growth {g:+6.1f} %   least-squares trend over 20 min {trend:+6.1f} %   (window min {min(v for t, v in win):.2f}, max {max(v for t, v in win):.2f}, {len(win)} samples)")
 errors = sum(d.get("server_errors", 0) for d in drv)
 reqs = sum(d.get("requests", 0) for d in drv)
@@ -130,15 +133,18 @@ loads = [p["loadavg"] for p in proc]
 w_reqs = [n for e, n in ends if e >= w0]
 print(f"  requests {reqs}, 5xx {errors}; requests per 15-s interval in the window min/median/max {min(w_reqs, default=0)}/{statistics.median(w_reqs) if w_reqs else 0}/{max(w_reqs, default=0)}")
 print(f"  load average min/median/max {min(loads)}/{statistics.median(loads)}/{max(loads)}")
-missing = [k for k in JUDGED if k not in result]
-print("  verdict: " + ("PASS" if errors == 0 and not missing and all(result[k] <= 10 for k in JUDGED) else "CHECK") +
-      " (judged metrics within +10 %, no 5xx" + (f"; no samples for {', '.join(missing)}" if missing else "") +
+missing = [k for k in JUDGED + ["log_rows_per_allowed"] if k not in result]
+bound = max((v for t, v in series["log_rows_per_allowed"] if t >= w0), default=None)
+if bound is not None:
+    print(f"  provisioning log: at most {bound:.2f} of the records the retention allows (rows / requests of the last {retention * 1.1 + (meta.get('interval') or 15):.0f} s)")
+print("  verdict: " + ("PASS" if errors == 0 and not missing and all(result[k] <= 10 for k in JUDGED) and bound <= 1 else "CHECK") +
+      " (judged metrics within +10 %, the log within its retention, no 5xx" + (f"; no samples for {', '.join(missing)}" if missing else "") +
       "; p99 is reported, and on a shared machine follows its load)")
 
 if svg_path:
     # One panel per metric; a second, grey line where a raw figure stands behind the judged one.
     panels = [("rss_mb", None), ("gc_retained_mb", "gc_heap_mb"), ("threads", None), ("fds", None), ("data_mb", None),
-              ("log_bytes_per_row", None), ("log_rows_vs_requests", None), ("db_mb", "db_used_mb"), ("p99_ms", None)]
+              ("log_bytes_per_row", None), ("log_rows_per_allowed", None), ("db_mb", "db_used_mb"), ("p99_ms", None)]
     panels = [(a, b) for a, b in panels if series[a]]
     W, H, pad = 900, 130, 60
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H * len(panels) + 40}" font-family="sans-serif" font-size="12">',
@@ -151,7 +157,7 @@ if svg_path:
         y = lambda v: top + H - 25 - v / vmax * (H - 40)
         out.append(f'<rect x="{x(w0):.1f}" y="{top + 15}" width="{x(end) - x(w0):.1f}" height="{H - 40}" fill="#eef"/>')
         out.append(f'<line x1="{pad}" y1="{top + H - 25}" x2="{W - pad}" y2="{top + H - 25}" stroke="#999"/>')
-        label = f'{"*" if name in JUDGED else ""}{name} (max axis {vmax:.1f}; growth last 20 min {result.get(name, 0):+.1f} %)'
+        label = f'{"*" if name in JUDGED + ["log_rows_per_allowed"] else ""}{name} (max axis {vmax:.1f}; growth last 20 min {result.get(name, 0):+.1f} %)'
         if ghost:
             label += f'; grey: {ghost} {result.get(ghost, 0):+.1f} %'
         out.append(f'<text x="{pad}" y="{top + 12}">{label}</text>')
