@@ -81,7 +81,7 @@ for p in proc:
     sizes, rows = db.get("bytes") or {}, db.get("rows") or {}
     if sizes:
         series["data_mb"].append((t, sum(v for k, v in sizes.items() if k != LOG) / MB))
-    if rows.get(LOG) and sizes.get(LOG):
+    if rows.get(LOG, 0) >= 1000 and sizes.get(LOG):  # a nearly empty table is mostly its first pages
         series["log_bytes_per_row"].append((t, sizes[LOG] / rows[LOG]))
     if LOG in rows:
         series["log_rows"].append((t, rows[LOG]))
