@@ -133,8 +133,8 @@ loads = [p["loadavg"] for p in proc]
 w_reqs = [n for e, n in ends if e >= w0]
 print(f"  requests {reqs}, 5xx {errors}; requests per 15-s interval in the window min/median/max {min(w_reqs, default=0)}/{statistics.median(w_reqs) if w_reqs else 0}/{max(w_reqs, default=0)}")
 print(f"  load average min/median/max {min(loads)}/{statistics.median(loads)}/{max(loads)}")
-missing = [k for k in JUDGED + ["log_rows_per_allowed"] if k not in result]
 bound = max((v for t, v in series["log_rows_per_allowed"] if t >= w0), default=None)
+missing = [k for k in JUDGED if k not in result] + (["log_rows_per_allowed"] if bound is None else [])
 if bound is not None:
     print(f"  provisioning log: at most {bound:.2f} of the records the retention allows (rows / requests of the last {retention * 1.1 + (meta.get('interval') or 15):.0f} s)")
 print("  verdict: " + ("PASS" if errors == 0 and not missing and all(result[k] <= 10 for k in JUDGED) and bound <= 1 else "CHECK") +
