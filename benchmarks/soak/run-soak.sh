@@ -3,9 +3,11 @@
 # lookups, user PATCHes, group member add/remove, user delete + re-create — see SoakRunner.cs) against the host as
 # shipped (src/Jostle.Scim.Host, Release, API key, provisioning log on) on SQLite or on a private PostgreSQL cluster.
 # Every INTERVAL seconds it samples the server process: VmRSS (/proc/PID/status), threads (/proc/PID/task), open handles
-# (/proc/PID/fd), CPU seconds (/proc/PID/stat), database size (SQLite: scim.db + WAL; PostgreSQL: pg_database_size),
-# the load average, and the GC heap (the runtime's System.Runtime counters through dotnet-counters, a tool, not a
-# dependency: `dotnet tool install dotnet-counters --tool-path DIR`, then DOTNET_COUNTERS=DIR/dotnet-counters). The
+# (/proc/PID/fd), CPU seconds (/proc/PID/stat), database size (SQLite: scim.db + WAL; PostgreSQL: pg_database_size)
+# and what it is made of (rows and bytes per table, read-only), the load average, the GC counters (System.Runtime
+# through dotnet-counters, a tool, not a dependency: `dotnet tool install dotnet-counters --tool-path DIR`, then
+# DOTNET_COUNTERS=DIR/dotnet-counters), and every GCDUMP_INTERVAL the heap retained after a full GC (dotnet-gcdump,
+# likewise a tool: DOTNET_GCDUMP=DIR/dotnet-gcdump). The
 # driver writes p50/p99/max latency and outcomes (5xx) per interval. benchmarks/soak/analyse.py turns the raw files
 # into growth figures and an SVG.
 #
