@@ -196,6 +196,41 @@ public abstract class EfProvisioningLogTests : IDisposable
     }
 
     [Fact]
+    public async Task AtASteadyRateTheRetentionPassKeepsTheLogAtItsMaximumAgeAndTheFileStopsGrowing()
+    {
+        // The soak's question (docs/resilience.md): a log written and purged at the same rate must level off — the
+        // retention pass deletes as many records as arrive, and on SQLite the pages they free are reused, so the file
+        // stops growing once the log holds a whole retention period.
+        const int PerMinute = 40;
+        await using var log = CreateLog(o => o.ProvisioningLogRetentionInterval = TimeSpan.FromMinutes(1), maxAge: TimeSpan.FromMinutes(10));
+        var pages = new List<long>();
+        for (var minute = 0; minute < 30; minute++)
+        {
+            var now = Time.GetUtcNow();
+            await WriteAllAsync(log, [.. Enumerable.Range(0, PerMinute).Select(i => SteadyEntry(now, minute, i))]);
+            Time.Advance(TimeSpan.FromMinutes(1));
+
+            // Expired means older than ten minutes: the last ten minutes' records stay.
+            var expected = Math.Min(minute + 1, 10) * PerMinute;
+            await WaitUntilAsync(async () => await RowCountAsync() == expected);
+            if (Database is SqliteDatabase)
+            {
+                pages.Add(await SqlitePageCountAsync());
+            }
+        }
+
+        if (pages.Count > 0)
+        {
+            // While the log fills (minutes 1-10) it takes about five new pages a minute; from minute 11 on it holds the
+            // same number of records of the same size, so once the b-trees have settled (a page or so, by minute 16) the
+            // file must stay put. Freed pages that were not reused would keep it growing at the first rate.
+            var trace = $"pages per minute {string.Join(", ", pages)}";
+            Assert.True(pages[9] - pages[0] >= 20, $"The test must write enough to need new pages at all: {trace}.");
+            Assert.True(pages[^1] - pages[15] <= 2, $"The file kept growing after the log levelled off: {trace}.");
+        }
+    }
+
+    [Fact]
     public async Task AFullQueueDropsRecordsWithAWarningInsteadOfBlocking()
     {
         var gate = new GatedFactory(Database.Factory);
@@ -341,6 +376,26 @@ public abstract class EfProvisioningLogTests : IDisposable
             Assert.True(DateTime.UtcNow < deadline, "The condition did not become true within 10 seconds.");
             await Task.Delay(20);
         }
+    }
+
+    /// <summary>A record the size of a real one (the soak's are about 1 KB with their request summaries).</summary>
+    private static ProvisioningLogEntry SteadyEntry(DateTimeOffset now, int minute, int i) => Entry($"s{minute:00}-{i:00}", "tenant-a", now, 200, "User", $"u{i}") with
+    {
+        Operation = ProvisioningOperation.Patch,
+        UserName = $"user{i}@example.com",
+        Method = "PATCH",
+        Path = $"/scim/v2/Users/u{i}",
+        RequestSummary = $"{{\"Operations\":[{{\"op\":\"replace\",\"path\":\"title\",\"value\":\"{new string('t', 200 + (i % 7 * 20))}\"}}]}}",
+    };
+
+    private async Task<long> SqlitePageCountAsync()
+    {
+        await using var context = await Database.Factory.CreateDbContextAsync();
+        var connection = context.Database.GetDbConnection();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA page_count;";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static ProvisioningLogEntry Entry(string correlationId, string tenant, DateTimeOffset timestamp, int status, string resourceType, string resourceId) => new()
