@@ -82,6 +82,80 @@ public abstract class EfEndToEndTests : IDisposable
         Assert.Empty(levels.AtErrorOrAbove);
     }
 
+    /// <summary>
+    /// Entra ID's match query over HTTP (on SQLite it runs on kept-open prepared statements): it sees a create, a rename
+    /// and a delete on the very next request, never another tenant's user, and a filter that does not parse is still
+    /// a 400 invalidFilter.
+    /// </summary>
+    [Fact]
+    public async Task TheUserNameLookupSeesEveryWriteAtOnceStaysInItsTenantAndABadFilterIsStillA400()
+    {
+        await using var app = await StartAsync();
+        var keys = app.Services.GetRequiredService<ScimApiKeyManager>();
+        using var a = Client(app, (await keys.CreateAsync("tenant-a", "automation", "Azure")).PlaintextKey);
+        using var b = Client(app, (await keys.CreateAsync("tenant-b", "automation", "Azure")).PlaintextKey);
+        const string byJo = "Users?filter=userName%20eq%20%22jo%40example.com%22";
+        const string byJoanna = "Users?filter=userName%20eq%20%22joanna%40example.com%22";
+
+        Assert.Equal(0, await TotalAsync(a, byJo));
+        using var created = await a.PostAsync("Users", Json("""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"jo@example.com"}"""));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = JsonNode.Parse(await created.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
+
+        using (var found = await a.GetAsync(byJo))
+        {
+            var body = JsonNode.Parse(await found.Content.ReadAsStringAsync())!;
+            Assert.Equal(HttpStatusCode.OK, found.StatusCode);
+            Assert.Equal(1, body["totalResults"]!.GetValue<int>());
+            Assert.Equal(id, body["Resources"]![0]!["id"]!.GetValue<string>());
+            Assert.Equal("jo@example.com", body["Resources"]![0]!["userName"]!.GetValue<string>());
+        }
+
+        Assert.Equal(0, await TotalAsync(b, byJo));
+        using (var other = await b.GetAsync($"Users/{id}"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+        }
+
+        using (var renamed = await a.PatchAsync($"Users/{id}", Json("""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"userName","value":"joanna@example.com"}]}""")))
+        {
+            Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
+        }
+
+        Assert.Equal(0, await TotalAsync(a, byJo));
+        Assert.Equal(1, await TotalAsync(a, byJoanna));
+
+        using (var deleted = await a.DeleteAsync($"Users/{id}"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        Assert.Equal(0, await TotalAsync(a, byJoanna));
+        using (var gone = await a.GetAsync($"Users/{id}"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        }
+
+        using var bad = await a.GetAsync("Users?filter=userName%20eq");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("invalidFilter", JsonNode.Parse(await bad.Content.ReadAsStringAsync())!["scimType"]!.GetValue<string>());
+    }
+
+    private static HttpClient Client(WebApplication app, string key)
+    {
+        var client = app.GetTestClient();
+        client.BaseAddress = new Uri("http://localhost/scim/v2/");
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    private static async Task<int> TotalAsync(HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["totalResults"]!.GetValue<int>();
+    }
+
     private async Task<WebApplication> StartAsync(ILoggerProvider? logger = null)
     {
         var builder = WebApplication.CreateBuilder();

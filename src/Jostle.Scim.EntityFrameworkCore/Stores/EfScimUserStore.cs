@@ -174,9 +174,41 @@ public sealed class EfScimUserStore(IDbContextFactory<ScimDbContext> contextFact
     /// <summary>The most creates one group commit writes.</summary>
     private const int MaxGroupCommit = 64;
 
+    private SqliteUserReader? _sqliteReader;
+    private volatile bool _sqliteReaderKnown;
+
+    /// <summary>
+    /// The prepared-statement reader of the hot user reads when the database is a SQLite file the contexts open by
+    /// connection string (see <see cref="SqliteUserReader"/>); <see langword="null"/> otherwise (PostgreSQL among them).
+    /// Decided once, on a context of the (migrated) database.
+    /// </summary>
+    private async ValueTask<SqliteUserReader?> SqliteReaderAsync(CancellationToken cancellationToken)
+    {
+        if (_sqliteReaderKnown)
+        {
+            return _sqliteReader;
+        }
+
+        var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (context.ConfigureAwait(false))
+        {
+            // Two first calls may both decide; they decide the same, and a reader holds no connection until it reads.
+            _sqliteReader = SqliteUserReader.TryCreate(context, ContextFactory);
+            _sqliteReaderKnown = true;
+        }
+
+        return _sqliteReader;
+    }
+
     /// <inheritdoc />
     public async ValueTask<StoredResource?> GetAsync(string tenantId, string id, CancellationToken cancellationToken = default)
     {
+        if (await SqliteReaderAsync(cancellationToken).ConfigureAwait(false) is { } reader)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return reader.ById(tenantId, id);
+        }
+
         var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (context.ConfigureAwait(false))
         {
@@ -272,6 +304,14 @@ public sealed class EfScimUserStore(IDbContextFactory<ScimDbContext> contextFact
     public async ValueTask<StoreQueryResult> QueryAsync(string tenantId, StoreQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
+        if (UserNameLookup(query) is { } lookup && await SqliteReaderAsync(cancellationToken).ConfigureAwait(false) is { } reader)
+        {
+            // The same match query as below, on a statement prepared once (no context, no connection open/close, no parse).
+            cancellationToken.ThrowIfCancellationRequested();
+            var users = reader.ByUserName(tenantId, ScimAttributeMap.Normalize(lookup)!);
+            return new StoreQueryResult(users, users.Count);
+        }
+
         var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (context.ConfigureAwait(false))
         {
