@@ -56,6 +56,10 @@ public class MappedVsDocumentBenchmarks
     private ServiceProvider _mappedServices = null!;
     private ServiceProvider _documentServices = null!;
     private IScimUserStore _mapped = null!;
+
+    /// <summary>The mapped store's services (for MappedStages).</summary>
+    internal ServiceProvider MappedServices => _mappedServices;
+
     private IScimUserStore _document = null!;
     private StoreQuery _hit = null!;
     private StoreQuery _miss = null!;

@@ -20,5 +20,17 @@ if (args is ["filter-stages", var mix, ..])
     return Jostle.Scim.Benchmarks.FilterStages.Run(mix, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 50_000);
 }
 
+if (args is ["mapped-stages", ..])
+{
+    return Jostle.Scim.Benchmarks.MappedStages.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
+}
+
+if (args is ["mapped-loop", ..])
+{
+    return Jostle.Scim.Benchmarks.MappedLoop.Run(
+        args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5,
+        args.Length > 2 ? args[2] : "MappedHit,DocumentHit,MappedMiss,DocumentMiss");
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

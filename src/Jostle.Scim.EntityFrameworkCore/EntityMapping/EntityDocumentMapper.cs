@@ -25,15 +25,8 @@ internal sealed class EntityDocumentMapper(ResolvedEntityMap map)
     /// <summary>The document of an entity: overflow attributes, then mapped ones over them; <c>schemas</c> for the extensions present; <c>meta</c> last.</summary>
     public JsonObject Compose(object entity, JsonArray? members = null)
     {
-        var body = new JsonObject();
-        if (_definition.Overflow?.Get(entity) is string { Length: > 0 } overflow && JsonNode.Parse(overflow) is JsonObject kept)
-        {
-            foreach (var (name, value) in kept.ToList())
-            {
-                kept.Remove(name);
-                body[name] = value;
-            }
-        }
+        // The overflow object itself is the body the mapped attributes are set over (nothing to copy).
+        var body = _definition.Overflow?.Get(entity) is string { Length: > 0 } overflow && JsonNode.Parse(overflow) is JsonObject kept ? kept : [];
 
         foreach (var scalar in map.Scalars)
         {
@@ -124,7 +117,6 @@ internal sealed class EntityDocumentMapper(ResolvedEntityMap map)
             body["members"] = members;
         }
 
-        var document = new JsonObject();
         var schemas = new JsonArray(map.ResourceType.Schema.Id);
         foreach (var extension in map.ResourceType.Extensions)
         {
@@ -138,12 +130,22 @@ internal sealed class EntityDocumentMapper(ResolvedEntityMap map)
             }
         }
 
-        document["schemas"] = schemas;
-        document["id"] = Id(entity);
-        foreach (var (name, value) in body.ToList())
+        JsonObject document;
+        if (body.ContainsKey("schemas") || body.ContainsKey("id"))
         {
-            body.Remove(name);
-            document[name] = value;
+            // An overflow column written with its own schemas or id (not by this store): they win, where they stood.
+            document = new JsonObject { ["schemas"] = schemas, ["id"] = Id(entity) };
+            foreach (var (name, value) in body.ToList())
+            {
+                body.Remove(name);
+                document[name] = value;
+            }
+        }
+        else
+        {
+            document = body;
+            document.Insert(0, "schemas", schemas);
+            document.Insert(1, "id", Id(entity));
         }
 
         var meta = new JsonObject { ["resourceType"] = map.ResourceType.Name };

@@ -104,38 +104,39 @@ internal sealed class EntityGroupStore<TContext, TGroup> : EntityStoreBase<TCont
     public ValueTask<StoredResource?> GetAsync(string tenantId, string id, CancellationToken cancellationToken = default) =>
         GetAsync(tenantId, id, includeMembers: true, cancellationToken);
 
-    public async ValueTask<StoredResource?> GetAsync(string tenantId, string id, bool includeMembers, CancellationToken cancellationToken = default)
-    {
-        await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var context = lease.Context;
-        var group = await WithId(InTenant(context.Set<TGroup>().AsNoTracking(), tenantId), id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        if (group is null)
+    public async ValueTask<StoredResource?> GetAsync(string tenantId, string id, bool includeMembers, CancellationToken cancellationToken = default) =>
+        await ReadAsync(async context =>
         {
-            return null;
-        }
+            var group = await WithId(InTenant(context.Set<TGroup>().AsNoTracking(), tenantId), id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            if (group is null)
+            {
+                return null;
+            }
 
-        if (!includeMembers || _members is null)
-        {
-            return Stored(group);
-        }
+            if (!includeMembers || _members is null)
+            {
+                return Stored(group);
+            }
 
-        var rows = await _members.ReadAsync(context, [_members.PrincipalKey(context, group)], cancellationToken).ConfigureAwait(false);
-        return Stored(group, MembersArray(rows.Select(r => r.Member)));
-    }
+            var rows = await _members.ReadAsync(context, [_members.PrincipalKey(context, group)], cancellationToken).ConfigureAwait(false);
+            return Stored(group, MembersArray(rows.Select(r => r.Member)));
+        }, cancellationToken).ConfigureAwait(false);
 
     public async ValueTask<IReadOnlySet<string>> FindExistingAsync(string tenantId, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var found = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Chunk(1000))
+        return await ReadAsync<IReadOnlySet<string>>(async context =>
         {
-            var rows = await WithIds(InTenant(lease.Context.Set<TGroup>().AsNoTracking(), tenantId), chunk).ToListAsync(cancellationToken).ConfigureAwait(false);
-            found.UnionWith(rows.Select(Mapper.Id));
-        }
+            var found = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Chunk(1000))
+            {
+                var rows = await WithIds(InTenant(context.Set<TGroup>().AsNoTracking(), tenantId), chunk).ToListAsync(cancellationToken).ConfigureAwait(false);
+                found.UnionWith(rows.Select(Mapper.Id));
+            }
 
-        found.IntersectWith(ids);
-        return found;
+            found.IntersectWith(ids);
+            return found;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<StoreResult> ReplaceAsync(string tenantId, JsonObject document, string? expectedVersion, CancellationToken cancellationToken = default)
@@ -269,17 +270,18 @@ internal sealed class EntityGroupStore<TContext, TGroup> : EntityStoreBase<TCont
     public async ValueTask<StoreQueryResult> QueryAsync(string tenantId, StoreQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var context = lease.Context;
-        var (page, total, nextAfter) = await QueryEntitiesAsync(context, tenantId, query, cancellationToken).ConfigureAwait(false);
-        if (!query.IncludeMembers || _members is null || page.Count == 0)
+        return await ReadAsync(async context =>
         {
-            return new StoreQueryResult([.. page.Select(g => Stored(g))], total) { NextAfter = nextAfter };
-        }
+            var (page, total, nextAfter) = await QueryEntitiesAsync(context, tenantId, query, cancellationToken).ConfigureAwait(false);
+            if (!query.IncludeMembers || _members is null || page.Count == 0)
+            {
+                return new StoreQueryResult([.. page.Select(g => Stored(g))], total) { NextAfter = nextAfter };
+            }
 
-        var keys = page.Select(g => _members.PrincipalKey(context, g)).ToList();
-        var rows = (await _members.ReadAsync(context, keys, cancellationToken).ConfigureAwait(false)).ToLookup(r => r.Group, r => r.Member);
-        return new StoreQueryResult([.. page.Select((g, i) => Stored(g, MembersArray(rows[keys[i]])))], total) { NextAfter = nextAfter };
+            var keys = page.Select(g => _members.PrincipalKey(context, g)).ToList();
+            var rows = (await _members.ReadAsync(context, keys, cancellationToken).ConfigureAwait(false)).ToLookup(r => r.Group, r => r.Member);
+            return new StoreQueryResult([.. page.Select((g, i) => Stored(g, MembersArray(rows[keys[i]])))], total) { NextAfter = nextAfter };
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask RemoveMemberEverywhereAsync(string tenantId, string memberId, string newVersion, DateTimeOffset lastModified, CancellationToken cancellationToken = default)

@@ -41,12 +41,13 @@ internal sealed class Parameter<T>(T value)
 /// What the entity-mapped user and group stores share: the context, the map checked against the schema and the EF
 /// model on first use (and at start-up), tenant and id conditions, paging and the reading of unique-index violations.
 /// </summary>
-internal abstract class EntityStoreBase<TContext, TEntity>
+internal abstract class EntityStoreBase<TContext, TEntity> : IAsyncDisposable, IDisposable
     where TContext : DbContext
     where TEntity : class
 {
     private readonly IServiceProvider _services;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ReadContextPool<TContext> _readers = new();
     private volatile State? _state;
 
     protected EntityStoreBase(IServiceProvider services, EntityMapDefinition definition, string resourceType, ScimEntityStoreOptions options, GroupMembersDefinition? members)
@@ -96,7 +97,8 @@ internal abstract class EntityStoreBase<TContext, TEntity>
         return Definition.Id!;
     }
 
-    private EntityMember OrderKey => _state!.OrderKey;
+    /// <summary>The default order (see <see cref="OrderKeyOf"/>).</summary>
+    protected EntityMember OrderKey => _state!.OrderKey;
 
     /// <summary>Checks the map against the schema registry and the EF model (once); throws naming every problem.</summary>
     public async Task EnsureReadyAsync(CancellationToken cancellationToken = default)
@@ -151,6 +153,33 @@ internal abstract class EntityStoreBase<TContext, TEntity>
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
         return await LeaseAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Runs a read (untracked queries only) on a context the store's reads reuse (see <see cref="ReadContextPool{TContext}"/>):
+    /// the context goes back to the pool when the read completed, and is disposed when it threw or was cancelled.
+    /// </summary>
+    protected async ValueTask<T> ReadAsync<T>(Func<TContext, Task<T>> read, CancellationToken cancellationToken)
+    {
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        var lease = _readers.TryRent(out var idle) ? idle : await LeaseAsync(cancellationToken).ConfigureAwait(false);
+        var completed = false;
+        try
+        {
+            var result = await read(lease.Context).ConfigureAwait(false);
+            completed = true;
+            return result;
+        }
+        finally
+        {
+            await _readers.ReturnAsync(lease, completed).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Disposes the contexts the reads kept.</summary>
+    public ValueTask DisposeAsync() => _readers.DisposeAsync();
+
+    /// <summary>Disposes the contexts the reads kept.</summary>
+    public void Dispose() => _readers.Dispose();
 
     /// <summary>The tenant's rows (all rows for a map without a tenant).</summary>
     protected IQueryable<TEntity> InTenant(IQueryable<TEntity> source, string tenantId) =>

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Jostle.Scim.Filtering.Analysis;
+using Jostle.Scim.Schema;
 using Jostle.Scim.Stores;
 using Microsoft.EntityFrameworkCore;
 
@@ -38,26 +40,28 @@ internal sealed class EntityUserStore<TContext, TUser>(IServiceProvider services
         return StoreResult.Success(Stored(user)) with { NotStored = notStored };
     }
 
-    public async ValueTask<StoredResource?> GetAsync(string tenantId, string id, CancellationToken cancellationToken = default)
-    {
-        await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var user = await WithId(InTenant(lease.Context.Set<TUser>().AsNoTracking(), tenantId), id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        return user is null ? null : Stored(user);
-    }
+    public async ValueTask<StoredResource?> GetAsync(string tenantId, string id, CancellationToken cancellationToken = default) =>
+        await ReadAsync(async context =>
+        {
+            var user = await WithId(InTenant(context.Set<TUser>().AsNoTracking(), tenantId), id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            return user is null ? null : Stored(user);
+        }, cancellationToken).ConfigureAwait(false);
 
     public async ValueTask<IReadOnlySet<string>> FindExistingAsync(string tenantId, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var found = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Chunk(1000))
+        return await ReadAsync<IReadOnlySet<string>>(async context =>
         {
-            var rows = await WithIds(InTenant(lease.Context.Set<TUser>().AsNoTracking(), tenantId), chunk).ToListAsync(cancellationToken).ConfigureAwait(false);
-            found.UnionWith(rows.Select(Mapper.Id));
-        }
+            var found = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Chunk(1000))
+            {
+                var rows = await WithIds(InTenant(context.Set<TUser>().AsNoTracking(), tenantId), chunk).ToListAsync(cancellationToken).ConfigureAwait(false);
+                found.UnionWith(rows.Select(Mapper.Id));
+            }
 
-        found.IntersectWith(ids);
-        return found;
+            found.IntersectWith(ids);
+            return found;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<StoreResult> ReplaceAsync(string tenantId, JsonObject document, string? expectedVersion, CancellationToken cancellationToken = default)
@@ -139,10 +143,42 @@ internal sealed class EntityUserStore<TContext, TUser>(IServiceProvider services
     public async ValueTask<StoreQueryResult> QueryAsync(string tenantId, StoreQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var (page, total, nextAfter) = await QueryEntitiesAsync(lease.Context, tenantId, query, cancellationToken).ConfigureAwait(false);
-        return new StoreQueryResult([.. page.Select(u => Stored(u))], total) { NextAfter = nextAfter };
+        return await ReadAsync(async context =>
+        {
+            if (query is { SortBy: null, StartIndex: <= 1, Count: >= 1, After: null } && ScimFilterAnalysis.UserNameEquality(query.Filter) is { } userName
+                && LookupFor(query.ResourceType) is { } lookup)
+            {
+                // Entra's lookup: a compiled query, the same rows the general path reads for this filter. Fewer rows
+                // than asked for is the whole result (the general path's total too); a full page (userName without a
+                // unique index) goes the general way, for its count.
+                var rows = await lookup.FindAsync(context, tenantId, userName, query.Count, cancellationToken).ConfigureAwait(false);
+                if (rows.Count < query.Count)
+                {
+                    return new StoreQueryResult([.. rows.Select(u => Stored(u))], rows.Count);
+                }
+            }
+
+            var (page, total, nextAfter) = await QueryEntitiesAsync(context, tenantId, query, cancellationToken).ConfigureAwait(false);
+            return new StoreQueryResult([.. page.Select(u => Stored(u))], total) { NextAfter = nextAfter };
+        }, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The compiled <c>userName eq</c> lookup for a resource type (translated once; <see langword="null"/> when the map does not allow one).</summary>
+    private UserNameLookup<TContext, TUser>? LookupFor(ResourceTypeDefinition resourceType)
+    {
+        var slot = _userNameLookup;
+        if (slot is null || !ReferenceEquals(slot.ResourceType, resourceType))
+        {
+            slot = new LookupSlot(resourceType, UserNameLookup<TContext, TUser>.Create(resourceType, FilterMap, Definition.Tenant, OrderKey));
+            _userNameLookup = slot;
+        }
+
+        return slot.Lookup;
+    }
+
+    private volatile LookupSlot? _userNameLookup;
+
+    private sealed record LookupSlot(ResourceTypeDefinition ResourceType, UserNameLookup<TContext, TUser>? Lookup);
 }
 
 /// <summary>An entity-mapped store, checked at start-up.</summary>
