@@ -5,6 +5,8 @@
 #   loadhost  — Jostle.Scim.LoadHost: our endpoints on the in-memory stores (the ceiling), limiter off;
 #   scimmy    — the SCIMMY peer (../shared/peers via benchmarks/peers.sh), INDEX=1 (userName index: its best case);
 #   sqlite    — src/Jostle.Scim.Host on SQLite (--data in a temporary folder), --rate-limit 0;
+#   sqlite-base — the same as sqlite, but the host built at BASE_HOST_DLL (e.g. a Release build of main in a
+#               `git worktree add --detach`), so a branch (A = base, B = sqlite) is measured side by side in one run;
 #   sqlite-normal — the same host on SQLite with --sqlite-sync normal (no sync per commit: survives a process kill,
 #               not a power cut; not the default, so not in the default TARGETS);
 #   postgres  — the same host on a throwaway PostgreSQL cluster (pg-throwaway.sh), --rate-limit 0.
@@ -64,7 +66,7 @@ case " $TARGETS " in *" loadhost "*) build benchmarks/Jostle.Scim.LoadHost ;; es
 case " $TARGETS " in *" scimmy "*) ensure_peers ;; esac
 have_host=0
 case " $TARGETS " in
-  *" sqlite "* | *" sqlite-normal "* | *" postgres "*)
+  *" sqlite "* | *" sqlite-base "* | *" sqlite-normal "* | *" postgres "*)
     if [ -z "${HOST_DLL:-}" ] && [ -f "$root/src/Jostle.Scim.Host/Jostle.Scim.Host.csproj" ]; then build src/Jostle.Scim.Host; fi
     if [ -f "$host_dll" ]; then have_host=1; else
       echo "note: $host_dll is missing (src/Jostle.Scim.Host not built or not merged yet): skipping the sqlite and postgres targets" >&2
@@ -89,8 +91,9 @@ start_server() {
       PORT="$port" TOKEN="$token" INDEX="${SCIMMY_INDEX:-1}" QUIET=1 node "$peers/scimmy-server.js" > "$log" 2>&1 &
       server_pid=$!
       wait_http "http://127.0.0.1:$port/healthz" ;;
-    sqlite | sqlite-normal | postgres)
-      local db=() sync=()
+    sqlite | sqlite-base | sqlite-normal | postgres)
+      local db=() sync=() dll="$host_dll"
+      if [ "$target" = sqlite-base ]; then dll="${BASE_HOST_DLL:?sqlite-base needs BASE_HOST_DLL}"; fi
       if [ "$target" = postgres ]; then
         pg_throwaway_start $((port + 1000))
         db=(--postgres "$pg_cs")          # the host takes --data or --postgres, not both
@@ -100,14 +103,14 @@ start_server() {
         [ "$target" = sqlite-normal ] && sync=(--sqlite-sync normal)
       fi
       # The key first (this also creates the database), then the server on the same database.
-      dotnet "$host_dll" keys create --tenant load --description bench --json "${db[@]}" > "$work/key.json" 2> "$work/key.err" \
+      dotnet "$dll" keys create --tenant load --description bench --json "${db[@]}" > "$work/key.json" 2> "$work/key.err" \
         || { cat "$work/key.err" >&2; echo "error: keys create failed" >&2; exit 1; }
       key=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).key)' "$work/key.json")
       Logging__LogLevel__Default="${HOST_LOG_LEVEL:-Warning}" \
-        dotnet "$host_dll" --urls "http://127.0.0.1:$port" "${db[@]}" "${sync[@]}" --rate-limit 0 > "$log" 2>&1 &
+        dotnet "$dll" --urls "http://127.0.0.1:$port" "${db[@]}" "${sync[@]}" --rate-limit 0 > "$log" 2>&1 &
       server_pid=$!
       wait_http "http://127.0.0.1:$port/health" 120 ;;
-    *) echo "error: unknown target $target (loadhost, scimmy, sqlite, postgres)" >&2; exit 1 ;;
+    *) echo "error: unknown target $target (loadhost, scimmy, sqlite, sqlite-base, sqlite-normal, postgres)" >&2; exit 1 ;;
   esac
 }
 
@@ -117,7 +120,7 @@ stop_server() {
   port=$((port + 1))
 }
 
-runnable() { case "$1" in sqlite | sqlite-normal | postgres) [ "$have_host" = 1 ] ;; *) true ;; esac; }
+runnable() { case "$1" in sqlite | sqlite-base | sqlite-normal | postgres) [ "$have_host" = 1 ] ;; *) true ;; esac; }
 
 : > "$out"
 status=0
