@@ -468,7 +468,7 @@ internal sealed class EfProvisioningLog : EfScimStoreBase, IProvisioningLogSink,
         var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (context.ConfigureAwait(false))
         {
-            if (SqliteWriteGate.For(context) is { } gate)
+            if (SqliteWriteGate.ForBatchedWrites(context) is { } gate)
             {
                 // On SQLite the records join the group commit of the resource writes (one sync to disk for both) and
                 // are inserted without the change tracker.

@@ -137,7 +137,7 @@ public sealed class EfScimGroupStore(IDbContextFactory<ScimDbContext> contextFac
         var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (context.ConfigureAwait(false))
         {
-            if (SqliteWriteGate.For(context) is { } gate)
+            if (SqliteWriteGate.ForBatchedWrites(context) is { } gate)
             {
                 return await gate.CommitAsync(new MembersUpdate(context, tenantId, groupId, update, expectedVersion), context, cancellationToken).ConfigureAwait(false);
             }

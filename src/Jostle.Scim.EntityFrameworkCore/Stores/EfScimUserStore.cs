@@ -26,9 +26,15 @@ public sealed class EfScimUserStore(IDbContextFactory<ScimDbContext> contextFact
         var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (context.ConfigureAwait(false))
         {
-            return SqliteWriteGate.For(context) is { } gate
-                ? await gate.CommitAsync(new UserCreate(context, user), context, cancellationToken).ConfigureAwait(false)
-                : await SaveOneAsync(context, user, cancellationToken).ConfigureAwait(false);
+            if (SqliteWriteGate.ForBatchedWrites(context) is { } gate)
+            {
+                return await gate.CommitAsync(new UserCreate(context, user), context, cancellationToken).ConfigureAwait(false);
+            }
+
+            using (await SqliteWriteGate.EnterAsync(context, cancellationToken).ConfigureAwait(false))
+            {
+                return await SaveOneAsync(context, user, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

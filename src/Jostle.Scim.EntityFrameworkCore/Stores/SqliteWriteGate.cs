@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using Jostle.Scim.Stores;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace Jostle.Scim.EntityFrameworkCore;
 
@@ -34,6 +36,22 @@ internal sealed class SqliteWriteGate
         context.Database.IsSqlite()
             ? Gates.GetOrAdd(context.Database.GetConnectionString() ?? string.Empty, static _ => new SqliteWriteGate())
             : null;
+
+    /// <summary>
+    /// The gate of the context's database when its writes may go through <see cref="CommitAsync"/>: SQLite, and no command
+    /// or save interceptor registered (the group commit's statements do not pass through EF Core's command pipeline, so
+    /// an app that intercepts commands keeps the EF Core path and sees every command). Otherwise <see langword="null"/>.
+    /// </summary>
+    public static SqliteWriteGate? ForBatchedWrites(DbContext context)
+    {
+        if (For(context) is not { } gate)
+        {
+            return null;
+        }
+
+        var interceptors = context.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors;
+        return interceptors is not null && interceptors.Any(i => i is IDbCommandInterceptor or ISaveChangesInterceptor) ? null : gate;
+    }
 
     /// <summary>Waits for the database's write turn; dispose the result to give it back. Nothing to wait for off SQLite.</summary>
     public static ValueTask<Turn> EnterAsync(DbContext context, CancellationToken cancellationToken) =>
