@@ -7,6 +7,8 @@
 #               LOADHOST_X_ENV ("NAME=value ..."): A/B of two builds (e.g. main's) or of runtime settings in one run;
 #   scimmy    — the SCIMMY peer (../shared/peers via benchmarks/peers.sh), INDEX=1 (userName index: its best case);
 #   sqlite    — src/Jostle.Scim.Host on SQLite (--data in a temporary folder), --rate-limit 0;
+#   sqlite-base — the same as sqlite, but the host built at BASE_HOST_DLL (e.g. a Release build of main in a
+#               `git worktree add --detach`), so a branch (A = base, B = sqlite) is measured side by side in one run;
 #   sqlite-normal — the same host on SQLite with --sqlite-sync normal (no sync per commit: survives a process kill,
 #               not a power cut; not the default, so not in the default TARGETS);
 #   sqlite-env-X — the sqlite target with the environment SQLITE_ENV_X ("NAME=value ...") for the host (runtime settings A/B);
@@ -76,7 +78,7 @@ done
 case " $TARGETS " in *" scimmy "*) ensure_peers ;; esac
 have_host=0
 case " $TARGETS " in
-  *" sqlite "* | *" sqlite-normal "* | *" postgres "* | *" sqlite-env-"*)
+  *" sqlite "* | *" sqlite-base "* | *" sqlite-normal "* | *" postgres "* | *" sqlite-env-"*)
     if [ -z "${HOST_DLL:-}" ] && [ -f "$root/src/Jostle.Scim.Host/Jostle.Scim.Host.csproj" ]; then build src/Jostle.Scim.Host; fi
     if [ -f "$host_dll" ]; then have_host=1; else
       echo "note: $host_dll is missing (src/Jostle.Scim.Host not built or not merged yet): skipping the sqlite and postgres targets" >&2
@@ -110,9 +112,11 @@ start_server() {
       PORT="$port" TOKEN="$token" INDEX="${SCIMMY_INDEX:-1}" QUIET=1 node "$peers/scimmy-server.js" > "$log" 2>&1 &
       server_pid=$!
       wait_http "http://127.0.0.1:$port/healthz" ;;
-    sqlite | sqlite-normal | postgres | sqlite-env-*)
-      # sqlite-env-X: the sqlite target with the environment SQLITE_ENV_X ("NAME=value ...") for the host process.
-      local db=() sync=() envs=()
+    sqlite | sqlite-base | sqlite-normal | postgres | sqlite-env-*)
+      # sqlite-env-X: the sqlite target with the environment SQLITE_ENV_X ("NAME=value ...") for the host process;
+      # sqlite-base: the sqlite target on the host built at BASE_HOST_DLL (A/B of two builds in one run).
+      local db=() sync=() envs=() dll="$host_dll"
+      if [ "$target" = sqlite-base ]; then dll="${BASE_HOST_DLL:?sqlite-base needs BASE_HOST_DLL}"; fi
       if [ "${target#sqlite-env-}" != "$target" ]; then
         local env_var; env_var="SQLITE_ENV_$(echo "${target#sqlite-env-}" | tr 'a-z-' 'A-Z_')"
         read -ra envs <<< "${!env_var:-}"
@@ -126,14 +130,14 @@ start_server() {
         [ "$target" = sqlite-normal ] && sync=(--sqlite-sync normal)
       fi
       # The key first (this also creates the database), then the server on the same database.
-      dotnet "$host_dll" keys create --tenant load --description bench --json "${db[@]}" > "$work/key.json" 2> "$work/key.err" \
+      dotnet "$dll" keys create --tenant load --description bench --json "${db[@]}" > "$work/key.json" 2> "$work/key.err" \
         || { cat "$work/key.err" >&2; echo "error: keys create failed" >&2; exit 1; }
       key=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).key)' "$work/key.json")
       env "${envs[@]}" Logging__LogLevel__Default="${HOST_LOG_LEVEL:-Warning}" \
-        dotnet "$host_dll" --urls "http://127.0.0.1:$port" "${db[@]}" "${sync[@]}" --rate-limit 0 > "$log" 2>&1 &
+        dotnet "$dll" --urls "http://127.0.0.1:$port" "${db[@]}" "${sync[@]}" --rate-limit 0 > "$log" 2>&1 &
       server_pid=$!
       wait_http "http://127.0.0.1:$port/health" 120 ;;
-    *) echo "error: unknown target $target (loadhost, scimmy, sqlite, postgres)" >&2; exit 1 ;;
+    *) echo "error: unknown target $target (loadhost[-X], scimmy, sqlite, sqlite-base, sqlite-env-X, sqlite-normal, postgres)" >&2; exit 1 ;;
   esac
 }
 
@@ -143,7 +147,7 @@ stop_server() {
   port=$((port + 1))
 }
 
-runnable() { case "$1" in sqlite | sqlite-normal | postgres | sqlite-env-*) [ "$have_host" = 1 ] ;; *) true ;; esac; }
+runnable() { case "$1" in sqlite | sqlite-base | sqlite-normal | postgres | sqlite-env-*) [ "$have_host" = 1 ] ;; *) true ;; esac; }
 
 : > "$out"
 status=0

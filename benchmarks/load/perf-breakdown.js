@@ -1,7 +1,8 @@
 // Reads `perf script` output (call stacks, leaf first) and prints: samples per thread name, an inclusive breakdown by
 // component (a sample counts for a component when any frame of its stack matches; components overlap, e.g. the key
-// store is inside authentication), and the flat profile (self samples per symbol, top 45).
-//   node perf-breakdown.js perf.script
+// store is inside authentication), and the flat profile (self samples per symbol, top 45). An optional second argument
+// names a module exporting other components ([name, regex] pairs), e.g. benchmarks/cycle/cycle-components.js.
+//   node perf-breakdown.js perf.script [components.js]
 const fs = require("node:fs");
 const text = fs.readFileSync(process.argv[2], "utf8");
 const samples = [];
@@ -25,7 +26,7 @@ const threads = {};
 for (const s of samples) threads[s.thread.replace(/\d+$/, "#")] = (threads[s.thread.replace(/\d+$/, "#")] || 0) + 1;
 for (const [t, c] of Object.entries(threads).sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`${pct(c)}  ${t}`);
 
-const components = [
+const defaultComponents = [
   ["authentication (API key handler, incl. key store)", /ScimApiKeyAuthenticationHandler|AuthenticationMiddleware|AuthenticationHandler`1|AuthenticationService/],
   ["  key store (ScimApiKeyManager, EfScimApiKeyStore)", /ScimApiKeyManager|EfScimApiKeyStore/],
   ["authorization", /AuthorizationMiddleware|AuthorizationHandler|PolicyEvaluator/],
@@ -45,6 +46,7 @@ const components = [
   ["kernel", /\[kernel\.kallsyms\]|^\[unknown\] \(kernel|entry_SYSCALL|do_syscall/],
   ["thread pool waiting / spinning", /PortableThreadPool|LowLevelLifoSemaphore|WorkerThread|SpinWait|Thread::Yield|sched_yield/],
 ];
+const components = process.argv[3] ? require(require("node:path").resolve(process.argv[3])) : defaultComponents;
 console.log("\n## inclusive by component (overlapping)");
 for (const [name, re] of components) {
   const c = samples.filter((s) => s.frames.some((f) => re.test(f))).length;

@@ -300,6 +300,81 @@ public sealed class ServerProcessTests(ServerFixture fixture) : IClassFixture<Se
     }
 
     /// <summary>
+    /// Group member PATCHes share SQLite's group commit (one transaction for the ones waiting): each is answered only
+    /// after that commit, so every member added by a PATCH answered before a SIGKILL is in its group after a restart.
+    /// </summary>
+    [Fact]
+    public async Task OnSigkillEveryMemberAddAcknowledgedBeforeTheKillSurvivesARestart()
+    {
+        var key = await CreateKeyAsync();
+        const int Users = 400;
+        var acknowledged = new ConcurrentDictionary<string, string>(); // member id -> group id
+        string[] groups;
+        await using (var host = await HostProcess.StartServerAsync(_folder))
+        {
+            using var http = Client(host, key);
+            groups = [await CreateAsync(http, "Groups", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"kill-members-a"}"""),
+                await CreateAsync(http, "Groups", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"kill-members-b"}""")];
+            var users = new List<string>();
+            for (var i = 0; i < Users; i++)
+            {
+                users.Add(await CreateAsync(http, "Users", $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"member-{{i}}@example.com"}"""));
+            }
+
+            var next = -1;
+            var load = Task.WhenAll(Enumerable.Range(0, Writers).Select(async _ =>
+            {
+                using var writer = Client(host, key);
+                for (var i = Interlocked.Increment(ref next); i < Users; i = Interlocked.Increment(ref next))
+                {
+                    var group = groups[i % 2];
+                    var body = $$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"Add","path":"members","value":[{"value":"{{users[i]}}"}]}]}""";
+                    try
+                    {
+                        using var response = await writer.PatchAsync($"Groups/{group}", new StringContent(body, Encoding.UTF8, "application/scim+json"));
+                        if (!response.IsSuccessStatusCode)
+                        {
+                            return;
+                        }
+
+                        acknowledged[users[i]] = group;
+                    }
+                    catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException)
+                    {
+                        return; // the server died
+                    }
+                }
+            }));
+            await WaitForAsync(() => acknowledged.Count >= AcknowledgedBeforeStop, load, host);
+            host.Kill();
+            await host.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            await load;
+        }
+
+        Assert.NotEmpty(acknowledged);
+        await using var restarted = await HostProcess.StartServerAsync(_folder);
+        using var client = Client(restarted, key);
+        foreach (var group in groups)
+        {
+            using var response = await client.GetAsync($"Groups/{group}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            var members = document.RootElement.TryGetProperty("members", out var m) ? m.EnumerateArray().Select(x => x.GetProperty("value").GetString()!).ToHashSet() : [];
+            var expected = acknowledged.Where(a => a.Value == group).Select(a => a.Key).ToList();
+            var missing = expected.Where(id => !members.Contains(id)).ToList();
+            Assert.True(missing.Count == 0, $"{missing.Count} of {expected.Count} acknowledged members of {group} are missing");
+        }
+    }
+
+    private static async Task<string> CreateAsync(HttpClient http, string endpoint, string body)
+    {
+        using var response = await http.PostAsync(endpoint, new StringContent(body, Encoding.UTF8, "application/scim+json"));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        using var created = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return created.RootElement.GetProperty("id").GetString()!;
+    }
+
+    /// <summary>
     /// docs/resilience.md, "SIGKILL during Bulk": the operations of a Bulk request run in order, each committed on its own.
     /// Killed mid-way, what survives a restart is a prefix of the operations (if user k is there, so is every user before
     /// it) and each survivor is a complete resource (every attribute the operation sent), never half of one.

@@ -43,6 +43,7 @@ internal sealed class EfProvisioningLog : EfScimStoreBase, IProvisioningLogSink,
     private long _processed;
     private long _dropped;
     private long _lost;
+    private long _inserts;
     private long _lastQueueFullWarning = long.MinValue;
     private volatile bool _stopping;
 
@@ -90,6 +91,9 @@ internal sealed class EfProvisioningLog : EfScimStoreBase, IProvisioningLogSink,
 
     /// <summary>Records dropped because the queue was full.</summary>
     public long DroppedCount => Interlocked.Read(ref _dropped);
+
+    /// <summary>Inserts written (each one transaction, on SQLite possibly shared with resource writes), for tests of the batching.</summary>
+    internal long InsertCount => Interlocked.Read(ref _inserts);
 
     /// <summary>Records the database refused (after retries).</summary>
     public long LostCount => Interlocked.Read(ref _lost);
@@ -464,6 +468,15 @@ internal sealed class EfProvisioningLog : EfScimStoreBase, IProvisioningLogSink,
         var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (context.ConfigureAwait(false))
         {
+            if (SqliteWriteGate.ForBatchedWrites(context) is { } gate)
+            {
+                // On SQLite the records join the group commit of the resource writes (one sync to disk for both) and
+                // are inserted without the change tracker.
+                await gate.CommitAsync(new RecordsInsert(context, entries), context, cancellationToken).ConfigureAwait(false);
+                Interlocked.Increment(ref _inserts);
+                return;
+            }
+
             context.ChangeTracker.AutoDetectChangesEnabled = false;
             foreach (var entry in entries)
             {
@@ -472,6 +485,23 @@ internal sealed class EfProvisioningLog : EfScimStoreBase, IProvisioningLogSink,
 
             using var turn = await SqliteWriteGate.EnterAsync(context, cancellationToken).ConfigureAwait(false);
             await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref _inserts);
+        }
+    }
+
+    /// <summary>Log records inserted in SQLite's group commit (<see cref="SqliteWriteGate.CommitAsync"/>), all or none.</summary>
+    private sealed class RecordsInsert(DbContext context, IReadOnlyList<ProvisioningLogEntry> entries) : SqliteBatchedWrite
+    {
+        private readonly SqliteEntityInsert _insert = SqliteEntityInsert.For<ScimProvisioningLogEntity>(context);
+
+        public override Jostle.Scim.Stores.StoreResult Execute(SqliteBatch batch)
+        {
+            foreach (var entry in entries)
+            {
+                _insert.Insert(batch, ToEntity(entry));
+            }
+
+            return Jostle.Scim.Stores.StoreResult.Success(null);
         }
     }
 

@@ -5,6 +5,7 @@ using Jostle.Scim.Filtering.Linq;
 using Jostle.Scim.Stores;
 using Jostle.Scim.AspNetCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Jostle.Scim.EntityFrameworkCore;
@@ -133,6 +134,15 @@ public sealed class EfScimGroupStore(IDbContextFactory<ScimDbContext> contextFac
     public async ValueTask<StoreResult> UpdateMembersAsync(string tenantId, string groupId, MembershipUpdate update, string? expectedVersion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(update);
+        var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (context.ConfigureAwait(false))
+        {
+            if (SqliteWriteGate.ForBatchedWrites(context) is { } gate)
+            {
+                return await gate.CommitAsync(new MembersUpdate(context, tenantId, groupId, update, expectedVersion), context, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         return await WriteAsync(tenantId, groupId, expectedVersion, async (context, group) =>
         {
             group.Version = update.NewVersion;
@@ -373,6 +383,83 @@ public sealed class EfScimGroupStore(IDbContextFactory<ScimDbContext> contextFac
             sql.Append(" ON CONFLICT DO NOTHING");
             await context.Database.ExecuteSqlRawAsync(sql.ToString(), parameters!, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// A membership delta in SQLite's group commit (<see cref="SqliteWriteGate.CommitAsync"/>): the member PATCHes of a
+    /// provisioning cycle arrive several at once, and share one transaction and one sync to disk. Inside the batch (the
+    /// write lock held) it reads the group's version and document, checks the expected version, writes the new version,
+    /// lastModified and <c>meta</c>, deletes the removed member rows and inserts the added ones (insert-or-ignore, in
+    /// order) — the statements the EF Core path runs, without the change tracker.
+    /// </summary>
+    private sealed class MembersUpdate(DbContext context, string tenantId, string groupId, MembershipUpdate update, string? expectedVersion) : SqliteBatchedWrite
+    {
+        private readonly RelationalTypeMapping _lastModifiedMapping = LastModifiedMapping(context);
+
+        public override StoreResult Execute(SqliteBatch batch)
+        {
+            var read = batch.Command("SELECT \"key\", \"version\", \"document\" FROM \"scim_groups\" WHERE \"tenant_id\" = @tenant AND \"id\" = @id");
+            read.Parameters.AddWithValue("@tenant", tenantId);
+            read.Parameters.AddWithValue("@id", groupId);
+            long key;
+            string version, document;
+            using (var reader = read.ExecuteReader())
+            {
+                if (!reader.Read())
+                {
+                    return StoreResult.NotFound;
+                }
+
+                (key, version, document) = (reader.GetInt64(0), reader.GetString(1), reader.GetString(2));
+            }
+
+            if (expectedVersion is not null && !string.Equals(version, expectedVersion, StringComparison.Ordinal))
+            {
+                return StoreResult.VersionMismatch;
+            }
+
+            var newDocument = EntityDocuments.WithMeta(document, update.NewVersion, update.LastModified);
+            var write = batch.Command("UPDATE \"scim_groups\" SET \"version\" = @version, \"last_modified\" = @lastModified, \"document\" = @document WHERE \"key\" = @key");
+            write.Parameters.AddWithValue("@version", update.NewVersion);
+            write.Parameters.Add(_lastModifiedMapping.CreateParameter(write, "@lastModified", (DateTime?)update.LastModified.UtcDateTime, nullable: true));
+            write.Parameters.AddWithValue("@document", newDocument);
+            write.Parameters.AddWithValue("@key", key);
+            write.ExecuteNonQuery();
+
+            if (update.RemoveAll)
+            {
+                var delete = batch.Command($"DELETE FROM \"{ScimDbContext.MembersTable}\" WHERE \"tenant_id\" = @tenant AND \"group_id\" = @group");
+                delete.Parameters.AddWithValue("@tenant", tenantId);
+                delete.Parameters.AddWithValue("@group", groupId);
+                delete.ExecuteNonQuery();
+            }
+            else
+            {
+                foreach (var removed in update.Removed.Distinct(StringComparer.Ordinal))
+                {
+                    var delete = batch.Command($"DELETE FROM \"{ScimDbContext.MembersTable}\" WHERE \"tenant_id\" = @tenant AND \"group_id\" = @group AND \"member_id\" = @member");
+                    delete.Parameters.AddWithValue("@tenant", tenantId);
+                    delete.Parameters.AddWithValue("@group", groupId);
+                    delete.Parameters.AddWithValue("@member", removed);
+                    delete.ExecuteNonQuery();
+                }
+            }
+
+            foreach (var added in update.Added)
+            {
+                var insert = batch.Command($"INSERT INTO \"{ScimDbContext.MembersTable}\" (\"tenant_id\", \"group_id\", \"member_id\", \"member_type\") VALUES (@tenant, @group, @member, @type) ON CONFLICT DO NOTHING");
+                insert.Parameters.AddWithValue("@tenant", tenantId);
+                insert.Parameters.AddWithValue("@group", groupId);
+                insert.Parameters.AddWithValue("@member", added.Value);
+                insert.Parameters.AddWithValue("@type", (object?)added.Type ?? DBNull.Value);
+                insert.ExecuteNonQuery();
+            }
+
+            return StoreResult.Success(new StoredResource(groupId, update.NewVersion, EntityDocuments.Element(newDocument)));
+        }
+
+        private static RelationalTypeMapping LastModifiedMapping(DbContext context) =>
+            context.Model.FindEntityType(typeof(ScimGroupEntity))!.FindProperty(nameof(ScimGroupEntity.LastModified))!.GetRelationalTypeMapping();
     }
 
     /// <summary>Rows per member insert: 2 + 2 × 250 parameters, far below SQLite's and PostgreSQL's limits.</summary>

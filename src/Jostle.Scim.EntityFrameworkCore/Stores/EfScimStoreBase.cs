@@ -86,11 +86,11 @@ public abstract class EfScimStoreBase
         return false;
     }
 
-    /// <summary>Whether a failed save broke a unique index or key; <paramref name="userName"/> tells whether it was the user name index.</summary>
-    private protected static bool IsUniqueViolation(DbUpdateException exception, out bool userName)
+    /// <summary>Whether a failed save (or statement) broke a unique index or key; <paramref name="userName"/> tells whether it was the user name index.</summary>
+    private protected static bool IsUniqueViolation(Exception exception, out bool userName)
     {
         userName = false;
-        for (Exception? inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        for (Exception? inner = exception; inner is not null; inner = inner.InnerException)
         {
             var unique = inner switch
             {

@@ -24,110 +24,65 @@ public sealed class EfScimUserStore(IDbContextFactory<ScimDbContext> contextFact
         var user = new ScimUserEntity();
         EntityDocuments.Fill(user, tenantId, document);
         var context = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        SqliteWriteGate? gate;
         await using (context.ConfigureAwait(false))
         {
-            gate = SqliteWriteGate.For(context);
-            if (gate is null)
+            if (SqliteWriteGate.ForBatchedWrites(context) is { } gate)
+            {
+                return await gate.CommitAsync(new UserCreate(context, user), context, cancellationToken).ConfigureAwait(false);
+            }
+
+            using (await SqliteWriteGate.EnterAsync(context, cancellationToken).ConfigureAwait(false))
             {
                 return await SaveOneAsync(context, user, cancellationToken).ConfigureAwait(false);
             }
         }
-
-        return await GroupCommitAsync(gate, user, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// SQLite's group commit of user creates: SQLite has one writer at a time and each transaction pays its own commit
-    /// (a sync to disk), so concurrent creates queue, and whoever gets the write turn writes every create waiting
-    /// (its own among them) in one transaction and answers them all. Each is acknowledged only after that commit, so
-    /// durability is the same as one transaction each. If the batch fails (a userName taken, even by another create of
-    /// the same batch), nothing of it was written and its creates are written again one transaction each, so every
-    /// create gets its own outcome. A create whose caller gives up while it waits may still be written, as when a
-    /// caller gives up during the write.
+    /// A user create in SQLite's group commit (<see cref="SqliteWriteGate.CommitAsync"/>): concurrent creates share one
+    /// transaction and one sync to disk, each under its own savepoint, so a create whose userName is taken (even by
+    /// another create of the same batch) gets its conflict and the others are still written. The rows are inserted with
+    /// statements written from the EF Core model (<see cref="SqliteEntityInsert"/>), without the change tracker.
     /// </summary>
-    private async Task<StoreResult> GroupCommitAsync(SqliteWriteGate gate, ScimUserEntity user, CancellationToken cancellationToken)
+    private sealed class UserCreate : SqliteBatchedWrite
     {
-        var pending = new PendingUserCreate(user);
-        gate.PendingUserCreates.Enqueue(pending);
-        using (await gate.EnterAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (!pending.Outcome.Task.IsCompleted)
-            {
-                var batch = new List<PendingUserCreate>();
-                while (batch.Count < MaxGroupCommit && gate.PendingUserCreates.TryDequeue(out var next))
-                {
-                    batch.Add(next);
-                }
+        private readonly ScimUserEntity _user;
+        private readonly SqliteEntityInsert _users;
+        private readonly SqliteEntityInsert _emails;
+        private readonly SqliteEntityInsert _phoneNumbers;
+        private readonly StoreResult _created;
 
-                await WriteBatchAsync(batch).ConfigureAwait(false);
-            }
+        public UserCreate(DbContext context, ScimUserEntity user)
+        {
+            _user = user;
+            _users = SqliteEntityInsert.For<ScimUserEntity>(context);
+            _emails = SqliteEntityInsert.For<ScimUserEmailEntity>(context);
+            _phoneNumbers = SqliteEntityInsert.For<ScimUserPhoneNumberEntity>(context);
+
+            // The answer is the document as stored; read it now, before the write turn, not while holding it.
+            _created = Created(user);
         }
 
-        return await pending.Outcome.Task.ConfigureAwait(false);
-    }
-
-    /// <summary>Writes a group commit; never throws (each create's outcome, failure included, goes to its waiter).</summary>
-    private async Task WriteBatchAsync(List<PendingUserCreate> batch)
-    {
-        // Not the caller's token: the batch holds other callers' creates.
-        if (batch.Count > 1)
+        public override StoreResult Execute(SqliteBatch batch)
         {
-            try
+            _user.Key = _users.Insert(batch, _user);
+            foreach (var email in _user.Emails)
             {
-                var context = await ContextFactory.CreateDbContextAsync(CancellationToken.None).ConfigureAwait(false);
-                await using (context.ConfigureAwait(false))
-                {
-                    context.Users.AddRange(batch.Select(p => p.User));
-                    await context.SaveChangesAsync(CancellationToken.None).ConfigureAwait(false);
-                }
-
-                foreach (var p in batch)
-                {
-                    p.Outcome.TrySetResult(Created(p.User));
-                }
-
-                return;
+                email.UserKey = _user.Key;
+                email.Key = _emails.Insert(batch, email);
             }
-#pragma warning disable CA1031 // Whatever failed, nothing was written: each create is tried alone below and gets its own outcome.
-            catch (Exception)
-#pragma warning restore CA1031
+
+            foreach (var phone in _user.PhoneNumbers)
             {
-                foreach (var p in batch)
-                {
-                    p.User.Key = default;
-                    foreach (var email in p.User.Emails)
-                    {
-                        email.Key = default;
-                        email.UserKey = default;
-                    }
-
-                    foreach (var phone in p.User.PhoneNumbers)
-                    {
-                        phone.Key = default;
-                        phone.UserKey = default;
-                    }
-                }
+                phone.UserKey = _user.Key;
+                phone.Key = _phoneNumbers.Insert(batch, phone);
             }
+
+            return _created;
         }
 
-        foreach (var p in batch)
-        {
-            try
-            {
-                var context = await ContextFactory.CreateDbContextAsync(CancellationToken.None).ConfigureAwait(false);
-                await using (context.ConfigureAwait(false))
-                {
-                    p.Outcome.TrySetResult(await SaveOneAsync(context, p.User, CancellationToken.None).ConfigureAwait(false));
-                }
-            }
-#pragma warning disable CA1031 // The failure is the waiter's, rethrown to it.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                p.Outcome.TrySetException(e);
-            }
-        }
+        public override StoreResult? Classify(Microsoft.Data.Sqlite.SqliteException exception) =>
+            IsUniqueViolation(exception, out var userName) ? StoreResult.Conflict(userName ? "userName" : "id") : null;
     }
 
     private static async Task<StoreResult> SaveOneAsync(ScimDbContext context, ScimUserEntity user, CancellationToken cancellationToken)
@@ -170,9 +125,6 @@ public sealed class EfScimUserStore(IDbContextFactory<ScimDbContext> contextFact
 
     private static Task<ResourceRow?> UserById(ScimDbContext context, string tenantId, string id, CancellationToken cancellationToken) =>
         UserByIdQuery.For(context)(context, tenantId, id, cancellationToken);
-
-    /// <summary>The most creates one group commit writes.</summary>
-    private const int MaxGroupCommit = 64;
 
     private SqliteUserReader? _sqliteReader;
     private volatile bool _sqliteReaderKnown;

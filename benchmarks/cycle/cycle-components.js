@@ -1,0 +1,31 @@
+// Components for the Entra-cycle profile of the host on SQLite (benchmarks/cycle/profile-cycle-sqlite.sh), read by
+// benchmarks/load/perf-breakdown.js as its second argument. Inclusive: a sample counts for every component one of its
+// frames matches, so components overlap (the store calls contain EF Core, EF Core contains SQLite, and so on).
+module.exports = [
+  ["authentication (API key handler, incl. key store)", /ScimApiKeyAuthenticationHandler|AuthenticationMiddleware|AuthenticationHandler`1|AuthenticationService/],
+  ["  key store (ScimApiKeyManager, EfScimApiKeyStore)", /ScimApiKeyManager|EfScimApiKeyStore|SqliteKeyRevision/],
+  ["user create (EfScimUserStore create / group commit)", /EfScimUserStore::(CreateAsync|GroupCommitAsync|WriteBatchAsync|SaveOneAsync)|EfScimUserStore\+<(CreateAsync|GroupCommitAsync|WriteBatchAsync|SaveOneAsync)/],
+  ["user GET userName eq (EfScimUserStore.QueryAsync)", /EfScimUserStore::QueryAsync|EfScimUserStore\+<QueryAsync/],
+  ["group create (EfScimGroupStore.CreateAsync)", /EfScimGroupStore::CreateAsync|EfScimGroupStore\+<CreateAsync/],
+  ["group PATCH members (EfScimGroupStore.UpdateMembersAsync)", /EfScimGroupStore::(UpdateMembersAsync|WriteAsync|AddMembersAsync)|EfScimGroupStore\+<(UpdateMembersAsync|WriteAsync|AddMembersAsync)/],
+  ["group GET/query (EfScimGroupStore.QueryAsync/GetAsync)", /EfScimGroupStore::(QueryAsync|GetAsync)|EfScimGroupStore\+<(QueryAsync|GetAsync)/],
+  ["provisioning log (recorder + EfProvisioningLog writer)", /ProvisioningLog|ScimProvisioningRecorder/],
+  ["EF Core (all callers)", /Microsoft\.EntityFrameworkCore/],
+  ["  EF SaveChanges (state manager, update pipeline)", /DbContext::SaveChanges|StateManager::SaveChanges|Microsoft\.EntityFrameworkCore\.Update\./],
+  ["  EF change tracking (Add, DetectChanges, entries)", /Microsoft\.EntityFrameworkCore\.ChangeTracking|InternalEntityEntry|DbSet`1::Add|EntityGraphAttacher|NavigationFixer/],
+  ["  EF query pipeline (LINQ, compiled queries, materialisation)", /Microsoft\.EntityFrameworkCore\.Query/],
+  ["  EF raw SQL / ExecuteDelete / transactions", /ExecuteSqlRaw|ExecuteDelete|RelationalTransaction|BeginTransaction/],
+  ["DbContext creation/pooling/dispose", /DbContextFactory|DbContextPool|CreateDbContext|ScimDbContext::\.ctor|DbContext::Dispose|ResetState/],
+  ["SQLite ADO + native", /Microsoft\.Data\.Sqlite|SQLitePCL|libe_sqlite3|sqlite3/],
+  ["  native sqlite3 library", /libe_sqlite3|\(libsqlite3/],
+  ["  SqliteConnection open/close", /SqliteConnection::(Open|Close)|SqliteConnectionPool|SqliteConnectionInternal/],
+  ["fsync/fdatasync (kernel)", /fsync|fdatasync|ext4_sync_file|xfs_file_fsync|file_write_and_wait|jbd2/],
+  ["JSON (System.Text.Json)", /System\.Text\.Json/],
+  ["Microsoft.Extensions.Logging / console", /Microsoft\.Extensions\.Logging/],
+  ["Kestrel + HTTP pipeline", /Microsoft\.AspNetCore\.Server\.Kestrel|System\.IO\.Pipelines/],
+  ["sockets", /System\.Net\.Sockets/],
+  ["GC", /WKS::gc|SVR::gc|gc_heap|GCHeap|\bgc_/],
+  ["JIT / tiering", /libclrjit|TieredCompilation|CallCountingManager|MethodDesc::DoPrestub|ThePreStub/],
+  ["kernel (any frame)", /\[kernel\.kallsyms\]|^\[unknown\] \(kernel|entry_SYSCALL|do_syscall/],
+  ["thread pool waiting / spinning", /PortableThreadPool|LowLevelLifoSemaphore|WorkerThread|SpinWait|Thread::Yield|sched_yield/],
+];
